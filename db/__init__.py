@@ -1,0 +1,1 @@
+"""Schema migrations (append-only) and the current schema snapshot."""

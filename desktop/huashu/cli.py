@@ -1,0 +1,391 @@
+"""The `huashu` command line, a scriptable contract over core/ and storage/ (exit 0, 1 findings, 2 errors)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from huashu import __version__
+from huashu.core.models import ImportReport, Phrase
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A user-facing failure: one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the whole usage block; a script wants one clear line and exit 2.
+        raise CliError(f"用法错误 / usage: {message}（运行 huashu --help 查看帮助）")
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=None) + "\n")
+
+
+def _parse_assignments(items: Sequence[str] | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items or ():
+        if "=" not in item:
+            raise CliError(f"--set 需要 名称=值 的形式: {item!r}")
+        name, value = item.split("=", 1)
+        if not name.strip():
+            raise CliError(f"--set 的名称为空: {item!r}")
+        values[name.strip()] = value
+    return values
+
+
+def phrase_json(p: Phrase) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "uid": p.uid,
+        "category": p.category,
+        "title": p.title,
+        "text": p.text,
+        "shortcut": p.shortcut or "",
+        "tags": list(p.tags),
+        "notes": p.notes,
+        "favorite": p.favorite,
+        "use_count": p.use_count,
+        "last_used": p.last_used,
+        "origin": p.origin,
+        "pack_id": p.pack_id,
+        "pack_version": p.pack_version,
+    }
+
+
+def _db_path(args: argparse.Namespace) -> Path | None:
+    return Path(args.db) if args.db else None
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from huashu.storage.library import Library
+
+    return Library.open(_db_path(args))
+
+
+def _resolve_phrase(lib: Any, ref: str) -> Phrase:
+    from huashu.storage.library import NotFoundError
+
+    ref = ref.strip()
+    if ref.startswith("/"):
+        found = lib.phrase_by_shortcut(ref)
+        if found is None:
+            raise CliError(f"没有快捷编码为 {ref} 的话术", EXIT_FINDINGS)
+        return found  # type: ignore[no-any-return]
+    try:
+        return lib.phrase(int(ref))  # type: ignore[no-any-return]
+    except ValueError:
+        raise CliError(f"话术编号应为数字或以 / 开头的快捷编码: {ref!r}") from None
+    except NotFoundError:
+        raise CliError(f"话术不存在: {ref}", EXIT_FINDINGS) from None
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from huashu.gui.app import run
+    except ImportError as exc:
+        raise CliError(f"无法启动桌面界面（缺少 PySide6 或图形组件）: {exc}") from exc
+    return run(db_path=_db_path(args), argv=[sys.argv[0]])
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from huashu.paths import default_db_path
+    from huashu.storage.library import Library
+
+    path = _db_path(args) or default_db_path()
+    if path.exists() and path.stat().st_size > 0:
+        raise CliError(f"话术库已存在，未做任何更改: {path}")
+    with Library.open(path, empty=args.empty) as lib:
+        count = lib.count_phrases()
+    _out(f"已创建话术库 {path}（{count} 条话术）")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _open(args) as lib:
+        category_id = None
+        if args.category:
+            cat = lib.category_by_path(args.category)
+            if cat is None:
+                raise CliError(f"分类不存在: {args.category}", EXIT_FINDINGS)
+            category_id = cat.id
+        phrases = lib.phrases(category_id)
+    if args.json:
+        _json([phrase_json(p) for p in phrases])
+        return EXIT_OK
+    for p in phrases:
+        shortcut = f"  {p.shortcut}" if p.shortcut else ""
+        _out(f"{p.id:>5}  {p.category} › {p.title}{shortcut}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from huashu.core import placeholders
+
+    with _open(args) as lib:
+        p = _resolve_phrase(lib, args.id)
+    if args.json:
+        data = phrase_json(p)
+        data["fields"] = list(placeholders.field_names(p.text))
+        _json(data)
+        return EXIT_OK
+    _out(f"#{p.id} {p.title}")
+    _out(f"分类: {p.category}")
+    if p.shortcut:
+        _out(f"快捷编码: {p.shortcut}")
+    if p.tags:
+        _out(f"标签: {'; '.join(p.tags)}")
+    fields = placeholders.field_names(p.text)
+    if fields:
+        _out(f"字段: {', '.join(fields)}")
+    if p.notes:
+        _out(f"备注: {p.notes}")
+    _out("")
+    _out(p.text)
+    return EXIT_OK
+
+
+def _copy_to_clipboard(text: str) -> None:
+    import pyperclip
+
+    try:
+        pyperclip.copy(text)
+    except pyperclip.PyperclipException as exc:
+        raise CliError(f"无法访问剪贴板: {exc}") from exc
+
+
+def cmd_fill(args: argparse.Namespace) -> int:
+    from huashu.core import placeholders
+
+    values = _parse_assignments(args.set)
+    with _open(args) as lib:
+        p = _resolve_phrase(lib, args.id)
+        try:
+            result = placeholders.fill(p.text, values, builtins=lib.builtin_values())
+        except placeholders.PlaceholderError as exc:
+            raise CliError(f"话术 #{p.id} 的占位符有错误: {exc}") from exc
+        if not result.complete:
+            raise CliError(
+                "缺少字段 / missing fields: " + ", ".join(result.missing) + "（用 --set 名称=值 填写）",
+                EXIT_ERROR,
+            )
+        if args.copy:
+            _copy_to_clipboard(result.text)
+        lib.record_use(p.id)
+    _out(result.text)
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from huashu.core.spreadsheet import split_tags
+
+    with _open(args) as lib:
+        changes = lib.add_phrase(
+            args.category,
+            args.title,
+            args.text,
+            shortcut=args.shortcut,
+            tags=split_tags(args.tags or ""),
+            notes=args.notes or "",
+        )
+        (pid,) = changes.phrases
+    _out(f"已添加话术 #{pid}")
+    return EXIT_OK
+
+
+def _print_report(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        _json(report.to_json())
+        return
+    prefix = "试导入（未写入）" if report.dry_run else "导入完成"
+    _out(
+        f"{prefix}: 新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，"
+        f"跳过 {len(report.skipped)}（编码 {report.encoding}）"
+    )
+    if report.ignored_columns:
+        _out(f"未识别的列已忽略: {', '.join(report.ignored_columns)}")
+    for line, reason in report.skipped:
+        _out(f"  第 {line} 行 跳过: {reason}")
+    for line, message in report.warnings:
+        _out(f"  第 {line} 行 提示: {message}")
+    for line, message in report.converted:
+        _out(f"  第 {line} 行 {message}")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        raise CliError(f"文件不存在: {path}")
+    with _open(args) as lib:
+        report = lib.import_file(path, dry_run=args.dry_run)
+    _print_report(report, args.json)
+    return EXIT_FINDINGS if report.skipped else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from huashu.core.spreadsheet import write_phrase_sheet
+
+    with _open(args) as lib:
+        category_id = None
+        if args.category:
+            cat = lib.category_by_path(args.category)
+            if cat is None:
+                raise CliError(f"分类不存在: {args.category}", EXIT_FINDINGS)
+            category_id = cat.id
+        rows = lib.export_rows(category_id)
+    count = write_phrase_sheet(args.file, rows)
+    _out(f"已导出 {count} 条话术到 {args.file}")
+    return EXIT_OK
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    values = _parse_assignments(args.set)
+    with _open(args) as lib:
+        if values:
+            lib.set_profile(values)
+        profile = lib.profile()
+    if args.json:
+        _json(profile)
+    elif not profile:
+        _out("尚未设置个人资料（huashu profile --set 名字=小李 --set 工号=1024）")
+    else:
+        for key, value in profile.items():
+            _out(f"{key}={value}")
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="huashu", description="话术助手 Huashu — 客服规范用语助手")
+    parser.add_argument("--db", metavar="PATH", help="话术库文件（默认在用户数据目录，或环境变量 HUASHU_DB）")
+    parser.add_argument("--version", action="version", version=f"huashu {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="创建话术库文件")
+    p.add_argument("--empty", action="store_true", help="不导入内置话术")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("list", help="列出话术")
+    p.add_argument("--category", metavar="C")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="查看一条话术")
+    p.add_argument("id", help="话术编号或快捷编码（如 /wl）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("fill", help="填写字段并输出话术")
+    p.add_argument("id", help="话术编号或快捷编码（如 /wl）")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="字段值，可重复")
+    p.add_argument("--copy", action="store_true", help="复制到剪贴板")
+    p.set_defaults(func=cmd_fill)
+
+    p = sub.add_parser("add", help="添加个人话术")
+    p.add_argument("--category", required=True, metavar="C")
+    p.add_argument("--title", required=True, metavar="T")
+    p.add_argument("--text", required=True, metavar="X")
+    p.add_argument("--shortcut", metavar="S")
+    p.add_argument("--tags", metavar="A;B")
+    p.add_argument("--notes", metavar="N")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("import", help="从 CSV/XLSX 导入话术")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="只显示将会发生的变化")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="导出话术到 CSV/XLSX")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--category", metavar="C")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("profile", help="查看或设置个人资料（名字、工号、公司、门店）")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profile)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+        return func(args)
+    except CliError as exc:
+        sys.stderr.write(f"huashu: {exc}\n")
+        return exc.code
+    except KeyboardInterrupt:
+        sys.stderr.write("huashu: 已取消\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("HUASHU_DEBUG"):
+            raise
+        return _report_exception(exc)
+
+
+def _report_exception(exc: Exception) -> int:
+    from huashu.core.spreadsheet import SpreadsheetError
+    from huashu.storage.library import LibraryError, NotFoundError, ValidationError
+
+    if isinstance(exc, NotFoundError):
+        sys.stderr.write(f"huashu: {exc}\n")
+        return EXIT_FINDINGS
+    if isinstance(exc, SpreadsheetError | LibraryError | ValidationError):
+        sys.stderr.write(f"huashu: {exc}\n")
+        return EXIT_ERROR
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        sys.stderr.write("huashu: 话术库正被其他程序占用，请稍后再试 / library is locked\n")
+        return EXIT_ERROR
+    if isinstance(exc, sqlite3.Error):
+        sys.stderr.write(f"huashu: 话术库操作失败: {exc}\n")
+        return EXIT_ERROR
+    if isinstance(exc, OSError):
+        sys.stderr.write(f"huashu: 文件操作失败: {exc.strerror or exc} ({getattr(exc, 'filename', '')})\n")
+        return EXIT_ERROR
+    sys.stderr.write(f"huashu: 内部错误 {type(exc).__name__}: {exc}（设置 HUASHU_DEBUG=1 查看详情）\n")
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

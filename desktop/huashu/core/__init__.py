@@ -1,0 +1,1 @@
+"""Pure-Python domain logic: never imports Qt or touches SQLite directly."""

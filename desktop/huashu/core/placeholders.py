@@ -1,0 +1,545 @@
+"""Reply-template placeholders: parse and validate `[字段]`, fill fields, convert legacy `XX` markers."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# Positions everywhere in this module are Python string indices (code points). Qt counts UTF-16
+# units, so the GUI must convert before underlining text that contains astral characters.
+
+MAX_NAME_LENGTH = 40
+
+# One regex search per step keeps parsing linear: no pattern here can backtrack.
+_BRACKET = re.compile(r"[\[\]]")
+_FIELD_STOP = re.compile(r"[\[\]\n]")
+
+
+@dataclass(frozen=True)
+class PlaceholderIssue:
+    """One problem in a template, located at a 0-based index into the source text."""
+
+    code: str
+    position: int
+    message: str
+    message_zh: str
+
+
+class PlaceholderError(ValueError):
+    """Raised by parse() when the template has issues; .issues lists all of them in order."""
+
+    def __init__(self, issues: Sequence[PlaceholderIssue]) -> None:
+        self.issues: list[PlaceholderIssue] = list(issues)
+        first = self.issues[0] if self.issues else None
+        if first is None:
+            text = "invalid template"
+        else:
+            text = f"{first.message} (position {first.position})"
+            if len(self.issues) > 1:
+                text += f"; {len(self.issues) - 1} more issue(s)"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One `[...]` occurrence; start/end is the span of the whole bracketed text in the source."""
+
+    name: str
+    default: str | None
+    choices: tuple[str, ...]
+    start: int
+    end: int
+
+    @property
+    def canonical(self) -> str:
+        """The field written back in canonical syntax (whitespace stripped), e.g. `[称呼:先生|女士=先生]`."""
+        text = self.name
+        if self.choices:
+            text += ":" + "|".join(self.choices)
+        if self.default is not None:
+            text += "=" + self.default
+        return f"[{text}]"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A parsed template: literal text (escapes resolved) interleaved with fields."""
+
+    source: str
+    parts: tuple[str | Field, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Field))
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.name for f in self.fields))
+
+
+@dataclass(frozen=True)
+class FillResult:
+    """The filled text, the fields still missing, and the value each filled field received."""
+
+    text: str
+    missing: tuple[str, ...]
+    used: dict[str, str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "unclosed": (
+        "'[' is not closed by ']' (write '[[' for a literal bracket)",
+        "“[”没有配对的“]”（如需方括号本身，请写“[[”）",
+    ),
+    "stray_close": (
+        "Stray ']' (write ']]' for a literal bracket)",
+        "多余的“]”（如需方括号本身，请写“]]”）",
+    ),
+    "empty": ("Empty field '[]'", "空字段“[]”，请在方括号中填写字段名"),
+    "empty_name": ("Field has no name", "字段缺少名称"),
+    "empty_choice": ("Field '{name}' has an empty choice", "字段“{name}”中有空的选项"),
+    "name_too_long": (
+        f"Field name is longer than {MAX_NAME_LENGTH} characters",
+        f"字段名超过 {MAX_NAME_LENGTH} 个字符",
+    ),
+    "bad_name": (
+        "Field name '{name}' contains '|'; choices follow ':' as in [称呼:先生|女士]",
+        "字段名“{name}”中不能有“|”；可选项写在“:”后面，如 [称呼:先生|女士]",
+    ),
+    "bad_default": (
+        "Default '{default}' of field '{name}' is not one of its choices",
+        "字段“{name}”的默认值“{default}”不在可选项中",
+    ),
+}
+
+
+def _issue(code: str, position: int, **details: str) -> PlaceholderIssue:
+    message, message_zh = _MESSAGES[code]
+    return PlaceholderIssue(code, position, message.format(**details), message_zh.format(**details))
+
+
+def _parse_field(inner: str, start: int, issues: list[PlaceholderIssue]) -> Field | None:
+    """Parse the text between `[` at `start` and its `]`; append issues and return None if invalid."""
+    if not inner.strip():
+        issues.append(_issue("empty", start))
+        return None
+    # Split on the first '=' before ':' so a default may hold a colon ([时间=14:00]); choices may
+    # hold one too ([时间:9:00|10:00]) because only the first ':' ends the name.
+    eq = inner.find("=")
+    head = inner if eq < 0 else inner[:eq]
+    default = None if eq < 0 else inner[eq + 1 :].strip()
+    colon = head.find(":")
+    raw_name = head if colon < 0 else head[:colon]
+    name = raw_name.strip()
+    found = len(issues)
+    if not name:
+        issues.append(_issue("empty_name", start))
+    elif "|" in name:
+        issues.append(_issue("bad_name", start, name=name))
+    elif len(name) > MAX_NAME_LENGTH:
+        issues.append(_issue("name_too_long", start))
+    choices: list[str] = []
+    if colon >= 0:
+        offset = start + 1 + colon + 1
+        for raw in head[colon + 1 :].split("|"):
+            choice = raw.strip()
+            if not choice:
+                issues.append(_issue("empty_choice", offset, name=name))
+            choices.append(choice)
+            offset += len(raw) + 1
+        if default is not None and len(issues) == found and default not in choices:
+            issues.append(_issue("bad_default", start + 1 + eq, name=name, default=default))
+    if len(issues) > found:
+        return None
+    return Field(name, default, tuple(choices), start, start + len(inner) + 2)
+
+
+def _scan(text: str) -> tuple[tuple[str | Field, ...], list[PlaceholderIssue]]:
+    parts: list[str | Field] = []
+    issues: list[PlaceholderIssue] = []
+    literal: list[str] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        match = _BRACKET.search(text, pos)
+        if match is None:
+            literal.append(text[pos:])
+            break
+        i = match.start()
+        literal.append(text[pos:i])
+        nxt = text[i + 1] if i + 1 < n else ""
+        if text[i] == "]":
+            if nxt == "]":
+                literal.append("]")
+                pos = i + 2
+            else:
+                issues.append(_issue("stray_close", i))
+                pos = i + 1
+            continue
+        if nxt == "[":
+            literal.append("[")
+            pos = i + 2
+            continue
+        stop = _FIELD_STOP.search(text, i + 1)
+        j = n if stop is None else stop.start()
+        if j == n or text[j] != "]":
+            issues.append(_issue("unclosed", i))
+            # Resume at the stop character so another '[' there is examined as a field start.
+            pos = j
+            continue
+        field = _parse_field(text[i + 1 : j], i, issues)
+        if field is not None:
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            parts.append(field)
+        pos = j + 1
+    if literal and "".join(literal):
+        parts.append("".join(literal))
+    return _merge_literals(parts), issues
+
+
+def _merge_literals(parts: list[str | Field]) -> tuple[str | Field, ...]:
+    merged: list[str | Field] = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], str):
+                merged[-1] += part
+                continue
+        merged.append(part)
+    return tuple(merged)
+
+
+def validate(text: str) -> list[PlaceholderIssue]:
+    """Every issue in `text`, in source order; never raises."""
+    return _scan(text)[1]
+
+
+def parse(text: str) -> Template:
+    """Parse a template; raises PlaceholderError listing every issue if there is any."""
+    parts, issues = _scan(text)
+    if issues:
+        raise PlaceholderError(issues)
+    return Template(text, parts)
+
+
+def field_names(text: str) -> tuple[str, ...]:
+    """Unique field names in first-appearance order; raises PlaceholderError on an invalid template."""
+    return parse(text).field_names
+
+
+def escape(text: str) -> str:
+    """Plain text as template literal text: brackets doubled so they are not read as fields."""
+    return text.replace("[", "[[").replace("]", "]]")
+
+
+# --- filling -------------------------------------------------------------------------------------
+
+
+def fill(
+    template: str | Template,
+    values: Mapping[str, str],
+    *,
+    builtins: Mapping[str, str] | None = None,
+) -> FillResult:
+    """Fill fields from `values`, then `builtins`, then each field's default (blank values count as unset).
+
+    When every field gets a value the text is the final reply, literal brackets unescaped. When
+    some are missing the text is itself a valid template: the missing fields stay in canonical form
+    (`Field.canonical`) and every literal bracket, including any inside filled values, is doubled,
+    so the partial result can be parsed and filled again later without losing anything.
+    """
+    parsed = template if isinstance(template, Template) else parse(template)
+    extra = builtins or {}
+    used: dict[str, str] = {}
+    missing: dict[str, None] = {}
+    resolved: list[str | Field] = []
+    for part in parsed.parts:
+        if isinstance(part, str):
+            resolved.append(part)
+            continue
+        value = _resolve(part, values, extra)
+        if value is None:
+            missing[part.name] = None
+            resolved.append(part)
+        else:
+            used[part.name] = value
+            resolved.append(value)
+    if not missing:
+        text = "".join(p for p in resolved if isinstance(p, str))
+    else:
+        text = "".join(p.canonical if isinstance(p, Field) else escape(p) for p in resolved)
+    return FillResult(text, tuple(missing), used)
+
+
+def _resolve(field: Field, values: Mapping[str, str], builtins: Mapping[str, str]) -> str | None:
+    for source in (values, builtins):
+        value = (source.get(field.name) or "").strip()
+        if value:
+            return value
+    return field.default
+
+
+# --- built-in values -----------------------------------------------------------------------------
+
+_NAME_FIELDS = ("名字", "我的名字", "您的名字", "客服名字", "姓名")
+_ID_FIELDS = ("工号", "您的工号", "我的工号")
+_COMPANY_FIELDS = ("公司", "公司名称", "您的公司")
+_STORE_FIELDS = ("门店", "门店名称", "店名")
+_NAME_ID_FIELDS = ("您的名字/工号", "名字/工号", "姓名/工号")
+_CLOCK_FIELDS = ("今天", "明天", "当前时间")
+
+BUILTIN_FIELD_NAMES: frozenset[str] = frozenset(
+    _NAME_FIELDS + _ID_FIELDS + _COMPANY_FIELDS + _STORE_FIELDS + _NAME_ID_FIELDS + _CLOCK_FIELDS
+)
+
+
+def _profile_value(profile: Mapping[str, str], *keys: str) -> str:
+    for key in keys:
+        value = (profile.get(key) or "").strip()
+        if value:
+            return value
+    return ""
+
+
+def _chinese_date(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def builtin_values(profile: Mapping[str, str], now: datetime) -> dict[str, str]:
+    """Values for the built-in fields from the agent's profile and the clock; empty ones are left out."""
+    name = _profile_value(profile, "名字", "name")
+    employee_id = _profile_value(profile, "工号", "employee_id")
+    company = _profile_value(profile, "公司", "company")
+    store = _profile_value(profile, "门店", "store")
+    if name and employee_id:
+        name_id = f"{name}（工号 {employee_id}）"
+    elif employee_id:
+        # "我是[您的名字/工号]" must still read naturally when only the number is known.
+        name_id = f"工号 {employee_id}"
+    else:
+        name_id = name
+    result: dict[str, str] = {}
+    for names, value in (
+        (_NAME_FIELDS, name),
+        (_ID_FIELDS, employee_id),
+        (_COMPANY_FIELDS, company),
+        (_STORE_FIELDS, store),
+        (_NAME_ID_FIELDS, name_id),
+    ):
+        if value:
+            result.update(dict.fromkeys(names, value))
+    result["今天"] = _chinese_date(now)
+    result["明天"] = _chinese_date(now + timedelta(days=1))
+    result["当前时间"] = f"{now.hour:02d}:{now.minute:02d}"
+    return result
+
+
+# --- legacy marker conversion --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegacyField:
+    """One legacy marker replaced by a field; marker is the replaced original text at start:end."""
+
+    marker: str
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class LegacyConversion:
+    text: str
+    fields: tuple[LegacyField, ...]
+
+
+_X = "Xx×Ｘｘ"
+# Alternatives are tried in order at each position; none nests quantifiers, so matching stays linear.
+_LEGACY = re.compile(
+    rf"(?P<date>(?:[{_X}]{{1,4}}年)?[{_X}]{{1,2}}月[{_X}]{{1,2}}[日号])"
+    rf"|(?P<surname>[X×Ｘ](?=先生|女士|小姐))"
+    r"|(?P<upper>[XＸ]{2,})"
+    r"|(?P<lower>[xｘ]{2,})"
+    r"|(?P<times>×{2,})"
+    r"|(?P<stars>[*＊]{2,})"
+    r"|(?P<blank>[_＿]{2,})"
+)
+
+# Text right after a marker; absorbed words become part of the field ("××时间内" -> "[时间]内").
+_SUFFIX_RULES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
+    (("先生", "女士", "小姐"), "客户姓氏", False),
+    (("时间",), "时间", True),
+    (("为您服务",), "您的名字/工号", False),
+    (("问题",), "问题", False),
+    (("软件", "产品"), "产品名称", False),
+    (("型号",), "型号", False),
+    (("原因",), "原因", False),
+    (("盘(米)", "盘（米）", "盘", "米", "件", "台", "箱"), "数量", False),
+    (("元",), "金额", False),
+    (("客服", "公司"), "公司", False),
+    (("门店",), "门店", False),
+)
+
+# Text right before a marker (trailing spaces and colons ignored); each stem also matches with 是/为.
+_PREFIX_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("工号",), "工号"),
+    (("我是", "我是客服", "我是客服代表"), "您的名字/工号"),
+    (("我的名字", "我的姓名", "我叫"), "名字"),
+    (("原因",), "原因"),
+    (("型号",), "型号"),
+    (("账号", "帐号", "账户", "帐户"), "账号"),
+    (("手机号码", "手机号", "手机"), "手机号"),
+    (("订单号", "订单编号"), "订单号"),
+    (("这里是",), "公司"),
+)
+_PREFIX_LOOKUP: tuple[tuple[str, str], ...] = tuple(
+    (stem + tail, name) for stems, name in _PREFIX_RULES for stem in stems for tail in ("", "是", "为")
+)
+_PREFIX_WINDOW = max(len(stem) for stem, _ in _PREFIX_LOOKUP) + 4
+# Single C-level checks that let the common no-context case skip the rule loops.
+_ANY_SUFFIX = tuple(word for words, _, _ in _SUFFIX_RULES for word in words)
+_ANY_PREFIX = tuple(stem for stem, _ in _PREFIX_LOOKUP)
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFE30 <= code <= 0xFE4F
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def _is_wordish(char: str) -> bool:
+    """Latin letters and digits: a marker touching one is part of a word such as XXL or 138****6138."""
+    return char.isalnum() and not _is_cjk(char)
+
+
+def _accepts(text: str, start: int, end: int, kind: str) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if kind in ("stars", "blank", "times"):
+        # Only a run squeezed between two word characters (a masked 138****6138, foo__bar) is kept.
+        return not (before and after and _is_wordish(before) and _is_wordish(after))
+    if kind == "lower":
+        # Lowercase xx is common inside latin words, so demand CJK or punctuation on both sides.
+        return all(not c or _is_cjk(c) or (not c.isalnum() and not c.isspace()) for c in (before, after))
+    return not any(c and _is_wordish(c) for c in (before, after))
+
+
+def _context_name(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """A field name guessed from the surrounding words, and the end after any absorbed word."""
+    following = text[end : end + 5]
+    if following.startswith(_ANY_SUFFIX):
+        for words, name, absorb in _SUFFIX_RULES:
+            for word in words:
+                if following.startswith(word):
+                    return name, end + len(word) if absorb else end
+    preceding = text[max(0, start - _PREFIX_WINDOW) : start].rstrip(" \t:：")
+    if preceding.endswith(_ANY_PREFIX):
+        for stem, name in _PREFIX_LOOKUP:
+            if preceding.endswith(stem):
+                return name, end
+    return None, end
+
+
+def _kept_fields(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of valid canonical fields already in the text, which conversion keeps as they are."""
+    pos = 0
+    while True:
+        match = _BRACKET.search(text, pos)
+        if match is None:
+            return
+        i = match.start()
+        pos = i + 1
+        if text[i] != "[":
+            continue
+        stop = _FIELD_STOP.search(text, i + 1)
+        if stop is None:
+            return
+        j = stop.start()
+        if text[j] != "]":
+            pos = j
+            continue
+        issues: list[PlaceholderIssue] = []
+        field = _parse_field(text[i + 1 : j], i, issues)
+        # A bare number in brackets is a footnote reference ("参见[1]"), not something to fill.
+        if field is not None and not field.name.isdigit():
+            yield i, j + 1
+            pos = j + 1
+
+
+def convert_legacy(text: str) -> LegacyConversion:
+    """Turn handbook markers (XXX, ××, ***, ____, X月X日) into canonical fields named from context.
+
+    Brackets already forming a valid field (e.g. `[您的名字/工号]`) are kept; every other bracket is
+    escaped, so the result always parses. A `……` ellipsis is never a marker.
+    """
+    kept = list(_kept_fields(text))
+    pieces: list[str] = []
+    fields: list[LegacyField] = []
+    numbered = 0
+    pos = 0
+    kept_index = 0
+    for match in _LEGACY.finditer(text):
+        start, end = match.span()
+        if start < pos:
+            continue
+        while kept_index < len(kept) and kept[kept_index][1] <= start:
+            kept_index += 1
+        if kept_index < len(kept) and kept[kept_index][0] <= start:
+            continue
+        kind = match.lastgroup or ""
+        if not _accepts(text, start, end, kind):
+            continue
+        if kind == "date":
+            name: str | None = "日期"
+        elif kind == "surname":
+            name = "客户姓氏"
+        else:
+            name, end = _context_name(text, start, end)
+        if name is None:
+            numbered += 1
+            name = f"字段{numbered}"
+        pieces.append(_escape_outside(text, pos, start, kept))
+        pieces.append(f"[{name}]")
+        fields.append(LegacyField(text[start:end], name, start, end))
+        pos = end
+    pieces.append(_escape_outside(text, pos, len(text), kept))
+    return LegacyConversion("".join(pieces), tuple(fields))
+
+
+def _escape_outside(text: str, start: int, end: int, kept: list[tuple[int, int]]) -> str:
+    """Escape text[start:end] except the kept field spans inside it."""
+    chunk = text[start:end]
+    if "[" not in chunk and "]" not in chunk:
+        return chunk
+    out: list[str] = []
+    pos = start
+    # Bisect so that many markers among many kept fields stay O(n log n) rather than quadratic.
+    index = bisect.bisect_right(kept, (start, len(text) + 1))
+    if index and kept[index - 1][1] > start:
+        index -= 1
+    while index < len(kept) and kept[index][0] < end:
+        k_start, k_end = kept[index]
+        out.append(escape(text[pos:k_start]))
+        out.append(text[k_start:k_end])
+        pos = k_end
+        index += 1
+    out.append(escape(text[pos:end]))
+    return "".join(out)

@@ -1,0 +1,65 @@
+"""The one resource locator (development, installed and frozen forms) and the per-user directories."""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "huashu"
+DB_ENV = "HUASHU_DB"
+DATA_DIR_ENV = "HUASHU_DATA_DIR"
+
+
+def resource(*parts: str) -> Traversable:
+    """A file or folder under resources/, wherever the app is installed or frozen."""
+    node: Traversable = resources.files("huashu.resources")
+    for part in parts:
+        node = node / part
+    return node
+
+
+def read_resource_text(*parts: str) -> str:
+    return resource(*parts).read_text(encoding="utf-8")
+
+
+def migrations_dir() -> Traversable:
+    return resources.files("huashu.db") / "migrations"
+
+
+def schema_snapshot() -> Traversable:
+    return resources.files("huashu.db") / "schema.sql"
+
+
+def is_frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override) / "cache"
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """`HUASHU_DB` wins; otherwise the library lives in the per-user data dir."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env)
+    return user_data_dir() / "library.huashu.db"
+
+
+def backups_dir(db_path: Path) -> Path:
+    return db_path.parent / "backups"

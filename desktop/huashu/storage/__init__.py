@@ -1,0 +1,1 @@
+"""SQLite storage: the one connection owner, migrations and the search index."""

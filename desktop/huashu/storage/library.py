@@ -1,0 +1,1070 @@
+"""The phrase library file: the one owner of the SQLite connection (like Anki's Collection)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.resources import as_file
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from huashu.core import placeholders
+from huashu.core.models import (
+    Category,
+    ImportReport,
+    OpChanges,
+    Phrase,
+    PhraseRow,
+    Rule,
+)
+from huashu.core.spreadsheet import normalize_category_path, read_phrase_sheet
+from huashu.paths import default_db_path, resource
+from huashu.storage import migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Stable ids for the embedded default library, so every seat agrees on them.
+DEFAULT_NAMESPACE = uuid.UUID("5f0d3c1e-7a52-4c0e-9a57-2f1c8e7b1a90")
+PROFILE_KEYS: tuple[str, ...] = ("名字", "工号", "公司", "门店")
+PROFILE_ALIASES: dict[str, str] = {
+    "name": "名字",
+    "姓名": "名字",
+    "employee_id": "工号",
+    "id": "工号",
+    "company": "公司",
+    "store": "门店",
+}
+MAX_SHORTCUT = 32
+
+
+class LibraryError(RuntimeError):
+    """A library file that cannot be opened or used; the message is for the user."""
+
+
+class NotFoundError(LookupError):
+    pass
+
+
+class ValidationError(ValueError):
+    """An edit that would store something invalid; nothing was written."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _json_list(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    loaded = json.loads(value)
+    return tuple(str(v) for v in loaded) if isinstance(loaded, list) else ()
+
+
+def _dump(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def default_uid(category: str, title: str) -> str:
+    return str(uuid.uuid5(DEFAULT_NAMESPACE, f"{category}/{title}"))
+
+
+def normalize_shortcut(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if any(ch.isspace() for ch in value) or len(value) > MAX_SHORTCUT:
+        raise ValidationError(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {value!r}")
+    return value.lower()
+
+
+def check_template(text: str) -> None:
+    issues = placeholders.validate(text)
+    if issues:
+        first = issues[0]
+        raise ValidationError(f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
+
+
+class Library:
+    """Owns the connection; every read and write of the library goes through here."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._categories: dict[int, Category] | None = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, empty: bool = False, create: bool = True) -> Library:
+        """Open (creating and filling with the default library if new) and migrate a library file."""
+        target = Path(path) if path is not None else default_db_path()
+        is_new = not target.exists() or target.stat().st_size == 0
+        if is_new and not create:
+            raise LibraryError(f"话术库文件不存在: {target}")
+        if not is_new:
+            try:
+                with target.open("rb") as handle:
+                    magic = handle.read(len(SQLITE_MAGIC))
+            except OSError as exc:
+                raise LibraryError(f"无法读取话术库文件 {target}: {exc.strerror or exc}") from exc
+            if magic != SQLITE_MAGIC:
+                raise LibraryError(f"不是话术库文件（文件格式不对）: {target}")
+        else:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryError(f"无法创建话术库目录 {target.parent}: {exc.strerror or exc}") from exc
+        try:
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"无法打开话术库文件 {target}: {exc}") from exc
+        lib = cls(conn, target)
+        try:
+            lib._configure(wal=True)
+            lib._migrate(is_new=is_new)
+            if is_new and not empty:
+                lib.load_defaults()
+        except BaseException:
+            conn.close()
+            if is_new:
+                # A half-created file must not be mistaken for a library next time.
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(target) + suffix).unlink(missing_ok=True)
+            raise
+        return lib
+
+    @classmethod
+    def memory(cls, *, empty: bool = True) -> Library:
+        """An in-memory library for tests and previews."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        lib = cls(conn, None)
+        lib._configure(wal=False)
+        lib._migrate(is_new=True)
+        if not empty:
+            lib.load_defaults()
+        return lib
+
+    def _configure(self, *, wal: bool) -> None:
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            if wal:
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise LibraryError(f"无法启用 WAL 模式（{mode}），话术库可能位于只读位置")
+                # FULL: a branch-store PC that loses power keeps every committed edit.
+                self.conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"话术库文件已损坏或无法使用: {exc}") from exc
+
+    def _migrate(self, *, is_new: bool) -> None:
+        try:
+            migrations.migrate(self.conn)
+        except migrations.SchemaError as exc:
+            raise LibraryError(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"话术库文件已损坏或无法使用: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work; nested calls become savepoints."""
+        with self._lock:
+            depth = self._depth
+            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                self._categories = None
+                if depth == 0:
+                    self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO sp{depth}")
+                    self.conn.execute(f"RELEASE sp{depth}")
+                raise
+            else:
+                self._depth -= 1
+                self.conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
+
+    def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cursor = self.conn.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Row | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    # -- categories --------------------------------------------------------------------------
+
+    def _category_map(self) -> dict[int, Category]:
+        with self._lock:
+            if self._categories is None:
+                rows = self._rows(
+                    "SELECT id, name, parent_id, position, pack_id FROM categories ORDER BY position, id"
+                )
+                by_id = {r["id"]: r for r in rows}
+                paths: dict[int, str] = {}
+
+                def path_of(cid: int) -> str:
+                    if cid not in paths:
+                        row = by_id[cid]
+                        parent = row["parent_id"]
+                        paths[cid] = row["name"] if parent is None else path_of(parent) + "/" + row["name"]
+                    return paths[cid]
+
+                self._categories = {
+                    r["id"]: Category(
+                        id=r["id"],
+                        name=r["name"],
+                        parent_id=r["parent_id"],
+                        position=r["position"],
+                        path=path_of(r["id"]),
+                        pack_id=r["pack_id"],
+                    )
+                    for r in rows
+                }
+            return self._categories
+
+    def categories(self) -> list[Category]:
+        """All categories in tree order (parents before children, siblings by position)."""
+        cmap = self._category_map()
+        children: dict[int | None, list[Category]] = {}
+        for cat in cmap.values():
+            children.setdefault(cat.parent_id, []).append(cat)
+        ordered: list[Category] = []
+
+        def walk(parent: int | None) -> None:
+            for cat in sorted(children.get(parent, []), key=lambda c: (c.position, c.id)):
+                ordered.append(cat)
+                walk(cat.id)
+
+        walk(None)
+        return ordered
+
+    def category(self, category_id: int) -> Category:
+        try:
+            return self._category_map()[category_id]
+        except KeyError:
+            raise NotFoundError(f"分类不存在: {category_id}") from None
+
+    def category_by_path(self, path: str) -> Category | None:
+        path = normalize_category_path(path)
+        for cat in self._category_map().values():
+            if cat.path == path:
+                return cat
+        return None
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        cmap = self._category_map()
+        result = [category_id]
+        frontier = [category_id]
+        while frontier:
+            parent = frontier.pop()
+            kids = [c.id for c in cmap.values() if c.parent_id == parent]
+            result.extend(kids)
+            frontier.extend(kids)
+        return result
+
+    def ensure_category(self, path: str) -> int:
+        """The id of the category at `path`, creating missing levels."""
+        clean = normalize_category_path(path)
+        if not clean:
+            raise ValidationError("分类不能为空")
+        existing = self.category_by_path(clean)
+        if existing is not None:
+            return existing.id
+        with self.transaction():
+            parent: int | None = None
+            built = ""
+            for name in clean.split("/"):
+                built = f"{built}/{name}" if built else name
+                found = self.category_by_path(built)
+                parent = self._insert_category(name, parent) if found is None else found.id
+            assert parent is not None
+            return parent
+
+    def _insert_category(self, name: str, parent_id: int | None) -> int:
+        name = name.strip()
+        if not name or "/" in name:
+            raise ValidationError(f"分类名称不能为空，也不能包含“/”: {name!r}")
+        position = self.conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM categories WHERE parent_id IS ?", (parent_id,)
+        ).fetchone()[0]
+        try:
+            cursor = self.conn.execute(
+                "INSERT INTO categories (name, parent_id, position) VALUES (?, ?, ?)",
+                (name, parent_id, position),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ValidationError(f"同一层级下已有同名分类: {name}") from exc
+        self._categories = None
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def add_category(self, name: str, parent_id: int | None = None) -> tuple[int, OpChanges]:
+        with self.transaction():
+            if parent_id is not None:
+                self.category(parent_id)
+            cid = self._insert_category(name, parent_id)
+        return cid, OpChanges(categories=True)
+
+    def rename_category(self, category_id: int, name: str) -> OpChanges:
+        name = name.strip()
+        if not name or "/" in name:
+            raise ValidationError("分类名称不能为空，也不能包含“/”")
+        with self.transaction():
+            self.category(category_id)
+            try:
+                self.conn.execute("UPDATE categories SET name = ? WHERE id = ?", (name, category_id))
+            except sqlite3.IntegrityError as exc:
+                raise ValidationError(f"同一层级下已有同名分类: {name}") from exc
+            self._categories = None
+            ids = self._phrase_ids_in(self.descendant_ids(category_id))
+            self._reindex(ids)
+        return OpChanges(categories=True, phrases=set(ids))
+
+    def move_category(
+        self, category_id: int, parent_id: int | None, position: int | None = None
+    ) -> OpChanges:
+        """Move a category under another (None: top level) at a sibling position."""
+        with self.transaction():
+            self.category(category_id)
+            if parent_id is not None and parent_id in self.descendant_ids(category_id):
+                raise ValidationError("不能把分类移动到它自己的子分类下")
+            siblings = [
+                c.id
+                for c in sorted(self._category_map().values(), key=lambda c: (c.position, c.id))
+                if c.parent_id == parent_id and c.id != category_id
+            ]
+            index = len(siblings) if position is None else max(0, min(position, len(siblings)))
+            siblings.insert(index, category_id)
+            try:
+                self.conn.execute(
+                    "UPDATE categories SET parent_id = ? WHERE id = ?", (parent_id, category_id)
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ValidationError("目标位置已有同名分类") from exc
+            for pos, cid in enumerate(siblings):
+                self.conn.execute("UPDATE categories SET position = ? WHERE id = ?", (pos, cid))
+            self._categories = None
+            ids = self._phrase_ids_in(self.descendant_ids(category_id))
+            self._reindex(ids)
+        return OpChanges(categories=True, phrases=set(ids))
+
+    def delete_category(self, category_id: int, *, with_phrases: bool = False) -> OpChanges:
+        with self.transaction():
+            ids = self._phrase_ids_in(self.descendant_ids(category_id))
+            if ids and not with_phrases:
+                raise ValidationError(f"分类下还有 {len(ids)} 条话术，请先移走或一并删除")
+            if ids:
+                self._remove_from_index(ids)
+                self.conn.executemany("DELETE FROM phrases WHERE id = ?", [(i,) for i in ids])
+            self.conn.execute("DELETE FROM categories WHERE id = ?", (category_id,))
+            self._categories = None
+        return OpChanges(categories=True, deleted_phrases=set(ids))
+
+    def category_counts(self) -> dict[int, int]:
+        """Phrases per category, including those in sub-categories."""
+        direct = {
+            r[0]: r[1] for r in self._rows("SELECT category_id, count(*) FROM phrases GROUP BY category_id")
+        }
+        cmap = self._category_map()
+        totals = dict.fromkeys(cmap, 0)
+        for cid, count in direct.items():
+            node: int | None = cid
+            while node is not None and node in cmap:
+                totals[node] += count
+                node = cmap[node].parent_id
+        return totals
+
+    def _phrase_ids_in(self, category_ids: Sequence[int]) -> list[int]:
+        if not category_ids:
+            return []
+        marks = ",".join("?" * len(category_ids))
+        return [
+            r[0] for r in self._rows(f"SELECT id FROM phrases WHERE category_id IN ({marks})", category_ids)
+        ]
+
+    # -- phrases -----------------------------------------------------------------------------
+
+    _PHRASE_COLS = (
+        "id, uid, category_id, title, text, shortcut, tags, notes, favorite, use_count, last_used, "
+        "position, origin, pack_id, pack_version, edited, created, updated"
+    )
+
+    def _phrase(self, row: sqlite3.Row) -> Phrase:
+        cmap = self._category_map()
+        cat = cmap.get(row["category_id"])
+        return Phrase(
+            id=row["id"],
+            uid=row["uid"],
+            category_id=row["category_id"],
+            category=cat.path if cat else "",
+            title=row["title"],
+            text=row["text"],
+            shortcut=row["shortcut"],
+            tags=_json_list(row["tags"]),
+            notes=row["notes"],
+            favorite=bool(row["favorite"]),
+            use_count=row["use_count"],
+            last_used=row["last_used"],
+            position=row["position"],
+            origin=row["origin"],
+            pack_id=row["pack_id"],
+            pack_version=row["pack_version"],
+            edited=bool(row["edited"]),
+            created=row["created"],
+            updated=row["updated"],
+        )
+
+    def phrase(self, phrase_id: int) -> Phrase:
+        row = self._one(f"SELECT {self._PHRASE_COLS} FROM phrases WHERE id = ?", (phrase_id,))
+        if row is None:
+            raise NotFoundError(f"话术不存在: {phrase_id}")
+        return self._phrase(row)
+
+    def phrase_by_uid(self, uid: str) -> Phrase | None:
+        row = self._one(f"SELECT {self._PHRASE_COLS} FROM phrases WHERE uid = ?", (uid,))
+        return self._phrase(row) if row else None
+
+    def phrase_by_shortcut(self, shortcut: str) -> Phrase | None:
+        code = shortcut.strip().lower()
+        if not code:
+            return None
+        row = self._one(
+            f"SELECT {self._PHRASE_COLS} FROM phrases WHERE shortcut = ? "
+            "ORDER BY origin = 'pack', id LIMIT 1",
+            (code,),
+        )
+        return self._phrase(row) if row else None
+
+    def phrases_by_ids(self, ids: Sequence[int]) -> list[Phrase]:
+        """Phrases in the order of `ids` (missing ids are left out)."""
+        if not ids:
+            return []
+        found: dict[int, Phrase] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT {self._PHRASE_COLS} FROM phrases WHERE id IN ({marks})", chunk):
+                found[row["id"]] = self._phrase(row)
+        return [found[i] for i in ids if i in found]
+
+    def phrases(
+        self,
+        category_id: int | None = None,
+        *,
+        recursive: bool = True,
+        favorites: bool = False,
+        limit: int | None = None,
+    ) -> list[Phrase]:
+        """Phrases in library order: category tree order, then position within the category."""
+        order = {cat.id: index for index, cat in enumerate(self.categories())}
+        where = []
+        params: list[Any] = []
+        if category_id is not None:
+            ids = self.descendant_ids(category_id) if recursive else [category_id]
+            where.append(f"category_id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if favorites:
+            where.append("favorite = 1")
+        sql = f"SELECT {self._PHRASE_COLS} FROM phrases"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._rows(sql, params)
+        rows.sort(key=lambda r: (order.get(r["category_id"], 1 << 30), r["position"], r["id"]))
+        result = [self._phrase(r) for r in rows]
+        return result[:limit] if limit is not None else result
+
+    def recent(self, limit: int = 30) -> list[Phrase]:
+        rows = self._rows(
+            f"SELECT {self._PHRASE_COLS} FROM phrases WHERE last_used IS NOT NULL "
+            "ORDER BY last_used DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [self._phrase(r) for r in rows]
+
+    def count_phrases(self) -> int:
+        row = self._one("SELECT count(*) FROM phrases")
+        return int(row[0]) if row else 0
+
+    def _shortcut_owner(self, shortcut: str, exclude_id: int | None = None) -> sqlite3.Row | None:
+        return self._one(
+            "SELECT id, title FROM phrases WHERE shortcut = ? AND id IS NOT ? LIMIT 1", (shortcut, exclude_id)
+        )
+
+    def _next_position(self, category_id: int) -> int:
+        row = self.conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM phrases WHERE category_id = ?", (category_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def _insert_phrase(
+        self,
+        category_id: int,
+        title: str,
+        text: str,
+        *,
+        shortcut: str | None,
+        tags: Sequence[str],
+        notes: str,
+        favorite: bool = False,
+        uid: str | None = None,
+    ) -> int:
+        stamp = now_iso()
+        cursor = self.conn.execute(
+            "INSERT INTO phrases (uid, category_id, title, text, shortcut, tags, notes, favorite, position, "
+            "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid or uuid.uuid4().hex,
+                category_id,
+                title,
+                text,
+                shortcut,
+                _dump(tags),
+                notes,
+                int(favorite),
+                self._next_position(category_id),
+                stamp,
+                stamp,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _validate_phrase(
+        self, title: str, text: str, shortcut: str | None, exclude_id: int | None
+    ) -> tuple[str, str, str | None]:
+        title = title.strip()
+        if not title:
+            raise ValidationError("标题不能为空")
+        if not text.strip():
+            raise ValidationError("内容不能为空")
+        if "\x00" in title or "\x00" in text:
+            raise ValidationError("内容包含非法字符 NUL")
+        check_template(text)
+        code = normalize_shortcut(shortcut)
+        if code is not None:
+            owner = self._shortcut_owner(code, exclude_id)
+            if owner is not None:
+                raise ValidationError(f"快捷编码 {code} 已被“{owner['title']}”使用")
+        return title, text, code
+
+    def add_phrase(
+        self,
+        category: str | int,
+        title: str,
+        text: str,
+        *,
+        shortcut: str | None = None,
+        tags: Sequence[str] = (),
+        notes: str = "",
+        favorite: bool = False,
+    ) -> OpChanges:
+        """Add a personal phrase; the new id is the only member of the returned `phrases`."""
+        with self.transaction():
+            title, text, code = self._validate_phrase(title, text, shortcut, None)
+            cid = self.category(category).id if isinstance(category, int) else self.ensure_category(category)
+            pid = self._insert_phrase(
+                cid,
+                title,
+                text,
+                shortcut=code,
+                tags=_clean_tags(tags),
+                notes=notes.strip(),
+                favorite=favorite,
+            )
+            self._reindex([pid])
+        return OpChanges(phrases={pid}, categories=isinstance(category, str))
+
+    def update_phrase(self, phrase_id: int, **fields: Any) -> OpChanges:
+        """Change title, text, shortcut, tags, notes, favorite or category (path or id)."""
+        allowed = {"title", "text", "shortcut", "tags", "notes", "favorite", "category"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise TypeError(f"unknown phrase fields: {sorted(unknown)}")
+        with self.transaction():
+            current = self.phrase(phrase_id)
+            content_fields = {"title", "text", "shortcut", "tags", "notes", "category"}
+            if current.read_only and content_fields & set(fields):
+                raise ValidationError("团队话术包中的话术为只读，请复制到个人话术后再修改")
+            title, text, code = self._validate_phrase(
+                fields.get("title", current.title),
+                fields.get("text", current.text),
+                fields.get("shortcut", current.shortcut),
+                phrase_id,
+            )
+            changes = OpChanges(phrases={phrase_id})
+            category_id = current.category_id
+            if "category" in fields:
+                target = fields["category"]
+                category_id = (
+                    self.category(target).id if isinstance(target, int) else self.ensure_category(target)
+                )
+                changes.categories = True
+            position = current.position
+            if category_id != current.category_id:
+                position = self._next_position(category_id)
+            self.conn.execute(
+                "UPDATE phrases SET category_id = ?, title = ?, text = ?, shortcut = ?, tags = ?, notes = ?, "
+                "favorite = ?, position = ?, updated = ? WHERE id = ?",
+                (
+                    category_id,
+                    title,
+                    text,
+                    code,
+                    _dump(_clean_tags(fields.get("tags", current.tags))),
+                    str(fields.get("notes", current.notes)).strip(),
+                    int(bool(fields.get("favorite", current.favorite))),
+                    position,
+                    now_iso(),
+                    phrase_id,
+                ),
+            )
+            self._reindex([phrase_id])
+        return changes
+
+    def move_phrase(self, phrase_id: int, category_id: int, position: int | None = None) -> OpChanges:
+        """Drag and drop: put a phrase in a category at a position among its siblings."""
+        with self.transaction():
+            current = self.phrase(phrase_id)
+            if current.read_only and category_id != current.category_id:
+                raise ValidationError("团队话术包中的话术为只读，请复制到个人话术后再移动")
+            self.category(category_id)
+            siblings = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM phrases WHERE category_id = ? AND id != ? ORDER BY position, id",
+                    (category_id, phrase_id),
+                )
+            ]
+            index = len(siblings) if position is None else max(0, min(position, len(siblings)))
+            siblings.insert(index, phrase_id)
+            self.conn.execute("UPDATE phrases SET category_id = ? WHERE id = ?", (category_id, phrase_id))
+            self.conn.executemany(
+                "UPDATE phrases SET position = ? WHERE id = ?",
+                [(pos, pid) for pos, pid in enumerate(siblings)],
+            )
+            self._reindex([phrase_id])
+        return OpChanges(phrases={phrase_id})
+
+    def delete_phrase(self, phrase_id: int) -> OpChanges:
+        with self.transaction():
+            current = self.phrase(phrase_id)
+            if current.read_only:
+                raise ValidationError("团队话术包中的话术为只读，不能删除")
+            self._remove_from_index([phrase_id])
+            self.conn.execute("DELETE FROM phrases WHERE id = ?", (phrase_id,))
+        return OpChanges(deleted_phrases={phrase_id})
+
+    def duplicate_phrase(self, phrase_id: int, category: str | int | None = None) -> OpChanges:
+        """Copy a phrase (typically a read-only pack phrase) into the agent's personal library."""
+        with self.transaction():
+            source = self.phrase(phrase_id)
+            if category is None:
+                cid = source.category_id
+            elif isinstance(category, int):
+                cid = self.category(category).id
+            else:
+                cid = self.ensure_category(category)
+            title = source.title
+            existing = {
+                r[0] for r in self.conn.execute("SELECT title FROM phrases WHERE category_id = ?", (cid,))
+            }
+            suffix = 1
+            while title in existing:
+                suffix += 1
+                title = f"{source.title}（副本{suffix if suffix > 2 else ''}）"
+            pid = self._insert_phrase(
+                cid, title, source.text, shortcut=None, tags=source.tags, notes=source.notes
+            )
+            self._reindex([pid])
+        return OpChanges(phrases={pid})
+
+    def set_favorite(self, phrase_id: int, favorite: bool) -> OpChanges:
+        with self.transaction():
+            self.phrase(phrase_id)
+            self.conn.execute("UPDATE phrases SET favorite = ? WHERE id = ?", (int(favorite), phrase_id))
+            self._reindex([phrase_id])
+        return OpChanges(phrases={phrase_id})
+
+    def record_use(self, phrase_id: int, when: datetime | None = None) -> OpChanges:
+        """Count a copy of the phrase: search ranks what each agent reaches for."""
+        stamp = (when or datetime.now(UTC)).isoformat(timespec="seconds")
+        with self.transaction():
+            self.phrase(phrase_id)
+            self.conn.execute(
+                "UPDATE phrases SET use_count = use_count + 1, last_used = ? WHERE id = ?", (stamp, phrase_id)
+            )
+            self._reindex([phrase_id])
+        return OpChanges(phrases={phrase_id})
+
+    # -- search index ------------------------------------------------------------------------
+
+    def _reindex(self, ids: Sequence[int]) -> None:
+        from huashu.storage import search_index
+
+        search_index.reindex(self.conn, ids)
+
+    def _remove_from_index(self, ids: Sequence[int]) -> None:
+        from huashu.storage import search_index
+
+        search_index.remove(self.conn, ids)
+
+    def search(self, query: str, *, limit: int = 20, category_ids: Sequence[int] | None = None) -> list[Any]:
+        """Ranked phrases for what the agent typed (keywords, pinyin, shortcut, traditional)."""
+        from huashu.storage import search_index
+
+        with self._lock:
+            return list(search_index.search(self.conn, query, limit=limit, category_ids=category_ids))
+
+    def suggest(self, text: str, *, limit: int = 5) -> list[Any]:
+        """The best replies for a customer's message, with the words that matched."""
+        from huashu.storage import search_index
+
+        with self._lock:
+            return list(search_index.suggest(self.conn, text, limit=limit))
+
+    # -- import and export -------------------------------------------------------------------
+
+    def import_file(self, path: Path | str, *, dry_run: bool = False) -> ImportReport:
+        """Import a CSV/XLSX sheet; a file that cannot be read raises SpreadsheetError, writing nothing."""
+        sheet = read_phrase_sheet(path)
+        report = self.import_rows(sheet.rows, dry_run=dry_run)
+        report.skipped = sorted(sheet.problems + report.skipped)
+        report.encoding = sheet.encoding
+        report.ignored_columns = sheet.ignored_columns
+        return report
+
+    def import_rows(
+        self, rows: Sequence[tuple[int, PhraseRow]], *, dry_run: bool = False, uid_for: Any = None
+    ) -> ImportReport:
+        """Add new phrases and update changed ones, matched by (category path, title).
+
+        All or nothing: either every accepted row is written in one transaction or none is.
+        A dry run computes the same report and rolls back.
+        """
+        report = ImportReport(dry_run=dry_run)
+
+        class _DryRun(Exception):
+            pass
+
+        try:
+            with self.transaction():
+                self._import_rows(rows, report, uid_for)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            self._categories = None
+        return report
+
+    def _import_rows(self, rows: Sequence[tuple[int, PhraseRow]], report: ImportReport, uid_for: Any) -> None:
+        existing: dict[tuple[str, str], sqlite3.Row] = {}
+        cmap = self._category_map()
+        for row in self.conn.execute(
+            "SELECT id, category_id, title, text, shortcut, tags, notes, origin FROM phrases"
+        ).fetchall():
+            cat = cmap.get(row[1])
+            if cat is not None:
+                existing[(cat.path, row[2])] = row
+        shortcuts = {
+            r[0]: r[1]
+            for r in self.conn.execute("SELECT shortcut, id FROM phrases WHERE shortcut IS NOT NULL")
+        }
+        seen: dict[tuple[str, str], int] = {}
+        touched: list[int] = []
+        for line, item in rows:
+            key = (item.category, item.title)
+            if key in seen:
+                report.skipped.append((line, f"与第 {seen[key]} 行重复（同一分类下同名标题）"))
+                continue
+            seen[key] = line
+            text = item.text
+            if "[" not in text:
+                converted = placeholders.convert_legacy(text)
+                if converted.fields:
+                    text = converted.text
+                    names = "、".join(f"{f.marker}→[{f.name}]" for f in converted.fields)
+                    report.converted.append((line, f"旧式占位符已转换: {names}"))
+            issues = placeholders.validate(text)
+            if issues:
+                first = issues[0]
+                report.skipped.append(
+                    (line, f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
+                )
+                continue
+            try:
+                code = normalize_shortcut(item.shortcut)
+            except ValidationError as exc:
+                report.warnings.append((line, f"{exc}；已忽略快捷编码"))
+                code = None
+            current = existing.get(key)
+            if current is not None and current[7] == "pack":
+                report.skipped.append((line, "与团队话术包中的同名话术冲突，未导入"))
+                continue
+            if code is not None and shortcuts.get(code) not in (None, current[0] if current else None):
+                report.warnings.append((line, f"快捷编码 {code} 已被其他话术使用，已忽略"))
+                code = None
+            tags = _clean_tags(item.tags)
+            if current is not None:
+                same = (
+                    current[3] == text
+                    and current[4] == code
+                    and _json_list(current[5]) == tags
+                    and current[6] == item.notes
+                )
+                if same:
+                    report.unchanged += 1
+                    continue
+                if current[4] and current[4] != code:
+                    shortcuts.pop(current[4], None)
+                self.conn.execute(
+                    "UPDATE phrases SET text = ?, shortcut = ?, tags = ?, notes = ?, updated = ? "
+                    "WHERE id = ?",
+                    (text, code, _dump(tags), item.notes, now_iso(), current[0]),
+                )
+                pid = current[0]
+                report.updated += 1
+            else:
+                try:
+                    cid = self.ensure_category(item.category)
+                except ValidationError as exc:
+                    report.skipped.append((line, str(exc)))
+                    continue
+                uid = uid_for(item) if uid_for is not None else None
+                pid = self._insert_phrase(
+                    cid, item.title, text, shortcut=code, tags=tags, notes=item.notes, uid=uid
+                )
+                report.added += 1
+            if code is not None:
+                shortcuts[code] = pid
+            touched.append(pid)
+        self._reindex(touched)
+        report.changes = OpChanges(phrases=set(touched), categories=bool(report.added))
+
+    def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:
+        return [
+            PhraseRow(
+                category=p.category,
+                title=p.title,
+                text=p.text,
+                shortcut=p.shortcut,
+                tags=p.tags,
+                notes=p.notes,
+            )
+            for p in self.phrases(category_id)
+        ]
+
+    # -- defaults ----------------------------------------------------------------------------
+
+    def load_defaults(self) -> ImportReport:
+        """Fill a new library with the embedded default phrases and rules."""
+        with as_file(resource("library", "default_library.csv")) as csv_path:
+            sheet = read_phrase_sheet(csv_path)
+        if sheet.problems:
+            raise LibraryError(f"内置话术库有错误: {sheet.problems[:3]}")
+        with self.transaction():
+            report = self.import_rows(sheet.rows, uid_for=lambda row: default_uid(row.category, row.title))
+            if report.skipped:
+                raise LibraryError(f"内置话术库有错误: {report.skipped[:3]}")
+            from huashu.core.checker import load_default_rules
+
+            self.replace_rules(load_default_rules())
+        return report
+
+    # -- profile and settings ----------------------------------------------------------------
+
+    def profile(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._rows("SELECT key, value FROM profile ORDER BY key")}
+
+    def set_profile(self, values: Mapping[str, str | None]) -> OpChanges:
+        """Set (or, with an empty value, clear) profile values such as 名字 and 工号."""
+        with self.transaction():
+            for raw_key, value in values.items():
+                key = PROFILE_ALIASES.get(raw_key.strip().lower(), raw_key.strip())
+                if not key or any(ch in key for ch in "[]:=|\n"):
+                    raise ValidationError(f"资料名称无效: {raw_key!r}")
+                if value is None or not value.strip():
+                    self.conn.execute("DELETE FROM profile WHERE key = ?", (key,))
+                else:
+                    self.conn.execute(
+                        "INSERT INTO profile (key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value.strip()),
+                    )
+        return OpChanges(profile=True)
+
+    def builtin_values(self, now: datetime | None = None) -> dict[str, str]:
+        """Values for built-in fields: profile entries (under their own names too) and the clock."""
+        profile = self.profile()
+        values = dict(profile)
+        values.update(placeholders.builtin_values(profile, now or datetime.now().astimezone()))
+        return values
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> OpChanges:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+        return OpChanges(settings=True)
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def rules(self, *, include_disabled: bool = True) -> list[Rule]:
+        sql = (
+            "SELECT uid, patterns, is_regex, severity, category, suggestions, allow, note, must_flag, "
+            "must_not_flag, enabled, origin, pack_id FROM rules"
+        )
+        if not include_disabled:
+            sql += " WHERE enabled = 1"
+        return [
+            Rule(
+                uid=r["uid"],
+                patterns=_json_list(r["patterns"]),
+                is_regex=bool(r["is_regex"]),
+                severity=r["severity"],
+                category=r["category"],
+                suggestions=_json_list(r["suggestions"]),
+                allow=_json_list(r["allow"]),
+                note=r["note"],
+                must_flag=_json_list(r["must_flag"]),
+                must_not_flag=_json_list(r["must_not_flag"]),
+                enabled=bool(r["enabled"]),
+                origin=r["origin"],
+                pack_id=r["pack_id"],
+            )
+            for r in self._rows(sql + " ORDER BY position, id")
+        ]
+
+    def _insert_rule(self, rule: Rule, position: int) -> None:
+        self.conn.execute(
+            "INSERT INTO rules (uid, patterns, is_regex, severity, category, suggestions, allow, note, "
+            "must_flag, must_not_flag, enabled, origin, pack_id, position) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rule.uid,
+                _dump(rule.patterns),
+                int(rule.is_regex),
+                rule.severity,
+                rule.category,
+                _dump(rule.suggestions),
+                _dump(rule.allow),
+                rule.note,
+                _dump(rule.must_flag),
+                _dump(rule.must_not_flag),
+                int(rule.enabled),
+                rule.origin,
+                rule.pack_id,
+                position,
+            ),
+        )
+
+    def replace_rules(
+        self, rules: Iterable[Rule], *, origin: str = "personal", pack_id: str | None = None
+    ) -> OpChanges:
+        """Replace every rule of one origin (personal, or one pack) in one transaction."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM rules WHERE origin = ? AND pack_id IS ?", (origin, pack_id))
+            base = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM rules").fetchone()[0]
+            for offset, rule in enumerate(rules):
+                if not rule.patterns:
+                    raise ValidationError(f"规则 {rule.uid} 没有匹配词")
+                try:
+                    self._insert_rule(rule, base + offset)
+                except sqlite3.IntegrityError as exc:
+                    raise ValidationError(f"规则编号重复: {rule.uid}") from exc
+        return OpChanges(rules=True)
+
+    def save_rule(self, rule: Rule) -> OpChanges:
+        """Insert or replace one rule by uid."""
+        with self.transaction():
+            row = self.conn.execute("SELECT position FROM rules WHERE uid = ?", (rule.uid,)).fetchone()
+            if row is not None:
+                self.conn.execute("DELETE FROM rules WHERE uid = ?", (rule.uid,))
+                position = row[0]
+            else:
+                position = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM rules").fetchone()[0]
+            if not rule.patterns:
+                raise ValidationError("规则至少需要一个匹配词")
+            self._insert_rule(rule, position)
+        return OpChanges(rules=True)
+
+    def delete_rule(self, uid: str) -> OpChanges:
+        with self.transaction():
+            cursor = self.conn.execute("DELETE FROM rules WHERE uid = ?", (uid,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"规则不存在: {uid}")
+        return OpChanges(rules=True)
+
+    # -- synonyms ----------------------------------------------------------------------------
+
+    def synonym_groups(self) -> list[tuple[str, ...]]:
+        return [_json_list(r[0]) for r in self._rows("SELECT terms FROM synonyms ORDER BY id")]
+
+    def replace_synonyms(
+        self, groups: Iterable[Sequence[str]], *, origin: str = "personal", pack_id: str | None = None
+    ) -> OpChanges:
+        with self.transaction():
+            self.conn.execute("DELETE FROM synonyms WHERE origin = ? AND pack_id IS ?", (origin, pack_id))
+            for group in groups:
+                terms = [t.strip() for t in group if t.strip()]
+                if len(terms) >= 2:
+                    self.conn.execute(
+                        "INSERT INTO synonyms (terms, origin, pack_id) VALUES (?, ?, ?)",
+                        (_dump(terms), origin, pack_id),
+                    )
+        return OpChanges(synonyms=True)
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def integrity_problems(self, *, quick: bool = True) -> list[str]:
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = self._rows(f"PRAGMA {pragma}")
+        problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+        problems += [f"foreign key: {tuple(r)}" for r in self._rows("PRAGMA foreign_key_check")]
+        return problems
+
+    def schema_version(self) -> int:
+        row = self._one("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+
+def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for tag in tags:
+        tag = str(tag).strip()
+        if tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)

@@ -1,0 +1,1 @@
+"""Embedded data files: default library, rules, search dictionaries, icons, translations."""

@@ -1,0 +1,278 @@
+"""The Library: categories, phrases, edits returning changes, imports that are all-or-nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from huashu.core.models import PhraseRow, Rule
+from huashu.storage.library import Library, LibraryError, NotFoundError, ValidationError
+
+
+def logical_hash(lib: Library) -> str:
+    """A digest of everything a user would miss, independent of page layout."""
+    digest = hashlib.sha256()
+    for table in ("categories", "phrases", "profile", "settings", "rules", "synonyms", "packs"):
+        for row in lib.conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def test_new_file_gets_default_library_wal_and_foreign_keys(db_path: Path) -> None:
+    with Library.open(db_path) as lib:
+        assert lib.count_phrases() >= 150
+        assert len({c.path.split("/")[0] for c in lib.categories()}) >= 10
+        assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert lib.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert len(lib.rules()) > 20
+        assert lib.integrity_problems() == []
+
+
+def test_default_uids_are_stable_across_installs(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "a.db") as a, Library.open(tmp_path / "b.db") as b:
+        assert [p.uid for p in a.phrases()] == [p.uid for p in b.phrases()]
+
+
+def test_empty_library(db_path: Path) -> None:
+    with Library.open(db_path, empty=True) as lib:
+        assert lib.count_phrases() == 0
+        assert lib.rules() == []
+
+
+def test_category_tree_paths_and_counts(lib: Library) -> None:
+    lib.add_phrase("投诉处理/物流超期", "安抚", "非常抱歉让您久等了。")
+    lib.add_phrase("投诉处理/发错货", "核对订单", "请稍等，我查看一下您的订单[订单号]。")
+    lib.add_phrase("问候", "接入", "您好，很高兴为您服务！")
+    paths = [c.path for c in lib.categories()]
+    assert paths == ["投诉处理", "投诉处理/物流超期", "投诉处理/发错货", "问候"]
+    root = lib.category_by_path("投诉处理")
+    assert root is not None
+    assert lib.category_counts()[root.id] == 2
+    assert [p.title for p in lib.phrases(root.id)] == ["安抚", "核对订单"]
+    assert [p.title for p in lib.phrases(root.id, recursive=False)] == []
+
+
+def test_add_returns_change_with_new_id(lib: Library) -> None:
+    changes = lib.add_phrase(
+        "问候", "接入", "您好，我是[您的名字/工号]。", shortcut="/JR", tags=["开场", "开场", " 问候 "]
+    )
+    (pid,) = changes.phrases
+    phrase = lib.phrase(pid)
+    assert phrase.shortcut == "/jr"
+    assert phrase.tags == ("开场", "问候")
+    assert phrase.origin == "personal"
+    assert lib.phrase_by_shortcut("/JR") == phrase
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "message"),
+    [
+        ("", "内容", "标题"),
+        ("标题", "   ", "内容"),
+        ("标题", "您的订单[订单号", "占位符"),
+        ("标题", "空字段[]", "占位符"),
+    ],
+)
+def test_invalid_phrases_are_refused_and_nothing_written(
+    lib: Library, title: str, text: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        lib.add_phrase("问候", title, text)
+    assert lib.count_phrases() == 0
+    assert lib.categories() == []  # the category created on the way is rolled back too
+
+
+def test_shortcuts_are_unique(lib: Library) -> None:
+    lib.add_phrase("物流", "查询", "我帮您查询物流。", shortcut="/wl")
+    with pytest.raises(ValidationError, match="/wl"):
+        lib.add_phrase("物流", "催件", "我帮您催一下。", shortcut="/wl")
+    with pytest.raises(ValidationError, match="空格"):
+        lib.add_phrase("物流", "催件", "我帮您催一下。", shortcut="/w l")
+
+
+def test_update_move_delete(lib: Library) -> None:
+    (pid,) = lib.add_phrase("问候", "接入", "您好。").phrases
+    changes = lib.update_phrase(pid, text="您好，请问有什么可以帮您？", category="开场/电话")
+    assert changes.phrases == {pid} and changes.categories
+    phrase = lib.phrase(pid)
+    assert phrase.category == "开场/电话"
+    assert phrase.text.startswith("您好，请问")
+    with pytest.raises(TypeError):
+        lib.update_phrase(pid, colour="red")
+    target = lib.ensure_category("问候")
+    lib.move_phrase(pid, target, 0)
+    assert lib.phrase(pid).category == "问候"
+    assert lib.delete_phrase(pid).deleted_phrases == {pid}
+    with pytest.raises(NotFoundError):
+        lib.phrase(pid)
+
+
+def test_move_category_refuses_cycles(lib: Library) -> None:
+    lib.add_phrase("甲/乙", "标题", "内容")
+    a = lib.category_by_path("甲")
+    b = lib.category_by_path("甲/乙")
+    assert a and b
+    with pytest.raises(ValidationError):
+        lib.move_category(a.id, b.id)
+    lib.move_category(b.id, None, 0)
+    assert [c.path for c in lib.categories()] == ["乙", "甲"]
+    assert lib.phrases()[0].category == "乙"
+
+
+def test_delete_category_with_phrases_needs_consent(lib: Library) -> None:
+    lib.add_phrase("甲", "标题", "内容")
+    cat = lib.category_by_path("甲")
+    assert cat
+    with pytest.raises(ValidationError, match="1 条话术"):
+        lib.delete_category(cat.id)
+    changes = lib.delete_category(cat.id, with_phrases=True)
+    assert len(changes.deleted_phrases) == 1
+    assert lib.categories() == [] and lib.count_phrases() == 0
+
+
+def test_favorites_usage_and_recent(lib: Library) -> None:
+    a = next(iter(lib.add_phrase("甲", "一", "内容一").phrases))
+    b = next(iter(lib.add_phrase("甲", "二", "内容二").phrases))
+    lib.set_favorite(b, True)
+    lib.record_use(a)
+    lib.record_use(a)
+    assert lib.phrase(a).use_count == 2 and lib.phrase(a).last_used
+    assert [p.id for p in lib.phrases(favorites=True)] == [b]
+    assert [p.id for p in lib.recent()] == [a]
+
+
+def test_pack_phrases_are_read_only_but_can_be_duplicated(lib: Library) -> None:
+    (pid,) = lib.add_phrase("团队", "标准开场", "您好！").phrases
+    lib.conn.execute("INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '总部', 1, 'now')")
+    lib.conn.execute("UPDATE phrases SET origin = 'pack', pack_id = 'p1' WHERE id = ?", (pid,))
+    with pytest.raises(ValidationError, match="只读"):
+        lib.update_phrase(pid, text="改了")
+    with pytest.raises(ValidationError, match="只读"):
+        lib.delete_phrase(pid)
+    lib.set_favorite(pid, True)  # favorites are the agent's own, even on pack phrases
+    (copy_id,) = lib.duplicate_phrase(pid).phrases
+    copy = lib.phrase(copy_id)
+    assert copy.origin == "personal" and copy.text == "您好！" and copy.title != "标准开场"
+
+
+def rows(*items: tuple[str, str, str]) -> list[tuple[int, PhraseRow]]:
+    return [(i + 2, PhraseRow(category=c, title=t, text=x)) for i, (c, t, x) in enumerate(items)]
+
+
+def test_import_adds_updates_and_is_idempotent(lib: Library) -> None:
+    sheet = rows(("甲", "一", "内容一"), ("甲/乙", "二", "内容二"))
+    report = lib.import_rows(sheet)
+    assert (report.added, report.updated, report.unchanged) == (2, 0, 0)
+    report = lib.import_rows(sheet)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 2)
+    report = lib.import_rows(rows(("甲", "一", "内容一改"), ("甲/乙", "二", "内容二")))
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 1)
+    assert lib.count_phrases() == 2
+
+
+def test_import_reports_bad_rows_and_keeps_the_good(lib: Library) -> None:
+    report = lib.import_rows(
+        rows(
+            ("甲", "一", "好的"), ("甲", "二", "坏的[订单号"), ("甲", "一", "重复"), ("甲", "三", "编号XXXX")
+        )
+    )
+    assert report.added == 2
+    reasons = dict(report.skipped)
+    assert "占位符" in reasons[3] and "重复" in reasons[4]
+    assert report.converted and report.converted[0][0] == 5
+    assert "[" in lib.phrases()[-1].text
+
+
+def test_import_dry_run_writes_nothing(lib: Library) -> None:
+    before = logical_hash(lib)
+    report = lib.import_rows(rows(("甲", "一", "内容一")), dry_run=True)
+    assert report.added == 1 and report.dry_run
+    assert logical_hash(lib) == before
+    assert lib.categories() == []
+
+
+def test_import_is_all_or_nothing_on_failure(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib.add_phrase("甲", "原有", "原有内容")
+    before = logical_hash(lib)
+    from huashu.storage import search_index
+
+    calls = {"n": 0}
+    real = search_index.reindex
+
+    def failing(conn: sqlite3.Connection, ids: object) -> None:
+        calls["n"] += 1
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search_index, "reindex", failing)
+    with pytest.raises(OSError):
+        lib.import_rows(rows(("乙", "一", "内容一"), ("乙", "二", "内容二")))
+    monkeypatch.setattr(search_index, "reindex", real)
+    assert calls["n"] == 1
+    assert logical_hash(lib) == before
+
+
+def test_profile_and_builtins(lib: Library) -> None:
+    lib.set_profile({"name": "小李", "工号": "1024", "热线": "400-000"})
+    assert lib.profile() == {"名字": "小李", "工号": "1024", "热线": "400-000"}
+    values = lib.builtin_values()
+    assert values["您的名字/工号"].startswith("小李") and "1024" in values["您的名字/工号"]
+    assert values["热线"] == "400-000"
+    lib.set_profile({"热线": ""})
+    assert "热线" not in lib.profile()
+    with pytest.raises(ValidationError):
+        lib.set_profile({"坏[键]": "x"})
+
+
+def test_settings_roundtrip(lib: Library) -> None:
+    assert lib.setting("theme", "system") == "system"
+    lib.set_setting("theme", {"mode": "dark", "size": 14})
+    assert lib.setting("theme") == {"mode": "dark", "size": 14}
+
+
+def test_rules_replace_save_delete(lib: Library) -> None:
+    rule = Rule(
+        uid="r1", patterns=("我不知道",), severity="error", category="推诿", suggestions=("我帮您核实",)
+    )
+    lib.replace_rules([rule])
+    assert lib.rules() == [rule]
+    lib.save_rule(Rule(uid="r1", patterns=("不知道",), severity="warning"))
+    assert lib.rules()[0].patterns == ("不知道",)
+    with pytest.raises(ValidationError, match="重复"):
+        lib.replace_rules([rule, rule])
+    assert [r.uid for r in lib.rules()] == ["r1"]  # the failed replace left the old rules
+    lib.delete_rule("r1")
+    with pytest.raises(NotFoundError):
+        lib.delete_rule("r1")
+
+
+def test_synonyms(lib: Library) -> None:
+    lib.replace_synonyms([["快递", "物流", " 包裹 "], ["孤单"]])
+    assert lib.synonym_groups() == [("快递", "物流", "包裹")]
+
+
+def test_read_only_file_gives_clear_error(db_path: Path, tmp_path: Path) -> None:
+    Library.open(db_path, empty=True).close()
+    ro_dir = tmp_path / "ro"
+    ro_dir.mkdir()
+    shutil.copy(db_path, ro_dir / "lib.db")
+    (ro_dir / "lib.db").chmod(0o444)
+    ro_dir.chmod(0o555)
+    try:
+        import os
+
+        if os.geteuid() == 0:
+            pytest.skip("root ignores file permissions")
+        with pytest.raises(LibraryError):
+            Library.open(ro_dir / "lib.db")
+    finally:
+        ro_dir.chmod(0o755)
+
+
+def test_missing_file_without_create(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="不存在"):
+        Library.open(tmp_path / "nope.db", create=False)
+    assert not (tmp_path / "nope.db").exists()
