@@ -275,6 +275,41 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch_lines() -> list[str]:
+    return [line.rstrip("\r\n") for line in sys.stdin]
+
+
+def _ranked(args: argparse.Namespace, kind: str) -> int:
+    if args.limit < 1:
+        raise CliError("--limit 必须大于 0")
+    with _open(args) as lib:
+        run_one = lib.search if kind == "search" else lib.suggest
+        if args.batch:
+            for line in _batch_lines():
+                _json([r.to_json() for r in run_one(line, limit=args.limit)])
+            return EXIT_OK
+        if args.query is None:
+            raise CliError(f"{kind} 需要查询文字，或使用 --batch 从标准输入读取")
+        results = run_one(args.query, limit=args.limit)
+    if args.json:
+        _json([r.to_json() for r in results])
+    else:
+        for r in results:
+            matched = f"  [{'、'.join(r.matched)}]" if getattr(r, "matched", ()) else ""
+            shortcut = f"  {r.shortcut}" if r.shortcut else ""
+            _out(f"{r.phrase_id:>5}  {r.category} › {r.title}{shortcut}{matched}")
+            _out(f"       {r.text[:80]}")
+    return EXIT_OK if results else EXIT_FINDINGS
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    return _ranked(args, "search")
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    return _ranked(args, "suggest")
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -329,6 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_profile)
 
+    for name, func, helptext, argname in (
+        ("search", cmd_search, "搜索话术（关键词、拼音、简拼、快捷编码、繁体）", "query"),
+        ("suggest", cmd_suggest, "根据客户的消息推荐回复", "query"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument(argname, nargs="?", metavar="TEXT")
+        p.add_argument("--limit", type=int, default=10 if name == "search" else 5, metavar="N")
+        p.add_argument("--json", action="store_true")
+        p.add_argument(
+            "--batch", action="store_true", help="每行一个查询，从标准输入读取，每行输出一个 JSON 数组"
+        )
+        p.set_defaults(func=func)
+
     for register in _EXTRA_COMMANDS:
         register(sub)
     return parser
@@ -364,11 +412,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report_exception(exc: Exception) -> int:
     from huashu.core.spreadsheet import SpreadsheetError
-    from huashu.storage.library import LibraryError, NotFoundError, ValidationError
+    from huashu.storage.library import LibraryCorruptError, LibraryError, NotFoundError, ValidationError
 
     if isinstance(exc, NotFoundError):
         sys.stderr.write(f"huashu: {exc}\n")
         return EXIT_FINDINGS
+    if isinstance(exc, LibraryCorruptError):
+        sys.stderr.write(f"huashu: {exc}。文件未被改动；可运行 huashu db restore 从最近的备份恢复\n")
+        return EXIT_ERROR
     if isinstance(exc, SpreadsheetError | LibraryError | ValidationError):
         sys.stderr.write(f"huashu: {exc}\n")
         return EXIT_ERROR

@@ -638,9 +638,11 @@ def _timed(func: Callable[..., object], *args: object) -> float:
         "x月" * 100_000,
     ],
 )
-def test_large_input_is_fast(text: str) -> None:
+def test_large_input_is_linear(text: str) -> None:
+    # Not a benchmark: a quadratic parser would take minutes on 200,000 characters, so a
+    # generous bound catches backtracking without failing on a loaded CI machine.
     assert len(text) >= 199_999
-    assert _timed(validate, text) < 1.0
-    assert _timed(parse, text) < 1.0
-    assert _timed(fill, text, {}) < 1.0
-    assert _timed(convert_legacy, text) < 1.0
+    assert _timed(validate, text) < 5.0
+    assert _timed(parse, text) < 5.0
+    assert _timed(fill, text, {}) < 5.0
+    assert _timed(convert_legacy, text) < 5.0

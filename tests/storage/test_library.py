@@ -254,22 +254,64 @@ def test_synonyms(lib: Library) -> None:
     assert lib.synonym_groups() == [("快递", "物流", "包裹")]
 
 
-def test_read_only_file_gives_clear_error(db_path: Path, tmp_path: Path) -> None:
-    Library.open(db_path, empty=True).close()
+def test_read_only_file_still_searches_but_refuses_writes(db_path: Path, tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("甲", "标题", "内容")
     ro_dir = tmp_path / "ro"
     ro_dir.mkdir()
     shutil.copy(db_path, ro_dir / "lib.db")
     (ro_dir / "lib.db").chmod(0o444)
     ro_dir.chmod(0o555)
     try:
-        import os
-
-        if os.geteuid() == 0:
-            pytest.skip("root ignores file permissions")
-        with pytest.raises(LibraryError):
-            Library.open(ro_dir / "lib.db")
+        with Library.open(ro_dir / "lib.db") as lib:
+            assert lib.read_only
+            assert [p.title for p in lib.phrases()] == ["标题"]
+            with pytest.raises(LibraryError, match="只读"):
+                lib.add_phrase("甲", "新", "内容")
     finally:
         ro_dir.chmod(0o755)
+
+
+def test_a_crash_while_creating_leaves_no_half_library(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(self: Library) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(Library, "load_defaults", boom)
+    with pytest.raises(RuntimeError):
+        Library.open(db_path)
+    assert not db_path.exists()
+    assert list(db_path.parent.iterdir()) == []
+
+
+def test_corrupt_file_is_refused_and_left_alone(db_path: Path) -> None:
+    from huashu.storage.library import LibraryCorruptError
+
+    with Library.open(db_path, empty=True) as lib:
+        for i in range(300):
+            lib.add_phrase("甲", f"标题{i}", "内容" * 50)
+    data = bytearray(db_path.read_bytes())
+    for offset in range(4096 * 2, len(data), 4096):
+        data[offset + 100 : offset + 400] = b"\xff" * 300
+    db_path.write_bytes(bytes(data))
+    before = db_path.read_bytes()
+    with pytest.raises(LibraryCorruptError) as info:
+        Library.open(db_path)
+    assert info.value.path == db_path
+    assert db_path.read_bytes() == before
+
+
+def test_backup_is_a_consistent_copy(db_path: Path, tmp_path: Path) -> None:
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("甲", "标题", "内容")
+        copy = lib.backup_to(tmp_path / "b" / "copy.db")
+    with Library.open(copy) as restored:
+        assert [p.title for p in restored.phrases()] == ["标题"]
 
 
 def test_missing_file_without_create(tmp_path: Path) -> None:

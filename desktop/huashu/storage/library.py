@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -45,6 +46,14 @@ MAX_SHORTCUT = 32
 
 class LibraryError(RuntimeError):
     """A library file that cannot be opened or used; the message is for the user."""
+
+
+class LibraryCorruptError(LibraryError):
+    """The file is damaged; it is kept as it is so it can be set aside and restored from a backup."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class NotFoundError(LookupError):
@@ -102,47 +111,106 @@ class Library:
         self._lock = threading.RLock()
         self._depth = 0
         self._categories: dict[int, Category] | None = None
+        self.read_only = False
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, empty: bool = False, create: bool = True) -> Library:
-        """Open (creating and filling with the default library if new) and migrate a library file."""
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        empty: bool = False,
+        create: bool = True,
+        check: bool = True,
+    ) -> Library:
+        """Open (creating and filling with the default library if new) and migrate a library file.
+
+        A new file is built under a temporary name and renamed into place, so a crash during
+        the first start never leaves a half-filled library behind. A file that fails SQLite's
+        quick check raises LibraryCorruptError and is left untouched for recovery.
+        """
         target = Path(path) if path is not None else default_db_path()
         is_new = not target.exists() or target.stat().st_size == 0
         if is_new and not create:
             raise LibraryError(f"话术库文件不存在: {target}")
-        if not is_new:
-            try:
-                with target.open("rb") as handle:
-                    magic = handle.read(len(SQLITE_MAGIC))
-            except OSError as exc:
-                raise LibraryError(f"无法读取话术库文件 {target}: {exc.strerror or exc}") from exc
-            if magic != SQLITE_MAGIC:
-                raise LibraryError(f"不是话术库文件（文件格式不对）: {target}")
-        else:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LibraryError(f"无法创建话术库目录 {target.parent}: {exc.strerror or exc}") from exc
+        if is_new:
+            cls._create(target, empty=empty)
         try:
-            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10)
+            with target.open("rb") as handle:
+                magic = handle.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise LibraryError(f"无法读取话术库文件 {target}: {exc.strerror or exc}") from exc
+        if magic != SQLITE_MAGIC:
+            raise LibraryCorruptError(f"不是话术库文件（文件格式不对或已损坏）: {target}", target)
+        writable = os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)
+        try:
+            if writable:
+                conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, timeout=10)
+            else:
+                # Read-only media or permissions: still usable for search and copy.
+                uri = target.resolve().as_uri() + "?mode=ro"
+                conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
+                )
         except sqlite3.Error as exc:
             raise LibraryError(f"无法打开话术库文件 {target}: {exc}") from exc
         lib = cls(conn, target)
+        lib.read_only = not writable
         try:
-            lib._configure(wal=True)
-            lib._migrate(is_new=is_new)
-            if is_new and not empty:
-                lib.load_defaults()
+            lib._configure(wal=writable)
+            if check:
+                problems = lib.integrity_problems(quick=True)
+                if problems:
+                    raise LibraryCorruptError(f"话术库文件已损坏: {target}（{problems[0]}）", target)
+            if writable:
+                lib._migrate()
+            else:
+                lib._check_schema_readable()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryCorruptError(f"话术库文件已损坏: {target}（{exc}）", target) from exc
         except BaseException:
             conn.close()
-            if is_new:
-                # A half-created file must not be mistaken for a library next time.
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(target) + suffix).unlink(missing_ok=True)
             raise
         return lib
+
+    @classmethod
+    def _create(cls, target: Path, *, empty: bool) -> None:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"无法创建话术库目录 {target.parent}: {exc.strerror or exc}") from exc
+        staging = target.with_name(f".{target.name}.{os.getpid()}.creating")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(staging) + suffix).unlink(missing_ok=True)
+        try:
+            conn = sqlite3.connect(staging, isolation_level=None, check_same_thread=False, timeout=10)
+            lib = cls(conn, staging)
+            try:
+                lib._configure(wal=True)
+                lib._migrate()
+                if not empty:
+                    lib.load_defaults()
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+            os.replace(staging, target)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"无法创建话术库文件 {target}: {exc}") from exc
+        except OSError as exc:
+            raise LibraryError(f"无法创建话术库文件 {target}: {exc.strerror or exc}") from exc
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(staging) + suffix).unlink(missing_ok=True)
+
+    def _check_schema_readable(self) -> None:
+        try:
+            todo = migrations.pending(self.conn)
+        except migrations.SchemaError as exc:
+            raise LibraryError(str(exc)) from exc
+        if todo:
+            raise LibraryError("话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开")
 
     @classmethod
     def memory(cls, *, empty: bool = True) -> Library:
@@ -150,7 +218,7 @@ class Library:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         lib = cls(conn, None)
         lib._configure(wal=False)
-        lib._migrate(is_new=True)
+        lib._migrate()
         if not empty:
             lib.load_defaults()
         return lib
@@ -166,10 +234,15 @@ class Library:
                 # FULL: a branch-store PC that loses power keeps every committed edit.
                 self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"话术库文件已损坏或无法使用: {exc}") from exc
+            raise LibraryCorruptError(
+                f"话术库文件已损坏或无法使用: {exc}", self.path or Path(":memory:")
+            ) from exc
 
-    def _migrate(self, *, is_new: bool) -> None:
+    def _migrate(self) -> None:
         try:
+            if self.path is not None and migrations.applied(self.conn) and migrations.pending(self.conn):
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                self.backup_to(self.path.parent / "backups" / f"{self.path.stem}-pre-migration-{stamp}.db")
             migrations.migrate(self.conn)
         except migrations.SchemaError as exc:
             raise LibraryError(str(exc)) from exc
@@ -192,6 +265,8 @@ class Library:
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work; nested calls become savepoints."""
         with self._lock:
+            if self.read_only:
+                raise LibraryError("话术库文件是只读的，无法保存修改（可以继续搜索和复制）")
             depth = self._depth
             self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
             self._depth += 1
@@ -1048,6 +1123,20 @@ class Library:
         return OpChanges(synonyms=True)
 
     # -- maintenance -------------------------------------------------------------------------
+
+    def backup_to(self, target: Path) -> Path:
+        """A consistent copy of the library (SQLite's online backup), written then renamed into place."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_name(f".{target.name}.partial")
+        staging.unlink(missing_ok=True)
+        with self._lock:
+            dest = sqlite3.connect(staging)
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+        os.replace(staging, target)
+        return target
 
     def integrity_problems(self, *, quick: bool = True) -> list[str]:
         pragma = "quick_check" if quick else "integrity_check"
