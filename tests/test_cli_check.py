@@ -1,0 +1,165 @@
+"""The `check` and `rules` commands: the contract's exit codes, JSON shape, batch mode and rule files."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from huashu.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    try:
+        code = main(list(args))
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(default_library_file: Path, tmp_path: Path) -> str:
+    path = tmp_path / "lib.db"
+    shutil.copy(default_library_file, path)
+    return str(path)
+
+
+def test_error_level_finding_exits_1_with_json_fields(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("您好，这个我 不 知 道，你问我我问谁。", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "check", str(draft), "--json")
+    assert code == 1
+    findings = json.loads(out)
+    texts = {f["text"] for f in findings}
+    assert "我 不 知 道" in texts and "你问我我问谁" in texts
+    for finding in findings:
+        assert {"start", "end", "text", "severity", "rule", "suggestions"} <= set(finding)
+        assert draft.read_text(encoding="utf-8")[finding["start"] : finding["end"]] == finding["text"]
+    assert any(f["severity"] == "error" and f["suggestions"] for f in findings)
+
+
+def test_clean_text_and_info_only_exit_0(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", db, "check", "-", stdin="您好，请问有什么可以帮您？")
+    assert code == 0 and "未发现" in out
+    # 亲 is style advice at most: reported, but not a reason to fail a script.
+    code, out, _ = run(capsys, "--db", db, "check", "--json", stdin="亲，您的包裹已经发出了哦")
+    assert code == 0
+    assert json.loads(out), "style advice is still reported"
+    assert all(f["severity"] != "error" for f in json.loads(out))
+
+
+def test_human_output_names_line_column_and_suggestion(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", db, "check", stdin="第一行\n这事不归我管")
+    assert code == 1
+    assert out.startswith("2:1") and "禁用" in out and "→" in out
+
+
+def test_batch_one_json_array_per_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", db, "check", "--batch", stdin="您好\n我不知道\n\n亲自为您处理\n")
+    lines = out.splitlines()
+    assert len(lines) == 4
+    arrays = [json.loads(line) for line in lines]
+    assert arrays[0] == [] and arrays[2] == [] and arrays[3] == []
+    assert arrays[1][0]["text"] == "我不知道"
+    assert code == 1
+
+
+def test_default_library_has_no_error_level_findings(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", db, "check", "--library")
+    assert code == 0, out
+    assert "禁用语 0 处" in out
+
+
+def test_library_check_reports_a_bad_personal_phrase(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", db, "add", "--category", "个人", "--title", "坏", "--text", "这事不归我管")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "check", "--library", "--json")
+    assert code == 1
+    hits = json.loads(out)
+    assert [h["title"] for h in hits if any(f["severity"] == "error" for f in h["findings"])] == ["坏"]
+
+
+def test_check_without_a_library_uses_the_default_rules_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.db"
+    code, _, _ = run(capsys, "--db", str(missing), "check", stdin="我不知道")
+    assert code == 1
+    assert not missing.exists()
+
+
+def test_rules_export_import_roundtrip_csv_xlsx_yaml(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for suffix in ("csv", "xlsx", "yaml"):
+        out_file = tmp_path / f"rules.{suffix}"
+        code, out, _ = run(capsys, "--db", db, "rules", "export", str(out_file))
+        assert code == 0, out
+        target = tmp_path / f"fresh-{suffix}.db"
+        assert run(capsys, "--db", str(target), "init", "--empty")[0] == 0
+        code, out, err = run(capsys, "--db", str(target), "rules", "import", str(out_file))
+        assert code == 0, err
+        assert run(capsys, "--db", str(target), "check", stdin="这事不归我管")[0] == 1
+
+
+def test_lead_sheet_with_chinese_headers_adds_a_rule(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "忌语.csv"
+    sheet.write_text("忌语,级别,建议,例外,分类,备注\n没办法,禁用,我帮您想想其他办法,,推诿,\n", encoding="utf-8")
+    before = run(capsys, "--db", db, "rules", "export", str(tmp_path / "before.yaml"))[1]
+    code, out, err = run(capsys, "--db", db, "rules", "import", str(sheet))
+    assert code == 0, err
+    assert run(capsys, "--db", db, "check", stdin="这个真没办法")[0] == 1
+    # The defaults are still there: importing a small sheet adds, it does not wipe.
+    assert run(capsys, "--db", db, "check", stdin="你问我我问谁")[0] == 1
+    assert before
+
+
+def test_rule_file_whose_examples_fail_is_refused_and_nothing_changes(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 1\nrules:\n- id: qin\n  patterns: [亲]\n  severity: warning\n  allow: [亲自]\n"
+        "  examples:\n    ok: [亲自]\n"
+        "- id: broken\n  patterns: [不知道]\n  severity: error\n  examples:\n    ok: [我不知道]\n",
+        encoding="utf-8",
+    )
+    before = Path(db).read_bytes()
+    code, _, err = run(capsys, "--db", db, "rules", "import", str(bad))
+    assert code == 2
+    assert "broken" in err
+    assert Path(db).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("rules.txt", "x", "不支持"),
+        ("rules.csv", "title,text\n甲,乙\n", "pattern"),
+        ("rules.xlsx", "not a zip", "xlsx"),
+    ],
+)
+def test_bad_rule_files_give_one_line_errors(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "rules", "import", str(path))
+    assert code == 2
+    assert "Traceback" not in err and message.lower() in err.lower()
+
+
+def test_usage_errors(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--db", db, "rules")[0] == 2
+    assert run(capsys, "--db", db, "check", "--batch", "file.txt")[0] == 2
+    assert run(capsys, "--db", db, "check", "/no/such/file.txt")[0] == 2
