@@ -1,0 +1,730 @@
+"""Search and suggestion logic without SQL: index documents, query parsing, safe FTS5 queries, ranking."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from huashu.core import textproc
+from huashu.core.textproc import SynonymTable
+
+INDEX_FORMAT = "3"
+MAX_QUERY_CHARS = 256  # what the search box can meaningfully hold; longer input is cut, never rejected
+MAX_MESSAGE_CHARS = 600  # a pasted customer message
+MAX_TERMS = 10
+MAX_KEYWORDS = 24
+
+# FTS5 columns, in table order, and their BM25 weights (title counts most, character pairs least).
+COLUMNS: tuple[str, ...] = (
+    "title",
+    "tags",
+    "body",
+    "notes",
+    "category",
+    "pinyin",
+    "tag_pinyin",
+    "tgrams",
+    "bgrams",
+)
+WEIGHTS: dict[str, float] = {
+    "title": 10.0,
+    "tags": 6.0,
+    "body": 1.5,
+    "notes": 1.0,
+    "category": 3.0,
+    "pinyin": 6.0,
+    "tag_pinyin": 2.5,
+    "tgrams": 3.0,
+    "bgrams": 0.5,
+}
+WORD_COLUMNS = "{title tags body notes category}"
+GRAM_COLUMNS = "{tgrams bgrams}"
+ALL_TEXT_COLUMNS = "{title tags body notes category tgrams bgrams}"
+HEAD_COLUMNS = "{title tags category pinyin tag_pinyin tgrams}"
+LATIN_COLUMNS = "{title tags body notes category pinyin tag_pinyin}"
+
+# Usage boosts: relevance comes first; among close matches, what the agent reaches for wins.
+FAVORITE_BOOST = 0.3
+USE_BOOST = 0.12  # per doubling of uses
+MAX_USE_BOOST = 0.6
+HALF_LIFE_DAYS = 21.0
+MAX_BOOST = 1.0 + FAVORITE_BOOST + MAX_USE_BOOST
+SHORTCUT_EXACT = 1_000_000.0
+SHORTCUT_PREFIX = 500_000.0
+
+# Words that carry no intent in a customer's message or a typed query.
+_STOPWORD_TEXT = """
+    的 了 吗 呢 吧 啊 呀 哦 嗯 哈 啦 嘛 么 噢 哎 喂 诶 额 呃 哇 咯 喔
+    我 你 您 他 她 它 我们 你们 您们 他们 她们 它们 咱 咱们 自己 大家 人家
+    我的 你的 您的 他的 她的 你们的 我们的
+    是 在 有 和 与 跟 及 或 也 都 还 就 又 再 才 很 太 挺 真 好 最 更 比较 非常 特别
+    这 那 这个 那个 这些 那些 这样 那样 这么 那么 这边 那边 这里 那里 哪 哪里 哪儿 哪个 哪些
+    个 些 点 一 一个 一下 一点 一些 一直 已经 现在 刚才 刚刚 马上 今天 昨天 明天
+    把 被 给 让 对 从 向 到 为 为了 由 按 于 将 之 得 地 着 过 等
+    什么 怎么 怎么办 怎样 怎么样 为什么 为啥 咋 咋办 啥 如何 多少 几 是不是 是否 能不能 可不可以 有没有
+    能 会 要 想 可以 可能 应该 需要 请 请问 麻烦 谢谢 您好 你好 亲 在吗
+    但 但是 可是 而且 然后 所以 因为 如果 就是 还是 不过 而 并 且
+    说 问 看 做 搞 弄 下 上 里 中 后 前 时
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
+
+ColumnName = Literal["title", "tags", "body", "notes", "category", "pinyin", "tag_pinyin", "tgrams", "bgrams"]
+Segmenter = Callable[[str], "list[str] | None"]
+
+
+# -- results ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One ranked phrase; `matched` names the words that made it match (for the UI and --json)."""
+
+    phrase_id: int
+    title: str
+    text: str
+    category: str
+    shortcut: str | None
+    score: float
+    matched: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.phrase_id,
+            "title": self.title,
+            "text": self.text,
+            "category": self.category,
+            "shortcut": self.shortcut,
+            "score": round(self.score, 4),
+            "matched": list(self.matched),
+        }
+
+
+# -- the library side: index documents --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """The space-joined tokens of one phrase (FTS5 unicode61 then only splits on the spaces).
+
+    The character-pair columns are derived from `head_text`/`body_text` (normalized title, tags,
+    category / text, notes), so the stored copy needed to delete the row later stays small.
+    """
+
+    title: str
+    tags: str
+    body: str
+    notes: str
+    category: str
+    pinyin: str  # of the title's words and of the title read on from each word
+    tag_pinyin: str  # of the tags' words
+    head_text: str
+    body_text: str
+    pinyin_words: str  # the words read: one per (full, initials) pair of `pinyin`, then `tag_pinyin`
+    segmented: bool = True  # False: built without jieba (CJK runs only); rebuilt once jieba is loaded
+
+    @property
+    def tgrams(self) -> str:
+        return " ".join(textproc.bigrams(self.head_text))
+
+    @property
+    def bgrams(self) -> str:
+        return " ".join(textproc.bigrams(self.body_text))
+
+    def terms(self) -> set[str]:
+        """Index words worth completing while typing: pinyin, latin/digit words, title character pairs."""
+        found = (
+            set(self.pinyin.split()) | set(self.tag_pinyin.split()) | set(textproc.bigrams(self.head_text))
+        )
+        for column in (self.title, self.tags, self.body, self.notes, self.category):
+            found.update(t for t in column.split() if t.isascii())
+        return found
+
+    def pinyin_pairs(self) -> list[tuple[str, str]]:
+        """(pinyin token, the word it was read from), to explain a pinyin match: tk → 退款."""
+        tokens = [*self.pinyin.split(), *self.tag_pinyin.split()]
+        pairs: list[tuple[str, str]] = []
+        for index, word in enumerate(self.pinyin_words.split()):
+            pairs += [(token, word) for token in tokens[2 * index : 2 * index + 2]]
+        return pairs
+
+    def columns(self) -> tuple[str, ...]:
+        """The values of the FTS5 columns, in COLUMNS order."""
+        return (
+            self.title,
+            self.tags,
+            self.body,
+            self.notes,
+            self.category,
+            self.pinyin,
+            self.tag_pinyin,
+            self.tgrams,
+            self.bgrams,
+        )
+
+    def stored(self) -> list[str]:
+        return [
+            self.title,
+            self.tags,
+            self.body,
+            self.notes,
+            self.category,
+            self.pinyin,
+            self.tag_pinyin,
+            self.head_text,
+            self.body_text,
+            self.pinyin_words,
+        ]
+
+    @classmethod
+    def from_stored(cls, values: Sequence[str]) -> IndexDocument:
+        if len(values) != 10:
+            raise ValueError("bad stored index document")
+        title, tags, body, notes, category, pinyin, tag_pinyin, head_text, body_text, words = (
+            str(v) for v in values
+        )
+        return cls(title, tags, body, notes, category, pinyin, tag_pinyin, head_text, body_text, words)
+
+
+def source_signature(
+    title: str, tags: Sequence[str], text: str, notes: str, category: str, *, segmented: bool
+) -> str:
+    """What the index row was built from; an unchanged signature means the row need not be rebuilt."""
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (INDEX_FORMAT, "j" if segmented else "n", title, "\x1f".join(tags), text, notes, category):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1e")
+    return ("j" if segmented else "n") + digest.hexdigest()
+
+
+def _unique(tokens: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in tokens if t))
+
+
+def _words(text: str, segmenter: Segmenter) -> tuple[list[str], bool]:
+    words = segmenter(text)
+    if words is None:
+        return textproc.split_words(text), False
+    return words, True
+
+
+def _whole_and_words(label: str, segmenter: Segmenter) -> list[str]:
+    """A tag or category name as one token (七天无理由) and its words (七天, 无理由), each once."""
+    words = _words(label, segmenter)[0]
+    runs = textproc.word_runs(label)
+    if len(runs) == 1 and runs[0] not in words:
+        return [runs[0], *words]
+    return words
+
+
+def build_document(
+    title: str,
+    tags: Sequence[str],
+    text: str,
+    notes: str,
+    category: str,
+    *,
+    search_segmenter: Segmenter,
+    precise_segmenter: Segmenter,
+) -> IndexDocument:
+    """Tokens for every column of one phrase; segmenters return None when jieba is not available."""
+    n_title = textproc.normalize(title)
+    n_tags = [textproc.normalize(t) for t in tags]
+    n_text = textproc.normalize(text)
+    n_notes = textproc.normalize(notes)
+    n_category = [textproc.normalize(c) for c in category.split("/")]
+
+    title_words, segmented = _words(n_title, search_segmenter)
+    tag_words = [w for tag in n_tags for w in _whole_and_words(tag, search_segmenter)]
+    body_words = _words(n_text, search_segmenter)[0]
+    note_words = _words(n_notes, search_segmenter)[0]
+    category_words = [w for part in n_category for w in _whole_and_words(part, search_segmenter)]
+
+    # Pinyin of what agents recall a phrase by (title and tag words of two or more characters;
+    # full and initials) plus the title read on from each word, so tuikuanjin… and tkjd… find
+    # 退款进度查询 as the agent types. Body words are left out (the column would grow five times and
+    # initials of body words match almost anything), and so are category names (wlcq would find
+    # every phrase filed under 物流超期 before the one titled 物流超期安抚).
+    title_pinyin: list[str] = []
+    tag_pinyin: list[str] = []
+    title_read: list[str] = []
+    tag_read: list[str] = []
+    seen: set[str] = set()
+    for words, tokens, read in ((title_words, title_pinyin, title_read), (tag_words, tag_pinyin, tag_read)):
+        for word in words:
+            if len(word) < 2 or word in seen or not textproc.is_cjk(word):
+                continue
+            seen.add(word)
+            full, initials = textproc.pinyin_of(word)
+            if full:
+                tokens += [full, initials]
+                read.append(word)
+        if tokens is title_pinyin:
+            if segmented:
+                precise = [w for w in (precise_segmenter(n_title) or []) if textproc.is_cjk(w)]
+            else:
+                precise = [c for run in textproc.cjk_runs(n_title) for c in run]
+            for start in range(len(precise) - 1):
+                tail = "".join(precise[start:])
+                if len(tail) < 3 or tail in seen:
+                    continue
+                seen.add(tail)
+                full, initials = textproc.pinyin_of_words(precise[start:])
+                if full:
+                    title_pinyin += [full, initials]
+                    title_read.append(tail)
+
+    head = " ".join([n_title, *n_tags, *n_category])
+    return IndexDocument(
+        title=" ".join(title_words),
+        tags=" ".join(tag_words),
+        body=" ".join(body_words),
+        notes=" ".join(note_words),
+        category=" ".join(category_words),
+        pinyin=" ".join(title_pinyin),
+        tag_pinyin=" ".join(tag_pinyin),
+        head_text=head,
+        body_text=n_text + " " + n_notes,
+        pinyin_words=" ".join([*title_read, *tag_read]),
+        segmented=segmented,
+    )
+
+
+# -- the query side -------------------------------------------------------------------------------
+
+TermKind = Literal["cjk", "latin", "other"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the query: CJK (word, substring), latin (pinyin, initials, English), other (digits)."""
+
+    text: str
+    kind: TermKind
+    alternatives: tuple[str, ...] = ()  # synonyms, matched as well as the term itself
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # normalized
+    shortcut: str | None  # "/wl" when the query starts with a slash code
+    terms: tuple[Term, ...]
+    segmented: bool  # jieba split the CJK parts (False: jieba not loaded yet, CJK runs kept whole)
+    truncated: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.shortcut
+
+
+def _kind(token: str) -> TermKind:
+    if textproc.is_cjk(token):
+        return "cjk"
+    if textproc.is_pinyin_like(token):
+        return "latin"
+    return "other"
+
+
+def parse_query(
+    raw: object, *, synonyms: SynonymTable | None = None, segmenter: Segmenter | None = None
+) -> Query:
+    """Whatever was typed (any string, even hostile) → normalized terms; never raises for str input."""
+    text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+    truncated = len(text) > MAX_QUERY_CHARS
+    norm = textproc.normalize(text, MAX_QUERY_CHARS)
+    segment = segmenter or textproc.segment
+    shortcut: str | None = None
+    rest = norm
+    if norm.startswith("/"):
+        code, _, rest = norm.partition(" ")
+        shortcut = code if len(code) > 1 else None
+        rest = (code[1:] + " " + rest).strip()
+    tokens: list[str] = []
+    segmented = True
+    for run in textproc.split_words(rest):
+        if textproc.is_cjk(run) and len(run) > 1:
+            words = segment(run)
+            if words is None:
+                segmented = False
+                tokens.append(run)
+            else:
+                tokens.extend(words)
+        else:
+            tokens.append(run)
+    meaningful = [t for t in tokens if t not in STOPWORDS]
+    if meaningful:
+        tokens = meaningful
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for token in tokens:
+        if token in seen:
+            continue
+        seen.add(token)
+        kind = _kind(token)
+        alternatives = synonyms.alternatives(token) if synonyms is not None and kind == "cjk" else ()
+        terms.append(Term(token, kind, alternatives))
+    return Query(norm, shortcut, tuple(terms[:MAX_TERMS]), segmented, truncated or len(terms) > MAX_TERMS)
+
+
+def wants_partial_matches(query: Query, *, matched_all: bool) -> bool:
+    """Whether phrases matching only some of the words should be ranked (below those matching all).
+
+    Yes for a sentence (a pasted customer message: three words or more, or six Chinese characters),
+    and for several words of which no phrase has all; no for a half-typed query like 退k.
+    """
+    if len(query.terms) < 2:
+        return False
+    cjk = sum(len(t.text) for t in query.terms if t.kind == "cjk")
+    if len(query.terms) >= 3 or cjk >= 6:
+        return True
+    return not matched_all and cjk >= 3
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _any(tokens: Sequence[str]) -> str:
+    quoted = [_quote(t) for t in dict.fromkeys(tokens)]
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+def _cjk_expr(word: str, completions: Sequence[str] = ()) -> str:
+    if len(word) == 1:
+        # A first keystroke: the character as a word, or any title word pair it starts (退 → 退款).
+        if completions:
+            return f"{WORD_COLUMNS} : {_quote(word)} OR {ALL_TEXT_COLUMNS} : {_any(completions)}"
+        return f"{WORD_COLUMNS} : {_quote(word)}"
+    if len(word) == 2:
+        return f"{ALL_TEXT_COLUMNS} : {_quote(word)}"
+    grams = " ".join(textproc.bigrams(word))
+    return f"{WORD_COLUMNS} : {_quote(word)} OR {GRAM_COLUMNS} : {_quote(grams)}"
+
+
+def completes(term: Term) -> bool:
+    """Whether a term is a prefix worth completing from the index words (tuik…, 退…, a4…)."""
+    if term.kind == "latin":
+        return len(term.text) >= 3
+    if term.kind == "cjk":
+        return len(term.text) == 1
+    return len(term.text) >= 2
+
+
+def term_expression(term: Term, *, with_alternatives: bool = True, completions: Sequence[str] = ()) -> str:
+    """The FTS5 expression for one term, built only from quoted tokens: no user syntax gets through.
+
+    Prefixes are completed from the index words (`completions`) rather than with FTS5's `*`, whose
+    cost grows with every word sharing the prefix; two letters are taken as initials (tk), exactly.
+    """
+    if term.kind == "cjk":
+        parts = [_cjk_expr(term.text, completions)]
+        if with_alternatives:
+            parts.extend(_cjk_expr(alt) for alt in term.alternatives if textproc.is_cjk(alt))
+            parts.extend(
+                f"{WORD_COLUMNS} : {_quote(w)}"
+                for alt in term.alternatives
+                if not textproc.is_cjk(alt)
+                for w in textproc.word_runs(alt)[:1]
+            )
+        return "(" + " OR ".join(parts) + ")"
+    tokens = _any([term.text, *completions])
+    if term.kind == "latin":
+        return f"({LATIN_COLUMNS} : {tokens})"
+    return f"({WORD_COLUMNS} : {tokens})"
+
+
+def match_expression(
+    terms: Sequence[Term],
+    *,
+    operator: Literal["AND", "OR"],
+    synonyms: bool,
+    completions: dict[str, tuple[str, ...]] | None = None,
+    head_only: bool = False,
+) -> str | None:
+    """Terms joined by AND/OR; `head_only` keeps to title, tags, category and their pinyin."""
+    extra = completions or {}
+    parts = [term_expression(t, with_alternatives=synonyms, completions=extra.get(t.text, ())) for t in terms]
+    if not parts:
+        return None
+    if head_only:
+        parts = [f"{HEAD_COLUMNS} : {p}" for p in parts]
+    return f" {operator} ".join(parts)
+
+
+# -- ranking --------------------------------------------------------------------------------------
+
+
+def _parse_time(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        parsed = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def usage_boost(favorite: bool, use_count: int, last_used: str | None, now: datetime | None = None) -> float:
+    """A multiplier ≥ 1: favorites, and frecency (uses, halved every HALF_LIFE_DAYS since the last one)."""
+    boost = 1.0 + (FAVORITE_BOOST if favorite else 0.0)
+    if use_count > 0:
+        when = _parse_time(last_used)
+        current = now or datetime.now(UTC)
+        if current.tzinfo is None:
+            current = current.replace(tzinfo=UTC)
+        age_days = max(0.0, (current - when).total_seconds() / 86400.0) if when else 4 * HALF_LIFE_DAYS
+        decay = 0.5 ** (age_days / HALF_LIFE_DAYS)
+        boost += min(MAX_USE_BOOST, USE_BOOST * math.log2(1 + use_count) * decay)
+    return boost
+
+
+def relevance(bm25: float) -> float:
+    """FTS5 bm25() is negative, better is lower; this is positive, better is higher."""
+    return max(0.0, -bm25)
+
+
+# -- suggestions: keywords of a customer's message ------------------------------------------------
+
+# Question words of a customer's message and the words of the replies that answer them
+# (什么时候 is answered by a phrase about 时间): weaker evidence than the message's own words.
+QUESTION_CUES: dict[str, tuple[str, ...]] = {
+    "什么时候": ("时间", "预计", "时效"),
+    "多久": ("时间", "预计", "时效"),
+    "多长时间": ("时间", "预计", "时效"),
+    "几天": ("时间", "预计", "时效"),
+    "何时": ("时间", "预计"),
+    "哪里": ("地址",),
+    "在哪": ("地址",),
+    "哪儿": ("地址",),
+    "怎么办": ("处理", "方案"),
+    "怎么回事": ("原因", "核实"),
+}
+# A customer's word stands for its synonym group's head (the word titles and tags use: 还没到 → 超期)
+# nearly as much as for itself, and for the group's other words less.
+HEAD_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.4
+CUE_WEIGHT = 0.5
+SINGLE_CHAR_WEIGHT = 0.5
+BM25_K1 = 1.2
+BM25_B = 0.75
+SCORED_FIELDS: tuple[ColumnName, ...] = ("title", "tags", "body", "notes", "category")
+FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "tags": 2.0, "body": 1.0, "notes": 0.7, "category": 1.0}
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word of the customer's message worth matching, and the words that stand for it."""
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+    weight: float = 1.0
+    heads: tuple[str, ...] = ()  # alternatives that head their synonym group (weighed HEAD_WEIGHT)
+    alternative_weight: float = SYNONYM_WEIGHT
+    grams_only: bool = False  # jieba-free fallback: a character pair, matched as a substring
+
+    def as_term(self) -> Term:
+        return Term(self.text, _kind(self.text), self.alternatives)
+
+    def variants(self) -> list[tuple[str, float]]:
+        """(word, weight): the keyword itself, then its synonyms or answer words."""
+        own = self.weight * (SINGLE_CHAR_WEIGHT if len(self.text) == 1 else 1.0)
+        out = [(self.text, own)]
+        for alt in self.alternatives:
+            factor = HEAD_WEIGHT if alt in self.heads else self.alternative_weight
+            out.append((alt, self.weight * factor))
+        return out
+
+
+@dataclass
+class MessageKeywords:
+    text: str
+    keywords: list[Keyword] = field(default_factory=list)
+    segmented: bool = True
+
+
+def _locate(text: str, words: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Positions of jieba's words, which come in text order (search-mode sub-words precede theirs)."""
+    located: list[tuple[int, int, str]] = []
+    cursor = 0
+    for word in words:
+        start = text.find(word, max(0, cursor - len(word) - 3))
+        if start < 0:
+            start = text.find(word)
+        if start < 0:
+            continue
+        located.append((start, start + len(word), word))
+        cursor = max(cursor, start + len(word))
+    return located
+
+
+def _keyword(word: str, synonyms: SynonymTable | None) -> Keyword:
+    if synonyms is None:
+        return Keyword(word)
+    return Keyword(word, synonyms.alternatives(word), heads=synonyms.heads(word))
+
+
+def extract_keywords(
+    message: object, *, synonyms: SynonymTable | None = None, segmenter: Segmenter | None = None
+) -> MessageKeywords:
+    """Intent words of a customer's message: synonym terms found in it, jieba words minus stop words
+    (a word straddling a synonym term is a segmentation slip: 能开发票 is 开 + 发票, not 开发), and
+    question words mapped to the words of their answers (什么时候 → 时间)."""
+    text = message if isinstance(message, str) else ("" if message is None else str(message))
+    norm = textproc.normalize(text, MAX_MESSAGE_CHARS)
+    result = MessageKeywords(norm)
+    found: dict[str, Keyword] = {}
+    spans: list[tuple[int, int, str]] = synonyms.spans(norm) if synonyms is not None else []
+    for _, _, term in spans:
+        found[term] = _keyword(term, synonyms)
+    cue_spans: list[tuple[int, int]] = []
+    for cue, answers in QUESTION_CUES.items():
+        at = norm.find(cue)
+        if at >= 0 and cue not in found:
+            found[cue] = Keyword(cue, answers, weight=CUE_WEIGHT, alternative_weight=1.0)
+            cue_spans.append((at, at + len(cue)))
+    taken = [(a, b) for a, b, _ in spans] + cue_spans
+    segment = segmenter or textproc.segment_for_search
+    words = segment(norm)
+    if words is None:
+        result.segmented = False
+        for run in textproc.word_runs(norm):
+            if textproc.is_cjk(run):
+                for gram in textproc.bigrams(run):
+                    if gram not in STOPWORDS and gram not in found and not any(gram in t for t in found):
+                        found[gram] = Keyword(gram, grams_only=True)
+            elif len(run) >= 2 and run not in found:
+                found[run] = Keyword(run)
+    else:
+        for start, end, word in _locate(norm, words):
+            if word in found or word in STOPWORDS:
+                continue
+            if textproc.is_cjk(word):
+                overlaps = [(a, b) for a, b in taken if start < b and a < end]
+                if overlaps:
+                    # Inside or across a synonym term or question word already found: what sticks
+                    # out is a word of its own (能开发票吗: 开发票 over 发票 leaves 开).
+                    rest = "".join(
+                        ch for i, ch in enumerate(word, start) if not any(a <= i < b for a, b in overlaps)
+                    )
+                    if rest and rest not in found and rest not in STOPWORDS and textproc.is_cjk(rest):
+                        found[rest] = _keyword(rest, synonyms)
+                    continue
+            elif len(word) < 2 or word.isdigit():
+                continue
+            found[word] = _keyword(word, synonyms)
+    keywords = list(found.values())
+    content = [k for k in keywords if k.text not in STOPWORDS]
+    # 你好，在吗？…开专票: greetings are filler once the message says anything else.
+    result.keywords = (content or keywords)[:MAX_KEYWORDS]
+    return result
+
+
+def keyword_expression(keyword: Keyword, completions: Sequence[str] = ()) -> str:
+    """Candidates for a keyword: the word, its completions, its group heads and answer words (the
+    other synonyms only count in scoring: matching them all would make the query slow and loose)."""
+    if keyword.grams_only:
+        return f"({GRAM_COLUMNS} : {_quote(keyword.text)})"
+    wanted = keyword.alternatives if keyword.alternative_weight >= 1.0 else keyword.heads
+    term = Term(keyword.text, _kind(keyword.text), wanted)
+    return term_expression(term, completions=completions)
+
+
+def keyword_variants(keywords: Sequence[Keyword]) -> list[str]:
+    return list(dict.fromkeys(v for k in keywords for v, _ in k.variants()))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase to score: its normalized text per field (title, tags, body, notes, category)."""
+
+    phrase_id: int
+    texts: dict[str, str]
+
+
+def document_frequency(word: str, vocabulary: dict[str, int], n_docs: int) -> int:
+    """Phrases holding the word: its own count, else (a word jieba never produced) its rarest pair."""
+    if word in vocabulary:
+        return vocabulary[word]
+    pairs = textproc.bigrams(word) if len(word) > 2 else []
+    counts = [vocabulary.get(p, 0) for p in pairs]
+    if counts:
+        return min(counts)
+    return max(1, n_docs // 10)
+
+
+def score_candidates(
+    keywords: Sequence[Keyword], candidates: Sequence[Candidate], vocabulary: dict[str, int], n_docs: int
+) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """BM25F per keyword, each keyword counted once at its best variant (word, synonym, answer word).
+
+    Summing over variants and fields (what one FTS5 OR query does) lets a synonym group with many
+    words, or a common word found in every field, drown the customer's rarer words; pooling the
+    fields before saturation and taking the best variant per keyword gives every word of the message
+    one vote, weighed by its rarity. Returns phrase id → (score, the keywords that matched, as `word`
+    or `word→synonym`).
+    """
+    if not candidates:
+        return {}
+    n = max(n_docs, len(candidates), 1)
+    average = {
+        f: max(1.0, sum(len(c.texts.get(f, "")) for c in candidates) / len(candidates)) for f in SCORED_FIELDS
+    }
+    idf: dict[str, float] = {}
+    for word in keyword_variants(keywords):
+        df = min(document_frequency(word, vocabulary, n), n)
+        idf[word] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    scores: dict[int, tuple[float, tuple[str, ...]]] = {}
+    for candidate in candidates:
+        texts = candidate.texts
+        norms = {
+            f: 1 - BM25_B + BM25_B * len(texts.get(f, "")) / average[f] for f in SCORED_FIELDS if texts.get(f)
+        }
+        total = 0.0
+        matched: list[str] = []
+        for keyword in keywords:
+            best = 0.0
+            label = ""
+            for word, weight in keyword.variants():
+                pooled = 0.0  # BM25F: fields pooled before saturation, so 4 fields ≠ 4 votes
+                for f, norm in norms.items():
+                    tf = texts[f].count(word)
+                    if tf:
+                        pooled += FIELD_WEIGHTS[f] * tf / norm
+                if not pooled:
+                    continue
+                value = idf[word] * weight * pooled * (BM25_K1 + 1) / (pooled + BM25_K1)
+                if value > best:
+                    best = value
+                    label = keyword.text if word == keyword.text else f"{keyword.text}→{word}"
+            if best > 0:
+                total += best
+                matched.append(label)
+        if total > 0:
+            scores[candidate.phrase_id] = (total, tuple(matched))
+    return scores
+
+
+# -- explanation ----------------------------------------------------------------------------------
+
+
+def explain_terms(
+    terms: Sequence[Term], haystack: str, pinyin_pairs: Sequence[tuple[str, str]]
+) -> tuple[str, ...]:
+    """Which terms made a phrase match: `退款`, `退钱→退款` (through a synonym), `tk→退款` (pinyin)."""
+    matched: list[str] = []
+    for term in terms:
+        if term.kind == "latin":
+            hit = next((word for token, word in pinyin_pairs if token.startswith(term.text)), None)
+            if hit is not None:
+                matched.append(f"{term.text}→{hit}")
+                continue
+        if term.text in haystack:
+            matched.append(term.text)
+            continue
+        alt = next((a for a in term.alternatives if a in haystack), None)
+        if alt is not None:
+            matched.append(f"{term.text}→{alt}")
+    return tuple(matched)

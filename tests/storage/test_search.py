@@ -1,0 +1,553 @@
+"""Search: text processing, query safety, the index kept in step with edits, ranking and suggestions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from huashu.core import search as core
+from huashu.core import textproc
+from huashu.core.search import SearchResult
+from huashu.storage import search_index
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "db" / "migrations"
+
+LIBRARY = [
+    (
+        "退款与退换货",
+        "退款进度查询",
+        "您的退款申请已审核通过，预计[到账日期]前到账。",
+        "/tkjd",
+        ["退款", "进度"],
+    ),
+    ("退款与退换货", "退款到账时间", "退款会原路退回，1至3个工作日内到账。", "/dzsj", ["退款", "到账"]),
+    (
+        "退款与退换货",
+        "退货地址",
+        "退货地址是[退货地址]，寄出后请把物流单号告诉我。",
+        "/thdz",
+        ["退货", "地址"],
+    ),
+    ("发票", "开具发票", "可以为您开具发票，请提供发票抬头和税号。", "/kp", ["发票", "开票"]),
+    ("物流配送", "查询物流进度", "您的包裹由[快递公司]配送，目前到达[当前位置]。", "/wl", ["物流", "查询"]),
+    ("物流配送", "已过中转站", "您的包裹昨天已经过了中转站，今天正在派送。", None, ["物流"]),
+    (
+        "投诉处理/物流超期",
+        "物流超期安抚",
+        "非常抱歉让您久等了，运输时间有所延长。",
+        "/wlcq",
+        ["物流", "超期"],
+    ),
+    ("咨询解答", "营业时间答复", "您好，我们的营业时间是每天9点至21点。", "/yysj", ["营业时间", "门店"]),
+    ("倾听与确认", "不知道订单号", "没关系，如果您不知道订单号，提供手机号也可以查询。", None, ["订单号"]),
+    ("质量与资质", "维修登记", "已为您登记维修，工单号是[工单号]。", "/wx", ["维修", "质量"]),
+]
+
+
+def open_db() -> sqlite3.Connection:
+    """A library database as the app has it: every migration applied, autocommit connection."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    for script in sorted(MIGRATIONS.glob("*.sql")):
+        conn.executescript(script.read_text(encoding="utf-8"))
+    return conn
+
+
+def category_id(conn: sqlite3.Connection, path: str) -> int:
+    parent: int | None = None
+    for name in path.split("/"):
+        row = conn.execute(
+            "SELECT id FROM categories WHERE name = ? AND parent_id IS ?", (name, parent)
+        ).fetchone()
+        if row is None:
+            cursor = conn.execute("INSERT INTO categories (name, parent_id) VALUES (?, ?)", (name, parent))
+            parent = int(cursor.lastrowid or 0)
+        else:
+            parent = int(row[0])
+    assert parent is not None
+    return parent
+
+
+def add(
+    conn: sqlite3.Connection,
+    category: str,
+    title: str,
+    text: str,
+    shortcut: str | None = None,
+    tags: list[str] | None = None,
+    *,
+    index: bool = True,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO phrases (uid, category_id, title, text, shortcut, tags, created, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?, '2024-01-01', '2024-01-01')",
+        (str(uuid.uuid4()), category_id(conn, category), title, text, shortcut, json.dumps(tags or [])),
+    )
+    pid = int(cursor.lastrowid or 0)
+    if index:
+        search_index.reindex(conn, [pid])
+    return pid
+
+
+def fill(conn: sqlite3.Connection) -> dict[str, int]:
+    conn.execute("BEGIN")
+    ids = {row[1]: add(conn, *row, index=False) for row in LIBRARY}
+    search_index.reindex(conn, ids.values())
+    conn.execute("COMMIT")
+    return ids
+
+
+def titles(results: list[SearchResult]) -> list[str]:
+    return [r.title for r in results]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _jieba_loaded() -> None:
+    assert textproc.wait_jieba(120), textproc.jieba_error()
+
+
+@pytest.fixture
+def db() -> Iterator[sqlite3.Connection]:
+    conn = open_db()
+    fill(conn)
+    yield conn
+    conn.close()
+
+
+_SHARED: list[sqlite3.Connection] = []
+
+
+def shared_db() -> sqlite3.Connection:
+    """One filled database for the property tests (hypothesis runs the body many times)."""
+    if not _SHARED:
+        conn = open_db()
+        fill(conn)
+        _SHARED.append(conn)
+    return _SHARED[0]
+
+
+# -- text processing --------------------------------------------------------------------------------
+
+
+def test_normalize_folds_width_case_and_traditional() -> None:
+    assert textproc.normalize("ＶＩＰ　會員　退貨") == "vip 会员 退货"
+    assert textproc.normalize("發票抬頭") == "发票抬头"
+    assert textproc.normalize("  a\x00b\tc  ") == "a b c"
+    assert textproc.normalize("x" * 50, max_chars=10) == "x" * 10
+
+
+def test_clean_drops_lone_surrogates_and_controls() -> None:
+    assert textproc.clean("退\ud800款\x00") == "退款 "
+    conn = sqlite3.connect(":memory:")
+    conn.execute("SELECT ?", (textproc.clean("\udfff😀"),)).fetchone()  # encodable for SQLite
+
+
+def test_char_table_agrees_with_opencc() -> None:
+    import opencc
+
+    converter = opencc.OpenCC("t2s")
+    sample = "退貨發票運費維修質量問題營業時間優惠券貨到付款顏色發錯補開電子中轉站進度聯繫賬號"
+    assert textproc.to_simplified(sample) == converter.convert(sample)
+
+
+def test_bigrams_and_word_runs() -> None:
+    assert textproc.bigrams("过了中转站") == ["过了", "了中", "中转", "转站"]
+    assert textproc.bigrams("钱 a 退款") == ["钱", "退款"]
+    assert textproc.word_runs("a4纸，EMS!顺丰") == ["a4", "纸", "EMS", "顺丰"]
+
+
+def test_pinyin_is_read_by_phrase() -> None:
+    assert textproc.pinyin_of("银行") == ("yinhang", "yh")
+    assert textproc.pinyin_of("不知道") == ("buzhidao", "bzd")
+    assert textproc.pinyin_of("绿色") == ("lvse", "ls")
+    assert textproc.pinyin_of_words(["退款", "进度"]) == ("tuikuanjindu", "tkjd")
+
+
+def test_segmentation_keeps_domain_words_and_search_subwords() -> None:
+    words = textproc.segment_for_search(textproc.normalize("过了中转站还没到，发票抬头"))
+    assert words is not None
+    assert {"中转站", "中转", "发票抬头", "发票", "抬头", "还没到"} <= set(words)
+
+
+def test_jieba_cache_round_trip(tmp_path: Path) -> None:
+    freq = {"退": 0, "退款": 30, "中转站": 12, "中": 99}
+    path = tmp_path / "jieba.cache"
+    textproc._write_cache(path, freq, 141)
+    assert textproc._read_cache(path) == (freq, 141)
+    path.write_bytes(b"not a cache")
+    assert textproc._read_cache(path) is None
+
+
+def test_jieba_cache_lives_in_the_user_cache_dir() -> None:
+    assert textproc.jieba_load_info()["ready"] is True
+    from huashu.paths import user_cache_dir
+
+    assert textproc._cache_path(textproc._jieba_dict_path()).parent == user_cache_dir()
+
+
+def test_synonym_table_merges_file_and_library_groups() -> None:
+    table = textproc.build_synonyms([["退钱", "返现"], ["投诉", "告你们"]])
+    assert "退款" in table.alternatives("退钱")  # from resources/search/synonyms.txt
+    assert "返现" in table.alternatives("退钱")  # from the library's own group
+    assert table.heads("还没到") == ("超期",)
+    assert table.alternatives("不存在的词") == ()
+    spans = table.spans("我的快递都三天了还没到")
+    assert [term for _, _, term in spans] == ["还没到", "快递"]  # longest first, 没到 inside 还没到
+
+
+def test_synonym_file_format() -> None:
+    groups = textproc.parse_synonym_lines("# comment\n物流 快递 包裹  # trailing\n\n退款 退钱\n")
+    assert groups == [("物流", "快递", "包裹"), ("退款", "退钱")]
+
+
+# -- query parsing ------------------------------------------------------------------------------------
+
+
+def test_parse_query_kinds_shortcuts_and_stopwords() -> None:
+    parsed = core.parse_query("／ＷＬ")
+    assert parsed.shortcut == "/wl"
+    assert [t.text for t in parsed.terms] == ["wl"]
+    parsed = core.parse_query("我想查退款进度")
+    assert [t.text for t in parsed.terms] == ["查", "退款进度"]  # 我 and 想 carry no intent
+    assert [t.text for t in core.parse_query("我").terms] == ["我"]  # unless nothing else is left
+    assert [t.kind for t in core.parse_query("tk 退款 12315").terms] == ["latin", "cjk", "other"]
+    assert core.parse_query("").empty and core.parse_query("  ，。!!").empty
+
+
+def test_match_expression_is_only_quoted_tokens() -> None:
+    parsed = core.parse_query('退款" OR title:* NEAR(a b) -x AND (')
+    expression = core.match_expression(parsed.terms, operator="AND", synonyms=True)
+    assert expression is not None
+    outside = expression
+    for token in ('"退款"', '"or"', '"title"', '"near"', '"a"', '"b"', '"x"', '"and"'):
+        outside = outside.replace(token, "")
+    assert "NEAR" not in outside and "*" not in outside and "-" not in outside
+
+
+def test_to_json_carries_the_fields() -> None:
+    result = SearchResult(1, "标题", "正文", "分类/子类", "/bt", 1.23456, ("退款",))
+    assert result.to_json() == {
+        "id": 1,
+        "title": "标题",
+        "text": "正文",
+        "category": "分类/子类",
+        "shortcut": "/bt",
+        "score": 1.2346,
+        "matched": ["退款"],
+    }
+
+
+# -- searching ----------------------------------------------------------------------------------------
+
+
+def test_two_character_keywords_pinyin_traditional_and_shortcuts(db: sqlite3.Connection) -> None:
+    assert set(titles(search_index.search(db, "退款"))[:2]) == {"退款进度查询", "退款到账时间"}
+    assert titles(search_index.search(db, "发票"))[0] == "开具发票"
+    assert titles(search_index.search(db, "發票"))[0] == "开具发票"
+    assert titles(search_index.search(db, "tuikuan"))[0] in {"退款进度查询", "退款到账时间"}
+    assert titles(search_index.search(db, "tk"))[0] in {"退款进度查询", "退款到账时间"}
+    assert titles(search_index.search(db, "tkjd"))[0] == "退款进度查询"
+    assert titles(search_index.search(db, "bzd"))[0] == "不知道订单号"
+    assert titles(search_index.search(db, "/wl"))[0] == "查询物流进度"
+    assert titles(search_index.search(db, "wl"))[0] == "查询物流进度"
+
+
+def test_word_inside_a_longer_word(db: sqlite3.Connection) -> None:
+    assert "已过中转站" in titles(search_index.search(db, "中转站"))
+    assert "已过中转站" in titles(search_index.search(db, "过了中转"))  # not a word: character pairs
+
+
+def test_several_words_narrow(db: sqlite3.Connection) -> None:
+    assert titles(search_index.search(db, "退款 进度")) == ["退款进度查询"]
+    assert titles(search_index.search(db, "退货 地址")) == ["退货地址"]
+    assert titles(search_index.search(db, "退款 到账"))[:2] == ["退款到账时间", "退款进度查询"]
+    assert search_index.search(db, "退k") == []  # half-typed: no phrase has both
+    # No phrase has every word: the closest ones, each word one vote, rather than nothing.
+    assert titles(search_index.search(db, "退款 维修"))[0] in {"维修登记", "退款进度查询", "退款到账时间"}
+
+
+def test_synonyms_in_search(db: sqlite3.Connection) -> None:
+    results = search_index.search(db, "关门")
+    assert titles(results)[0] == "营业时间答复"
+    assert results[0].matched == ("关门→营业时间",)
+    assert titles(search_index.search(db, "坏了"))[0] == "维修登记"
+
+
+def test_matched_words_explain_pinyin(db: sqlite3.Connection) -> None:
+    result = search_index.search(db, "tkjd")[0]
+    assert result.matched == ("tkjd→退款进度",)
+    assert result.category == "退款与退换货"
+    assert result.shortcut == "/tkjd"
+
+
+def test_category_filter(db: sqlite3.Connection) -> None:
+    cid = db.execute("SELECT id FROM categories WHERE name = '物流配送'").fetchone()[0]
+    assert set(titles(search_index.search(db, "物流", category_ids=[cid]))) == {"查询物流进度", "已过中转站"}
+    assert search_index.search(db, "退款", category_ids=[cid]) == []
+    assert search_index.search(db, "退款", category_ids=[]) == []
+
+
+def test_favorites_and_use_lift_a_phrase(db: sqlite3.Connection) -> None:
+    before = titles(search_index.search(db, "退款"))
+    second = before[1]
+    pid = db.execute("SELECT id FROM phrases WHERE title = ?", (second,)).fetchone()[0]
+    now = datetime.now(UTC)
+    db.execute(
+        "UPDATE phrases SET favorite = 1, use_count = 5, last_used = ? WHERE id = ?", (now.isoformat(), pid)
+    )
+    search_index.reindex(db, [pid])
+    assert titles(search_index.search(db, "退款", now=now))[0] == second
+
+
+def test_frecency_decays() -> None:
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    fresh = core.usage_boost(False, 10, now.isoformat(), now)
+    old = core.usage_boost(False, 10, (now - timedelta(days=120)).isoformat(), now)
+    assert fresh > old > 1.0
+    assert core.usage_boost(True, 0, None, now) == 1.0 + core.FAVORITE_BOOST
+    assert core.usage_boost(False, 10**9, now.isoformat(), now) <= core.MAX_BOOST
+
+
+# -- the index kept in step ---------------------------------------------------------------------------
+
+
+def test_edit_reindexes_and_unchanged_rows_are_skipped(db: sqlite3.Connection) -> None:
+    pid = db.execute("SELECT id FROM phrases WHERE title = '开具发票'").fetchone()[0]
+    db.execute("UPDATE phrases SET text = '可以为您开具收据。' WHERE id = ?", (pid,))
+    assert pid in search_index.pending(db)  # the trigger marked it stale
+    search_index.reindex(db, [pid])
+    assert search_index.pending(db) == []
+    assert "开具发票" in titles(search_index.search(db, "收据"))
+    assert "开具发票" not in titles(search_index.search(db, "税号"))
+    tokens = db.execute("SELECT tokens FROM phrase_search WHERE phrase_id = ?", (pid,)).fetchone()[0]
+    search_index.reindex(db, [pid])  # nothing changed: the row is left as it is
+    assert db.execute("SELECT tokens FROM phrase_search WHERE phrase_id = ?", (pid,)).fetchone()[0] == tokens
+
+
+def test_use_only_moves_the_row_without_segmenting(
+    db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = db.execute("SELECT id FROM phrases WHERE title = '退货地址'").fetchone()[0]
+    db.execute("UPDATE phrases SET use_count = use_count + 1, last_used = '2024-05-01' WHERE id = ?", (pid,))
+
+    def no_segmenting(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a use must not re-segment the phrase")
+
+    monkeypatch.setattr(search_index, "document", no_segmenting)
+    search_index.reindex(db, [pid])
+    rowid = db.execute("SELECT fts_rowid FROM phrase_search WHERE phrase_id = ?", (pid,)).fetchone()[0]
+    assert rowid == pid  # prior 0: the agent's own phrases come first in every window
+    assert "退货地址" in titles(search_index.search(db, "退货"))
+
+
+def test_delete_by_any_path_leaves_no_result(db: sqlite3.Connection) -> None:
+    pid = db.execute("SELECT id FROM phrases WHERE title = '维修登记'").fetchone()[0]
+    db.execute("DELETE FROM phrases WHERE id = ?", (pid,))  # without remove(): the trigger marks it
+    assert "维修登记" not in titles(search_index.search(db, "维修"))
+    assert pid in search_index.pending(db)
+    assert search_index.sync(db) >= 1
+    assert db.execute("SELECT count(*) FROM phrase_search WHERE phrase_id = ?", (pid,)).fetchone()[0] == 0
+    other = db.execute("SELECT id FROM phrases WHERE title = '退货地址'").fetchone()[0]
+    search_index.remove(db, [other])
+    db.execute("DELETE FROM phrases WHERE id = ?", (other,))
+    assert "退货地址" not in titles(search_index.search(db, "退货"))
+    db.execute("INSERT INTO phrase_fts (phrase_fts) VALUES ('integrity-check')")
+
+
+def test_an_unreadable_index_row_does_not_block_edits(db: sqlite3.Connection) -> None:
+    pid = db.execute("SELECT id FROM phrases WHERE title = '开具发票'").fetchone()[0]
+    db.execute("UPDATE phrase_search SET tokens = x'00' WHERE phrase_id = ?", (pid,))
+    db.execute("UPDATE phrases SET text = '可以为您开具收据。' WHERE id = ?", (pid,))
+    search_index.reindex(db, [pid])
+    assert "开具发票" in titles(search_index.search(db, "收据"))
+    search_index.rebuild(db)
+    db.execute("INSERT INTO phrase_fts (phrase_fts) VALUES ('integrity-check')")
+    assert titles(search_index.search(db, "收据")) == ["开具发票"]
+
+
+def test_category_rename_reaches_the_index(db: sqlite3.Connection) -> None:
+    cid = db.execute("SELECT id FROM categories WHERE name = '咨询解答'").fetchone()[0]
+    db.execute("UPDATE categories SET name = '门店服务' WHERE id = ?", (cid,))
+    ids = [r[0] for r in db.execute("SELECT id FROM phrases WHERE category_id = ?", (cid,))]
+    search_index.reindex(db, ids)
+    result = search_index.search(db, "门店服务")[0]
+    assert (result.title, result.category) == ("营业时间答复", "门店服务")
+
+
+def test_rebuild_gives_the_same_answers(db: sqlite3.Connection) -> None:
+    queries = ["退款", "tk", "/wl", "中转站", "关门", "發票"]
+    before = [titles(search_index.search(db, q)) for q in queries]
+    search_index.rebuild(db)
+    assert [titles(search_index.search(db, q)) for q in queries] == before
+    db.execute("INSERT INTO phrase_fts (phrase_fts) VALUES ('integrity-check')")
+
+
+def test_without_jieba_rows_are_marked_and_rebuilt_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = open_db()
+    monkeypatch.setattr(textproc, "jieba_ready", lambda: False)
+    monkeypatch.setattr(textproc, "segment", lambda text: None)
+    monkeypatch.setattr(textproc, "segment_for_search", lambda text: None)
+    pid = add(conn, "物流配送", "已过中转站", "您的包裹昨天已经过了中转站。", None, ["物流"], index=False)
+    search_index.reindex(conn, [pid], wait=0)
+    assert conn.execute("SELECT sig FROM phrase_search").fetchone()[0].startswith("n")
+    assert titles(search_index.search(conn, "中转站")) == ["已过中转站"]  # answers before jieba
+    monkeypatch.undo()
+    assert search_index.pending(conn) == [pid]
+    assert search_index.sync(conn) == 1
+    assert conn.execute("SELECT sig FROM phrase_search").fetchone()[0].startswith("j")
+    assert titles(search_index.search(conn, "中转站")) == ["已过中转站"]
+
+
+def test_migrated_library_gets_indexed_by_sync() -> None:
+    conn = open_db()
+    add(conn, "发票", "开具发票", "可以为您开具发票。", "/kp", index=False)
+    assert search_index.search(conn, "发票") == []
+    assert search_index.sync(conn) == 1
+    assert titles(search_index.search(conn, "发票")) == ["开具发票"]
+
+
+# -- suggestions --------------------------------------------------------------------------------------
+
+
+def test_suggest_customer_messages_with_explanations(db: sqlite3.Connection) -> None:
+    results = search_index.suggest(db, "我的快递都三天了还没到")
+    assert results[0].title == "物流超期安抚"
+    assert set(results[0].matched) == {"快递→物流", "还没到→超期"}
+    assert search_index.suggest(db, "你们几点关门")[0].title == "营业时间答复"
+    assert search_index.suggest(db, "钱什么时候能退回来")[0].title in {"退款到账时间", "退款进度查询"}
+    assert search_index.suggest(db, "你好") == []  # a greeting: this library has no greeting reply
+
+
+def test_keywords_prefer_synonym_terms_over_straddling_words() -> None:
+    table = textproc.build_synonyms()
+    found = core.extract_keywords("能开发票吗", synonyms=table)
+    assert "发票" in [k.text for k in found.keywords]
+    assert "开发" not in [k.text for k in found.keywords]  # 开 + 发票, not 开发
+    found = core.extract_keywords("你好，在吗？能开专票吗", synonyms=table)
+    assert [k.text for k in found.keywords][:1] == ["专票"]  # greetings are filler here
+
+
+# -- hostile input --------------------------------------------------------------------------------------
+
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "(",
+    ")",
+    "()",
+    "*",
+    "退款*",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(退款 发票, 2)",
+    "-退款",
+    "退款 -发票",
+    "title:退款",
+    "{title}:退款",
+    "^退款",
+    "退款 AND OR NOT",
+    '"退款" OR "',
+    "",
+    " ",
+    "\x00",
+    "退\x00款",
+    "😀",
+    "退款😀🚚",
+    "\ud800",
+    "退款\udfff",
+    "%_\\",
+    "/",
+    "//",
+    "/ wl",
+    "x" * 10_000,
+    "退款" * 5_000,
+    "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_fail(db: sqlite3.Connection, query: str) -> None:
+    start = time.perf_counter()
+    assert isinstance(search_index.search(db, query), list)
+    assert isinstance(search_index.suggest(db, query), list)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_hostile_query_still_finds_the_word(db: sqlite3.Connection) -> None:
+    assert titles(search_index.search(db, '"退款" AND (进度)*'))[0] == "退款进度查询"
+    assert titles(search_index.search(db, "退\x00款"))  # NUL is a separator, never an error
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=80))
+def test_any_text_is_a_safe_query(query: str) -> None:
+    conn = shared_db()
+    results = search_index.search(conn, query, limit=5)
+    assert all(isinstance(r, SearchResult) for r in results)
+    assert isinstance(search_index.suggest(conn, query, limit=3), list)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ['"', "(", ")", "*", "AND", "OR", "NOT", "NEAR", "-", "^", ":", "{", "}", "退款", "tk"]
+        )
+        | st.text(alphabet=st.characters(codec="utf-8"), max_size=6),
+        max_size=12,
+    )
+)
+def test_syntax_soup_is_a_safe_query(parts: list[str]) -> None:
+    conn = shared_db()
+    assert isinstance(search_index.search(conn, " ".join(parts)), list)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=40), st.text(max_size=200))
+def test_any_phrase_text_can_be_indexed_and_found_by_its_title(title: str, text: str) -> None:
+    conn = open_db()
+    if not title.strip():
+        title = "标题"
+    if not text.strip():
+        text = "正文"
+    safe_title, safe_text = textproc.clean(title), textproc.clean(text)
+    pid = add(conn, "测试", safe_title, safe_text, index=False)
+    search_index.reindex(conn, [pid])
+    conn.execute("INSERT INTO phrase_fts (phrase_fts) VALUES ('integrity-check')")
+    runs = textproc.split_words(textproc.normalize(safe_title))
+    if runs:
+        assert pid in [r.phrase_id for r in search_index.search(conn, runs[0], limit=50)]
+    search_index.remove(conn, [pid])
+    conn.close()
+
+
+# -- with the Library ---------------------------------------------------------------------------------
+
+
+def test_library_keeps_the_index_in_step() -> None:
+    library = pytest.importorskip("huashu.storage.library")
+    lib = library.Library.memory(empty=True)
+    try:
+        changes = lib.add_phrase("物流配送", "查询物流进度", "请您耐心等候。", shortcut="/wl", tags=("物流",))
+        (pid,) = changes.phrases
+        assert [r.phrase_id for r in lib.search("wuliu")] == [pid]
+        assert [r.phrase_id for r in lib.search("/wl")] == [pid]
+        lib.update_phrase(pid, text="您的快件已到驿站。")
+        assert [r.phrase_id for r in lib.search("驿站")] == [pid]
+        assert lib.search("耐心") == []
+        lib.delete_phrase(pid)
+        assert lib.search("驿站") == []
+    finally:
+        lib.close()
