@@ -1,0 +1,1122 @@
+"""Team packs over the Library: trust, install/update/remove, channels, usage, backups and restore."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from huashu import __version__
+from huashu.core import packs as core
+from huashu.core.models import OpChanges, Rule
+from huashu.core.packs import (
+    ChannelError,
+    InstalledPack,
+    InstalledPhrase,
+    Pack,
+    PackDowngradeError,
+    PackError,
+    PackKeyMismatchError,
+    PackManifest,
+    PackPhrase,
+    PackPreview,
+    PackUntrustedError,
+    UrlManifest,
+    UsageRow,
+    VerifiedPack,
+)
+from huashu.paths import backups_dir, user_cache_dir
+from huashu.storage import migrations
+from huashu.storage.library import (
+    SQLITE_MAGIC,
+    Library,
+    LibraryError,
+    NotFoundError,
+    ValidationError,
+    now_iso,
+)
+
+BACKUP_KEEP = 10
+_UID_NAMESPACE = uuid.UUID("0c6f2a9e-58d4-4b7e-a1f3-9d2e7c5b8a41")
+_CHUNK = 900  # stay under SQLite's bound-parameter limit
+
+
+def _invalidate(lib: Library) -> None:
+    """Raw category writes below bypass the Library's category cache; drop it."""
+    lib._categories = None
+
+
+def _dump(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _load(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    loaded = json.loads(value)
+    return tuple(str(v) for v in loaded) if isinstance(loaded, list) else ()
+
+
+# -- trusted keys ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    public_key: str
+    fingerprint: str
+    name: str
+    added_at: str
+
+
+def trusted_keys(lib: Library) -> list[TrustedKey]:
+    with lib._lock:
+        rows = lib.conn.execute(
+            "SELECT public_key, fingerprint, name, added_at FROM trusted_keys ORDER BY added_at, public_key"
+        ).fetchall()
+    return [TrustedKey(*row) for row in rows]
+
+
+def is_trusted(lib: Library, public_key: str) -> bool:
+    key = core.parse_public_key(public_key)
+    return lib.conn.execute("SELECT 1 FROM trusted_keys WHERE public_key = ?", (key,)).fetchone() is not None
+
+
+def _insert_trust(lib: Library, key: str, name: str) -> None:
+    lib.conn.execute(
+        "INSERT INTO trusted_keys (public_key, fingerprint, name, added_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(public_key) DO UPDATE SET name = CASE WHEN excluded.name != '' "
+        "THEN excluded.name ELSE trusted_keys.name END",
+        (key, core.fingerprint(key), name.strip(), now_iso()),
+    )
+
+
+def trust_key(lib: Library, public_key: str, name: str = "") -> TrustedKey:
+    """Trust packs signed by this key (adding it again only updates its name)."""
+    key = core.parse_public_key(public_key)
+    with lib.transaction():
+        _insert_trust(lib, key, name)
+    return next(k for k in trusted_keys(lib) if k.public_key == key)
+
+
+def untrust_key(lib: Library, public_key: str) -> list[str]:
+    """Stop trusting a key; installed packs stay, but take no more updates. Returns their names."""
+    key = core.parse_public_key(public_key)
+    with lib.transaction():
+        cursor = lib.conn.execute("DELETE FROM trusted_keys WHERE public_key = ?", (key,))
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"信任列表中没有这个公钥（指纹 {core.fingerprint(key)}）")
+    return [p.name for p in installed_packs(lib) if p.publisher_key == key]
+
+
+# -- installed packs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstalledPackInfo:
+    id: str
+    name: str
+    version: int
+    publisher: str
+    publisher_key: str
+    installed_at: str
+    created: str
+    min_app: str
+    description: str
+    sha256: str
+    source: str
+    phrases: int
+
+    @property
+    def fingerprint(self) -> str:
+        return core.fingerprint(self.publisher_key) if self.publisher_key else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "version": self.version,
+            "publisher": self.publisher,
+            "publisher_key": self.publisher_key,
+            "fingerprint": self.fingerprint,
+            "installed_at": self.installed_at,
+            "created": self.created,
+            "phrases": self.phrases,
+            "source": self.source,
+        }
+
+
+def installed_packs(lib: Library) -> list[InstalledPackInfo]:
+    with lib._lock:
+        rows = _installed_rows(lib)
+    return [InstalledPackInfo(*row) for row in rows]
+
+
+def _installed_rows(lib: Library) -> list[Any]:
+    return lib.conn.execute(
+        "SELECT p.id, p.name, p.version, p.publisher, p.publisher_key, p.installed_at, p.created, "
+        "p.min_app, p.description, p.sha256, p.source, "
+        "(SELECT count(*) FROM phrases f WHERE f.pack_id = p.id AND f.origin = 'pack') "
+        "FROM packs p ORDER BY p.name, p.id"
+    ).fetchall()
+
+
+def installed_pack(lib: Library, pack_id: str) -> InstalledPackInfo | None:
+    return next((p for p in installed_packs(lib) if p.id == pack_id), None)
+
+
+def installed_state(lib: Library, pack_id: str) -> InstalledPack | None:
+    """A snapshot of one installed pack: the phrases, rules and synonyms it put in the library."""
+    row = lib.conn.execute(
+        "SELECT id, name, version, publisher, publisher_key, created, min_app, description "
+        "FROM packs WHERE id = ?",
+        (pack_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    manifest = PackManifest(
+        id=row[0],
+        name=row[1],
+        version=row[2],
+        publisher=row[3],
+        publisher_key=row[4],
+        created=row[5],
+        min_app=row[6],
+        description=row[7],
+    )
+    paths = {c.id: c.path for c in lib.categories()}
+    phrases = tuple(
+        InstalledPhrase(
+            phrase=PackPhrase(
+                uid=r[1],
+                category=paths.get(r[2], ""),
+                title=r[3],
+                text=r[4],
+                shortcut=r[5],
+                tags=_load(r[6]),
+                notes=r[7],
+            ),
+            phrase_id=r[0],
+            favorite=bool(r[8]),
+            edited=bool(r[9]),
+            use_count=r[10],
+        )
+        for r in lib.conn.execute(
+            "SELECT id, pack_uid, category_id, title, text, shortcut, tags, notes, favorite, edited, "
+            "use_count FROM phrases WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NOT NULL "
+            "ORDER BY id",
+            (pack_id,),
+        )
+    )
+    prefix = f"{pack_id}/"
+    rules = tuple(
+        replace(r, uid=r.uid.removeprefix(prefix), origin="personal", pack_id=None)
+        for r in lib.rules()
+        if r.origin == "pack" and r.pack_id == pack_id
+    )
+    synonyms = tuple(
+        _load(r[0])
+        for r in lib.conn.execute(
+            "SELECT terms FROM synonyms WHERE origin = 'pack' AND pack_id = ? ORDER BY id", (pack_id,)
+        )
+    )
+    return InstalledPack(manifest=manifest, phrases=phrases, rules=rules, synonyms=synonyms)
+
+
+def _adoptable(lib: Library, pack: Pack) -> dict[str, InstalledPhrase]:
+    """Personal phrases sharing a pack phrase's uid that the agent never changed since they were
+    created: unchanged copies of the default library, which the pack takes over instead of
+    installing a duplicate beside them."""
+    uids = [p.uid for p in pack.phrases]
+    paths = {c.id: c.path for c in lib.categories()}
+    found: dict[str, InstalledPhrase] = {}
+    for start in range(0, len(uids), _CHUNK):
+        chunk = uids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for r in lib.conn.execute(
+            "SELECT id, uid, category_id, title, text, shortcut, tags, notes, favorite, edited, use_count "
+            f"FROM phrases WHERE origin = 'personal' AND created = updated AND uid IN ({marks})",
+            chunk,
+        ):
+            found[r[1]] = InstalledPhrase(
+                phrase=PackPhrase(
+                    uid=r[1],
+                    category=paths.get(r[2], ""),
+                    title=r[3],
+                    text=r[4],
+                    shortcut=r[5],
+                    tags=_load(r[6]),
+                    notes=r[7],
+                ),
+                phrase_id=r[0],
+                favorite=bool(r[8]),
+                edited=False,
+                use_count=r[10],
+            )
+    return found
+
+
+def _taken_shortcuts(lib: Library, pack_id: str, exclude_ids: set[int]) -> set[str]:
+    """Shortcuts held by phrases that are not this pack's (the agent's own, or another pack's)."""
+    return {
+        row[1]
+        for row in lib.conn.execute(
+            "SELECT id, shortcut FROM phrases WHERE shortcut IS NOT NULL "
+            "AND NOT (origin = 'pack' AND pack_id IS ?)",
+            (pack_id,),
+        )
+        if row[0] not in exclude_ids
+    }
+
+
+def _preview(lib: Library, pack: Pack) -> PackPreview:
+    adoptable = _adoptable(lib, pack)
+    by_uid = {p.uid: p for p in pack.phrases}
+    adopted = {
+        c.phrase_id
+        for uid, c in adoptable.items()
+        if (by_uid[uid].category, by_uid[uid].title) == (c.phrase.category, c.phrase.title)
+    }
+    return core.preview_pack(
+        pack,
+        installed_state(lib, pack.manifest.id),
+        adoptable=adoptable,
+        taken_shortcuts=_taken_shortcuts(lib, pack.manifest.id, adopted),
+    )
+
+
+# -- preview and install ---------------------------------------------------------------------------
+
+
+@dataclass
+class PendingInstall:
+    """A verified pack that may be installed, with the preview the user confirms."""
+
+    verified: VerifiedPack
+    preview: PackPreview
+    source: str = ""
+
+    @property
+    def manifest(self) -> PackManifest:
+        return self.verified.manifest
+
+
+@dataclass
+class ApplyResult:
+    preview: PackPreview
+    backup: Path | None
+    changes: OpChanges = field(default_factory=OpChanges)
+
+
+def _check_installable(lib: Library, verified: VerifiedPack, trust: str | None, app_version: str) -> bool:
+    """Refuse what must not be installed; True when installing also trusts a new key."""
+    m = verified.manifest
+    key = verified.public_key
+    core.check_app_version(m, app_version)
+    trusted = is_trusted(lib, key)
+    if trust is not None:
+        given = core.parse_public_key(trust)
+        if given != key:
+            raise PackUntrustedError(
+                f"--trust 给出的公钥（指纹 {core.fingerprint(given)}）不是这个话术包的签名公钥"
+                f"（指纹 {core.fingerprint(key)}），已拒绝",
+                public_key=key,
+                publisher=m.publisher,
+                pack_name=m.name,
+            )
+    elif not trusted:
+        raise PackUntrustedError(
+            f"话术包“{m.name}”来自未受信任的发布者“{m.publisher}”（公钥指纹 {core.fingerprint(key)}）。"
+            "请向组长核对指纹后，用 --trust 公钥 安装，或先运行 huashu trust add 公钥",
+            public_key=key,
+            publisher=m.publisher,
+            pack_name=m.name,
+        )
+    row = lib.conn.execute("SELECT version, publisher_key, name FROM packs WHERE id = ?", (m.id,)).fetchone()
+    if row is not None:
+        version, installed_key, name = row
+        if installed_key and installed_key != key:
+            raise PackKeyMismatchError(
+                f"已安装的话术包“{name}”由另一个公钥签名（指纹 {core.fingerprint(installed_key)}），"
+                f"这个文件的签名公钥是 {core.fingerprint(key)}，已拒绝"
+            )
+        if m.version <= version:
+            word = "相同" if m.version == version else "更旧"
+            raise PackDowngradeError(
+                f"话术包“{m.name}”的版本 v{m.version} 与已安装的 v{version} {word}，不是更新，已拒绝"
+            )
+    return not trusted
+
+
+def prepare_install(
+    lib: Library,
+    verified: VerifiedPack,
+    *,
+    trust: str | None = None,
+    app_version: str = __version__,
+    source: str = "",
+) -> PendingInstall:
+    """Check that the pack may be installed and compute the preview; writes nothing."""
+    with lib._lock:
+        new_key = _check_installable(lib, verified, trust, app_version)
+        preview = _preview(lib, verified.pack)
+    preview.new_key = new_key
+    return PendingInstall(verified=verified, preview=preview, source=source)
+
+
+def preview_file(lib: Library, path: Path | str, *, trust: str | None = None) -> PendingInstall:
+    """Read, verify and check a .huashu file against the library; raises PackError if refused."""
+    verified = core.read_pack(path)
+    return prepare_install(lib, verified, trust=trust, source=str(Path(path).resolve()))
+
+
+def apply_install(
+    lib: Library,
+    pending: PendingInstall,
+    *,
+    backup: bool = True,
+    keep: int = BACKUP_KEEP,
+    app_version: str = __version__,
+) -> ApplyResult:
+    """Install or update a pack in one transaction, after a backup of the library file."""
+    verified = pending.verified
+    trust = verified.public_key if pending.preview.new_key else None
+    # Refuse early (before any backup) if the library changed since the preview was shown.
+    _check_installable(lib, verified, trust, app_version)
+    backup_path = make_backup(lib, reason="pre-pack", keep=keep) if backup and lib.path else None
+    with lib.transaction():
+        new_key = _check_installable(lib, verified, trust, app_version)
+        preview = _preview(lib, verified.pack)
+        preview.new_key = new_key
+        changes = _apply(lib, verified, preview, pending.source)
+    return ApplyResult(preview=preview, backup=backup_path, changes=changes)
+
+
+def install_file(
+    lib: Library,
+    path: Path | str,
+    *,
+    trust: str | None = None,
+    backup: bool = True,
+) -> ApplyResult:
+    return apply_install(lib, preview_file(lib, path, trust=trust), backup=backup)
+
+
+def _free_uid(taken: set[str], pack_id: str, pack_uid: str) -> str:
+    for candidate in (pack_uid, str(uuid.uuid5(_UID_NAMESPACE, f"{pack_id}\n{pack_uid}"))):
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    fresh = uuid.uuid4().hex
+    taken.add(fresh)
+    return fresh
+
+
+class _Positions:
+    """Next free position per category, read once and counted up locally."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.next: dict[int, int] = {}
+
+    def take(self, category_id: int) -> int:
+        if category_id not in self.next:
+            row = self.conn.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM phrases WHERE category_id = ?", (category_id,)
+            ).fetchone()
+            self.next[category_id] = int(row[0])
+        position = self.next[category_id]
+        self.next[category_id] = position + 1
+        return position
+
+
+def _ensure_categories(lib: Library, pack_id: str, paths: Sequence[str]) -> tuple[dict[str, int], bool]:
+    """Category ids for every path, creating missing ones (marked as the pack's)."""
+    existing = {c.path: c.id for c in lib.categories()}
+    before = set(existing.values())
+    missing = [p for p in paths if p not in existing]
+    for path in missing:
+        lib.ensure_category(path)
+    if not missing:
+        return existing, False
+    now = {c.path: c.id for c in lib.categories()}
+    created = [cid for cid in now.values() if cid not in before]
+    for start in range(0, len(created), _CHUNK):
+        chunk = created[start : start + _CHUNK]
+        lib.conn.execute(
+            f"UPDATE categories SET pack_id = ? WHERE id IN ({','.join('?' * len(chunk))})",
+            [pack_id, *chunk],
+        )
+    _invalidate(lib)
+    return now, True
+
+
+def _detach(lib: Library, phrase_ids: Sequence[int]) -> None:
+    """Move pack phrases to the agent's personal library, keeping id, uid, favorites and counts."""
+    stamp = now_iso()
+    lib.conn.executemany(
+        "UPDATE phrases SET origin = 'personal', pack_id = NULL, pack_uid = NULL, pack_version = NULL, "
+        "edited = 0, updated = ? WHERE id = ?",
+        [(stamp, pid) for pid in phrase_ids],
+    )
+
+
+def _delete_phrases(lib: Library, phrase_ids: Sequence[int]) -> None:
+    from huashu.storage import search_index
+
+    if not phrase_ids:
+        return
+    search_index.remove(lib.conn, list(phrase_ids))
+    lib.conn.executemany("DELETE FROM phrases WHERE id = ?", [(pid,) for pid in phrase_ids])
+
+
+def _cleanup_categories(lib: Library, pack_id: str, keep_paths: set[str]) -> bool:
+    """Delete the pack's categories it no longer uses when empty; hand non-empty ones to the agent."""
+    wanted = set(keep_paths)
+    for path in keep_paths:
+        parts = path.split("/")
+        wanted.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    changed = False
+    for cat in reversed(lib.categories()):
+        if cat.pack_id != pack_id or cat.path in wanted:
+            continue
+        busy = lib.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM phrases WHERE category_id = ?) "
+            "OR EXISTS (SELECT 1 FROM categories WHERE parent_id = ?)",
+            (cat.id, cat.id),
+        ).fetchone()[0]
+        if busy:
+            lib.conn.execute("UPDATE categories SET pack_id = NULL WHERE id = ?", (cat.id,))
+        else:
+            lib.conn.execute("DELETE FROM categories WHERE id = ?", (cat.id,))
+        changed = True
+    _invalidate(lib)
+    return changed
+
+
+def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: str) -> OpChanges:
+    from huashu.storage import search_index
+
+    pack = verified.pack
+    m = pack.manifest
+    conn = lib.conn
+    stamp = now_iso()
+    changes = OpChanges(rules=preview.rules_changed_any, synonyms=preview.synonyms_changed_any)
+    if preview.new_key:
+        _insert_trust(lib, verified.public_key, m.publisher)
+    conn.execute(
+        "INSERT INTO packs (id, name, version, publisher, publisher_key, installed_at, created, min_app, "
+        "description, sha256, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, version = excluded.version, "
+        "publisher = excluded.publisher, publisher_key = excluded.publisher_key, "
+        "installed_at = excluded.installed_at, created = excluded.created, min_app = excluded.min_app, "
+        "description = excluded.description, sha256 = excluded.sha256, source = excluded.source",
+        (
+            m.id,
+            m.name,
+            m.version,
+            m.publisher,
+            verified.public_key,
+            stamp,
+            m.created,
+            m.min_app,
+            m.description,
+            verified.sha256,
+            source,
+        ),
+    )
+    ids, created = _ensure_categories(lib, m.id, pack.categories)
+    changes.categories = created
+    positions = _Positions(conn)
+    taken = {row[0] for row in conn.execute("SELECT uid FROM phrases")}
+    touched: list[int] = []
+
+    def content(p: PackPhrase) -> tuple[str, str, str | None, str, str]:
+        return (p.title, p.text, p.shortcut, _dump(p.tags), p.notes)
+
+    inserts: list[PackPhrase] = list(preview.added)
+    detach: list[int] = []
+    for change in preview.adopted + preview.changed:
+        old, new = change.old, change.new
+        if change.keeps_personal_copy:
+            detach.append(old.phrase_id)
+            inserts.append(new)
+            continue
+        category_id = ids[new.category]
+        moved = new.category != old.phrase.category
+        position_sql = ", position = ?" if moved else ""
+        params: list[Any] = [category_id, *content(new)]
+        if moved:
+            params.append(positions.take(category_id))
+            changes.categories = True
+        conn.execute(
+            "UPDATE phrases SET origin = 'pack', pack_id = ?, pack_uid = ?, pack_version = ?, edited = 0, "
+            f"category_id = ?, title = ?, text = ?, shortcut = ?, tags = ?, notes = ?{position_sql}, "
+            "updated = CASE WHEN ? THEN ? ELSE updated END WHERE id = ?",
+            [m.id, new.uid, m.version, *params, int(bool(change.fields)), stamp, old.phrase_id],
+        )
+        touched.append(old.phrase_id)
+    keep = [r.old.phrase_id for r in preview.removed if r.keep]
+    drop = [r.old.phrase_id for r in preview.removed if not r.keep]
+    _detach(lib, detach + keep)
+    touched.extend(detach + keep)
+    _delete_phrases(lib, drop)
+    changes.deleted_phrases = set(drop)
+    for p in inserts:
+        category_id = ids[p.category]
+        cursor = conn.execute(
+            "INSERT INTO phrases (uid, category_id, title, text, shortcut, tags, notes, position, origin, "
+            "pack_id, pack_version, pack_uid, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pack', ?, ?, ?, ?, ?)",
+            (
+                _free_uid(taken, m.id, p.uid),
+                category_id,
+                *content(p),
+                positions.take(category_id),
+                m.id,
+                m.version,
+                p.uid,
+                stamp,
+                stamp,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        touched.append(cursor.lastrowid)
+    conn.execute(
+        "UPDATE phrases SET pack_version = ? WHERE pack_id = ? AND origin = 'pack'", (m.version, m.id)
+    )
+    lib.replace_rules(
+        [replace(r, uid=f"{m.id}/{r.uid}", origin="pack", pack_id=m.id) for r in pack.rules],
+        origin="pack",
+        pack_id=m.id,
+    )
+    lib.replace_synonyms(pack.synonyms, origin="pack", pack_id=m.id)
+    changes.categories |= _cleanup_categories(lib, m.id, set(pack.categories))
+    search_index.reindex(conn, touched)
+    changes.phrases = set(touched)
+    return changes
+
+
+def uninstall_pack(lib: Library, pack_id: str, *, backup: bool = True, keep: int = BACKUP_KEEP) -> OpChanges:
+    """Remove a pack: its phrases go (favorited or edited ones move to personal), and its rules,
+    synonyms and now-empty categories with them."""
+    state = installed_state(lib, pack_id)
+    if state is None:
+        raise NotFoundError(f"没有安装这个话术包: {pack_id}")
+    if backup and lib.path:
+        make_backup(lib, reason="pre-pack", keep=keep)
+    with lib.transaction():
+        keep_ids = [p.phrase_id for p in state.phrases if p.favorite or p.edited]
+        drop = [p.phrase_id for p in state.phrases if not (p.favorite or p.edited)]
+        # Phrases of the pack without a pack uid (should not exist) are removed the same way.
+        strays = [
+            r[0]
+            for r in lib.conn.execute(
+                "SELECT id FROM phrases WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NULL",
+                (pack_id,),
+            )
+        ]
+        _detach(lib, keep_ids)
+        _delete_phrases(lib, drop + strays)
+        lib.replace_rules([], origin="pack", pack_id=pack_id)
+        lib.replace_synonyms([], origin="pack", pack_id=pack_id)
+        _cleanup_categories(lib, pack_id, set())
+        lib.conn.execute("DELETE FROM packs WHERE id = ?", (pack_id,))
+        from huashu.storage import search_index
+
+        search_index.reindex(lib.conn, keep_ids)
+    return OpChanges(
+        phrases=set(keep_ids), deleted_phrases=set(drop + strays), categories=True, rules=True, synonyms=True
+    )
+
+
+# -- building a pack from a lead's library ---------------------------------------------------------
+
+
+@dataclass
+class LibraryContent:
+    categories: list[str]
+    phrases: list[PackPhrase]
+    rules: list[Rule]
+    synonyms: list[tuple[str, ...]]
+
+
+def library_content(
+    lib: Library,
+    categories: Sequence[str] = (),
+    *,
+    rules: bool = True,
+    synonyms: bool = True,
+) -> LibraryContent:
+    """The lead's own phrases (all, or those under `categories`), rules and synonyms, ready for a pack.
+
+    Phrases installed from other packs are left out: a pack republishes only what the lead owns.
+    """
+    selected: list[int] | None = None
+    if categories:
+        selected = []
+        for path in categories:
+            cat = lib.category_by_path(path)
+            if cat is None:
+                raise NotFoundError(f"分类不存在: {path}")
+            selected.extend(lib.descendant_ids(cat.id))
+    wanted = set(selected) if selected is not None else None
+    cats = [c.path for c in lib.categories() if (wanted is None or c.id in wanted) and (c.pack_id is None)]
+    phrases = [
+        PackPhrase(
+            uid=p.uid,
+            category=p.category,
+            title=p.title,
+            text=p.text,
+            shortcut=p.shortcut,
+            tags=p.tags,
+            notes=p.notes,
+        )
+        for p in lib.phrases()
+        if p.origin == "personal" and (wanted is None or p.category_id in wanted)
+    ]
+    personal_rules = [r for r in lib.rules() if r.origin == "personal"] if rules else []
+    groups = (
+        [
+            _load(r[0])
+            for r in lib.conn.execute("SELECT terms FROM synonyms WHERE origin = 'personal' ORDER BY id")
+        ]
+        if synonyms
+        else []
+    )
+    return LibraryContent(categories=cats, phrases=phrases, rules=personal_rules, synonyms=groups)
+
+
+# -- usage reports ---------------------------------------------------------------------------------
+
+
+def usage_rows(lib: Library, *, include_personal: bool = False) -> list[UsageRow]:
+    """Anonymous usage per phrase: pack phrases under the lead's uid (personal ones only if asked)."""
+    sql = "SELECT coalesce(pack_uid, uid), title, use_count, favorite, edit_count FROM phrases"
+    if not include_personal:
+        sql += " WHERE origin = 'pack'"
+    return [
+        UsageRow(uid=r[0], title=r[1], use_count=r[2], favorite=bool(r[3]), edit_count=r[4])
+        for r in lib.conn.execute(sql + " ORDER BY pack_id, id")
+    ]
+
+
+def record_edited_copy(lib: Library, phrase_id: int) -> OpChanges:
+    """Count that the agent changed a phrase's filled text before copying it (for usage reports)."""
+    with lib.transaction():
+        cursor = lib.conn.execute("UPDATE phrases SET edit_count = edit_count + 1 WHERE id = ?", (phrase_id,))
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"话术不存在: {phrase_id}")
+    return OpChanges(phrases={phrase_id})
+
+
+# -- channels --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: int
+    kind: str  # "folder" or "url"
+    location: str
+    added_at: str
+    last_checked: str | None
+    last_error: str
+
+
+@dataclass(frozen=True)
+class AvailableUpdate:
+    """A pack newer than what is installed (or not installed at all), found on a channel."""
+
+    channel: Channel
+    pack_id: str
+    name: str
+    version: int
+    installed_version: int | None
+    path: Path | None = None  # folder channels
+    manifest: UrlManifest | None = None  # URL channels
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel.location,
+            "pack_id": self.pack_id,
+            "name": self.name,
+            "version": self.version,
+            "installed_version": self.installed_version,
+            "path": str(self.path) if self.path else None,
+            "url": self.manifest.url if self.manifest else None,
+        }
+
+
+@dataclass
+class ChannelCheck:
+    channel: Channel
+    updates: list[AvailableUpdate] = field(default_factory=list)
+    error: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def channels(lib: Library) -> list[Channel]:
+    return [
+        Channel(*row)
+        for row in lib.conn.execute(
+            "SELECT id, kind, location, added_at, last_checked, last_error FROM pack_channels ORDER BY id"
+        )
+    ]
+
+
+def add_channel(lib: Library, location: str) -> Channel:
+    """Watch a folder (shared drive, USB stick) or an https:// manifest for new packs."""
+    location = location.strip()
+    if not location:
+        raise ValidationError("渠道地址不能为空")
+    if "://" in location:
+        core._require_https(location)
+        kind = "url"
+    else:
+        kind = "folder"
+        location = str(Path(location).expanduser().absolute())
+    with lib.transaction():
+        try:
+            lib.conn.execute(
+                "INSERT INTO pack_channels (kind, location, added_at) VALUES (?, ?, ?)",
+                (kind, location, now_iso()),
+            )
+        except sqlite3.IntegrityError:
+            raise ValidationError(f"渠道已存在: {location}") from None
+    return next(c for c in channels(lib) if c.location == location)
+
+
+def remove_channel(lib: Library, ref: str) -> None:
+    with lib.transaction():
+        by_id = ref.isdigit()
+        cursor = lib.conn.execute(
+            "DELETE FROM pack_channels WHERE " + ("id = ?" if by_id else "location = ? OR location = ?"),
+            (int(ref),) if by_id else (ref, str(Path(ref).expanduser().absolute())),
+        )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"没有这个渠道: {ref}")
+
+
+def check_channels(lib: Library, *, context: Any = None, record: bool = True) -> list[ChannelCheck]:
+    """Look at every channel for packs newer than installed; never installs, never raises for a
+    channel that is offline or broken (the app works without any channel)."""
+    installed = {p.id: p.version for p in installed_packs(lib)}
+    results = []
+    for channel in channels(lib):
+        check = ChannelCheck(channel)
+        try:
+            if channel.kind == "folder":
+                scan = core.scan_folder(channel.location)
+                check.problems = [f"{path.name}: {message}" for path, message in scan.problems]
+                for found in scan.found:
+                    m = found.manifest
+                    if m.version > installed.get(m.id, 0):
+                        check.updates.append(
+                            AvailableUpdate(
+                                channel, m.id, m.name, m.version, installed.get(m.id), path=found.path
+                            )
+                        )
+            else:
+                manifest = core.check_url(channel.location, context=context)
+                current = installed.get(manifest.id) if manifest.id else None
+                if manifest.version > (current or 0):
+                    check.updates.append(
+                        AvailableUpdate(
+                            channel,
+                            manifest.id,
+                            manifest.name,
+                            manifest.version,
+                            current,
+                            manifest=manifest,
+                        )
+                    )
+        except PackError as exc:
+            check.error = str(exc)
+        results.append(check)
+    if record and not lib.read_only:
+        with lib.transaction():
+            for check in results:
+                lib.conn.execute(
+                    "UPDATE pack_channels SET last_checked = ?, last_error = ? WHERE id = ?",
+                    (now_iso(), check.error, check.channel.id),
+                )
+    return results
+
+
+def fetch_update(update: AvailableUpdate, *, context: Any = None, cache_dir: Path | None = None) -> Path:
+    """The local file of an available update (downloaded and SHA-256-checked for URL channels)."""
+    if update.path is not None:
+        return update.path
+    if update.manifest is None:
+        raise ChannelError("更新没有文件地址")
+    return core.download_pack(update.manifest, cache_dir or user_cache_dir() / "packs", context=context)
+
+
+# -- backups and restore ---------------------------------------------------------------------------
+
+
+_BACKUP_RE_TEMPLATE = r"^{stem}-(?P<reason>[a-z]+(?:-[a-z]+)*)-(?P<stamp>\d{{8}}-\d{{6}}(?:-\d{{6}})?)\.db$"
+_NOT_DEFAULT = ("pre-restore",)
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    reason: str
+    stamp: str
+
+    @property
+    def when(self) -> datetime:
+        fmt = "%Y%m%d-%H%M%S-%f" if self.stamp.count("-") == 2 else "%Y%m%d-%H%M%S"
+        return datetime.strptime(self.stamp, fmt)
+
+
+def list_backups(db_path: Path | str) -> list[Backup]:
+    """Backups of this library in its `backups/` folder, oldest first."""
+    target = Path(db_path)
+    folder = backups_dir(target)
+    pattern = re.compile(_BACKUP_RE_TEMPLATE.format(stem=re.escape(target.stem)))
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            match = pattern.match(entry.name)
+            if match and entry.is_file():
+                found.append(Backup(entry, match["reason"], match["stamp"]))
+    return sorted(found, key=lambda b: (b.stamp, b.path.name))
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def prune_backups(db_path: Path | str, keep: int = BACKUP_KEEP) -> list[Path]:
+    """Delete all but the newest `keep` backups; returns what was deleted."""
+    backups = list_backups(db_path)
+    doomed = backups[: max(0, len(backups) - keep)]
+    for b in doomed:
+        b.path.unlink(missing_ok=True)
+    # Leftovers of backups interrupted by a crash.
+    folder = backups_dir(Path(db_path))
+    with contextlib.suppress(OSError):
+        for entry in folder.glob(f".{Path(db_path).stem}-*.partial"):
+            entry.unlink(missing_ok=True)
+    return [b.path for b in doomed]
+
+
+def make_backup(
+    lib: Library, target: Path | str | None = None, *, reason: str = "manual", keep: int = BACKUP_KEEP
+) -> Path:
+    """A consistent copy of the library (SQLite online backup); into `backups/`, keeping the last
+    `keep`, unless `target` names a file."""
+    if lib.path is None:
+        raise LibraryError("内存中的话术库不能备份")
+    if target is not None:
+        return lib.backup_to(Path(target))
+    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", reason):
+        raise ValueError(f"bad backup reason {reason!r}")
+    path = lib.backup_to(backups_dir(lib.path) / f"{lib.path.stem}-{reason}-{_stamp()}.db")
+    prune_backups(lib.path, keep)
+    return path
+
+
+def backup_problems(path: Path | str) -> list[str]:
+    """Why a file cannot be restored (empty if it is a sound library this app can open)."""
+    source = Path(path)
+    try:
+        with source.open("rb") as handle:
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return [f"不是话术库文件: {source}"]
+    except OSError as exc:
+        return [f"无法读取 {source}: {exc.strerror or exc}"]
+    return []
+
+
+def _check_copy(path: Path) -> list[str]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"]
+        problems += [f"foreign key: {tuple(r)}" for r in conn.execute("PRAGMA foreign_key_check")]
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'phrases'"
+        ).fetchone():
+            problems.append("不是话术库（没有话术表）")
+        try:
+            migrations.pending(conn)
+        except migrations.SchemaError as exc:
+            problems.append(str(exc))
+        # Fold any WAL content into the file and leave it self-contained.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return problems
+    except sqlite3.DatabaseError as exc:
+        return [f"文件已损坏: {exc}"]
+    finally:
+        conn.close()
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    saved_current: Path | None  # the state before the restore, itself restorable
+
+
+def _save_current(db_path: Path) -> Path | None:
+    """Keep the state being replaced: a consistent backup if readable, else the raw bytes."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{db_path.stem}-pre-restore-{_stamp()}.db"
+    staging = target.with_name(f".{target.name}.partial")
+    try:
+        src = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        try:
+            if src.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+            dest = sqlite3.connect(staging)
+            try:
+                src.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        os.replace(staging, target)
+        return target
+    except sqlite3.DatabaseError:
+        staging.unlink(missing_ok=True)
+        damaged = folder / f"{db_path.stem}-damaged-{_stamp()}.db.damaged"
+        shutil.copyfile(db_path, damaged)
+        return damaged
+
+
+def restore_file(db_path: Path | str, backup: Path | str | None = None) -> RestoreResult:
+    """Replace the library file with a backup (the newest if none is named), atomically.
+
+    The library must be closed. The backup is copied beside the library, checked (integrity,
+    foreign keys, a schema this app can open), the current state is itself backed up, stale
+    -wal/-shm files are removed, and the copy is renamed into place.
+    """
+    target = Path(db_path)
+    if backup is None:
+        candidates = [b for b in list_backups(target) if b.reason not in _NOT_DEFAULT]
+        if not candidates:
+            raise LibraryError(f"没有找到备份（{backups_dir(target)}）")
+        source = candidates[-1].path
+    else:
+        source = Path(backup)
+    problems = backup_problems(source)
+    if problems:
+        raise LibraryError(f"备份不可用: {problems[0]}")
+    staging = target.with_name(f".{target.name}.restoring")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    try:
+        shutil.copyfile(source, staging)
+        problems = _check_copy(staging)
+        if problems:
+            raise LibraryError(f"备份已损坏，未恢复: {source}（{problems[0]}）")
+        with staging.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        saved = _save_current(target)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(staging, target)
+        _fsync_dir(target.parent)
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{staging}{suffix}").unlink(missing_ok=True)
+    return RestoreResult(restored_from=source, saved_current=saved)
+
+
+def restore(lib: Library, backup: Path | str | None = None) -> tuple[Library, RestoreResult]:
+    """Close the live library, restore a backup over its file, and open it again."""
+    if lib.path is None:
+        raise LibraryError("内存中的话术库不能恢复")
+    path = lib.path
+    lib.close()
+    result = restore_file(path, backup)
+    return Library.open(path, create=False), result
+
+
+def check_library(lib: Library) -> list[str]:
+    """Everything wrong with the library: SQLite integrity, foreign keys, pack bookkeeping."""
+    problems = lib.integrity_problems(quick=False)
+    conn = lib.conn
+    orphans = conn.execute(
+        "SELECT count(*) FROM phrases WHERE origin = 'pack' AND "
+        "(pack_id IS NULL OR pack_id NOT IN (SELECT id FROM packs))"
+    ).fetchone()[0]
+    if orphans:
+        problems.append(f"{orphans} 条团队话术不属于任何已安装的话术包")
+    no_uid = conn.execute(
+        "SELECT count(*) FROM phrases WHERE origin = 'pack' AND pack_uid IS NULL"
+    ).fetchone()[0]
+    if no_uid:
+        problems.append(f"{no_uid} 条团队话术缺少话术包编号")
+    stray_rules = conn.execute(
+        "SELECT count(*) FROM rules WHERE origin = 'pack' AND "
+        "(pack_id IS NULL OR pack_id NOT IN (SELECT id FROM packs))"
+    ).fetchone()[0]
+    if stray_rules:
+        problems.append(f"{stray_rules} 条团队规则不属于任何已安装的话术包")
+    return problems
+
+
+__all__ = [
+    "BACKUP_KEEP",
+    "ApplyResult",
+    "AvailableUpdate",
+    "Backup",
+    "Channel",
+    "ChannelCheck",
+    "InstalledPackInfo",
+    "LibraryContent",
+    "PendingInstall",
+    "RestoreResult",
+    "TrustedKey",
+    "add_channel",
+    "apply_install",
+    "backup_problems",
+    "channels",
+    "check_channels",
+    "check_library",
+    "fetch_update",
+    "install_file",
+    "installed_pack",
+    "installed_packs",
+    "installed_state",
+    "is_trusted",
+    "library_content",
+    "list_backups",
+    "make_backup",
+    "prepare_install",
+    "preview_file",
+    "prune_backups",
+    "record_edited_copy",
+    "remove_channel",
+    "restore",
+    "restore_file",
+    "trust_key",
+    "trusted_keys",
+    "uninstall_pack",
+    "untrust_key",
+    "usage_rows",
+]

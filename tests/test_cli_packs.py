@@ -1,0 +1,396 @@
+"""The pack CLI contract: keygen, pack build/show/verify, import .huashu, trust, db, usage, channels."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from huashu import cli, cli_packs
+from huashu.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _pack_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Until cli.py registers them itself, add the pack commands for these tests."""
+    if cli_packs.register not in cli._EXTRA_COMMANDS:
+        monkeypatch.setattr(cli, "_EXTRA_COMMANDS", [*cli._EXTRA_COMMANDS, cli_packs.register])
+    yield
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def digest(path: Path) -> str:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        h = hashlib.sha256()
+        for table in ("categories", "phrases", "packs", "rules", "synonyms", "trusted_keys", "profile"):
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def lead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, Path, str]:
+    """A lead's key and library with a few phrases; returns (public key, key file, library)."""
+    key_file = tmp_path / "lead.key"
+    code, out, err = run(capsys, "keygen", "--out", str(key_file), "--publisher", "总部客服部")
+    assert code == 0, err
+    public = out.strip()
+    db = str(tmp_path / "lead.db")
+    assert run(capsys, "--db", db, "init", "--empty")[0] == 0
+    for category, title, text in (
+        ("问候", "开场白", "您好，我是[您的名字/工号]，很高兴为您服务"),
+        ("售后/退款", "退款时效", "退款会在3个工作日内原路退回"),
+        ("售后/换货", "换货流程", "请在订单页申请换货"),
+    ):
+        assert (
+            run(capsys, "--db", db, "add", "--category", category, "--title", title, "--text", text)[0] == 0
+        )
+    return public, key_file, db
+
+
+def build(
+    capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str], out: Path, version: int, *extra: str
+) -> None:
+    _, key_file, db = lead
+    args = ["--db", db, "pack", "build", "--out", str(out), "--key", str(key_file), "--name", "公司话术"]
+    code, stdout, err = run(capsys, *args, "--version", str(version), *extra)
+    assert code == 0, err
+    assert f"v{version}" in stdout
+
+
+def test_keygen_prints_the_public_key_and_protects_the_private_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_file = tmp_path / "k.key"
+    code, out, err = run(capsys, "keygen", "--out", str(key_file))
+    assert code == 0
+    assert len(out.strip()) == 44 and "指纹" in err
+    if os.name == "posix":
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    code, _, err = run(capsys, "keygen", "--out", str(key_file))
+    assert code == 2 and "已存在" in err and err.count("\n") == 1
+    code, out, _ = run(capsys, "keygen", "--out", str(key_file), "--force", "--json")
+    assert code == 0 and set(json.loads(out)) == {"public_key", "fingerprint", "key_file"}
+
+
+def test_build_show_verify_and_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    public, _, _ = lead
+    v1 = tmp_path / "v1.huashu"
+    build(capsys, lead, v1, 1)
+
+    code, out, _ = run(capsys, "pack", "show", str(v1))
+    assert code == 0
+    assert "话术包: 公司话术" in out and "版本: 1" in out and "发布者: 总部客服部" in out
+    assert "3 条话术" in out and f"公钥: {public}" in out
+    code, out, _ = run(capsys, "pack", "show", str(v1), "--json", "--phrases")
+    shown = json.loads(out)
+    assert shown["counts"]["phrases"] == 3 and shown["version"] == 1 and len(shown["phrases"]) == 3
+
+    agent = tmp_path / "agent.db"
+    assert run(capsys, "--db", str(agent), "init", "--empty")[0] == 0
+    # verify: 0 good, 1 untrusted or bad signature, 2 malformed
+    assert run(capsys, "--db", str(agent), "pack", "verify", str(v1))[0] == 1
+    assert run(capsys, "pack", "verify", str(v1), "--trust", public)[0] == 0
+    other_key = tmp_path / "other.key"
+    code, other_public, _ = run(capsys, "keygen", "--out", str(other_key))
+    assert run(capsys, "pack", "verify", str(v1), "--trust", other_public.strip())[0] == 1
+    data = v1.read_bytes()
+    tampered = tmp_path / "tampered.huashu"
+    tampered.write_bytes(data[:-3] + bytes([data[-3] ^ 1]) + data[-2:])
+    code, _, err = run(capsys, "pack", "verify", str(tampered), "--trust", public)
+    assert code == 1 and "签名无效" in err
+    truncated = tmp_path / "truncated.huashu"
+    truncated.write_bytes(data[:-10])
+    code, _, err = run(capsys, "pack", "verify", str(truncated), "--trust", public)
+    assert code == 2 and "截断" in err
+    junk = tmp_path / "junk.huashu"
+    junk.write_bytes(b"PK\x03\x04junk")
+    assert run(capsys, "pack", "verify", str(junk))[0] == 2
+    assert run(capsys, "pack", "show", str(junk))[0] == 2
+
+    before = digest(agent)
+    code, _, err = run(capsys, "--db", str(agent), "import", str(v1))
+    assert code == 1 and "未受信任" in err and "--trust" in err and err.count("\n") == 1
+    code, out, _ = run(capsys, "--db", str(agent), "import", str(v1), "--dry-run", "--trust", public)
+    assert code == 0 and "新增 3" in out and "+ 问候 › 开场白" in out and "未写入" in out
+    assert digest(agent) == before
+    code, out, _ = run(capsys, "--db", str(agent), "import", str(v1), "--trust", public)
+    assert code == 0 and "已安装话术包“公司话术” v1" in out and "备份" in out
+    assert run(capsys, "--db", str(agent), "pack", "verify", str(v1))[0] == 0
+
+    # Downgrade / same version: refused, nothing changes.
+    before = digest(agent)
+    code, _, err = run(capsys, "--db", str(agent), "import", str(v1))
+    assert code == 1 and "不是更新" in err
+    assert digest(agent) == before
+
+    # The lead edits, publishes v2; the agent previews with --json, then applies.
+    lead_db = lead[2]
+    run(
+        capsys,
+        "--db",
+        lead_db,
+        "add",
+        "--category",
+        "发票",
+        "--title",
+        "发票说明",
+        "--text",
+        "电子发票会发送到邮箱",
+    )
+    v2 = tmp_path / "v2.huashu"
+    build(capsys, lead, v2, 2)
+    code, out, _ = run(capsys, "--db", str(agent), "import", str(v2), "--dry-run", "--json")
+    preview = json.loads(out)
+    assert preview["counts"]["added"] == 1 and preview["installed_version"] == 1 and not preview["applied"]
+    code, out, _ = run(capsys, "--db", str(agent), "import", str(v2), "--json")
+    assert code == 0 and json.loads(out)["applied"]
+    code, out, _ = run(capsys, "--db", str(agent), "pack", "list", "--json")
+    (listed,) = json.loads(out)
+    assert (listed["name"], listed["version"], listed["phrases"]) == ("公司话术", 2, 4)
+    code, out, _ = run(capsys, "--db", str(agent), "pack", "list")
+    assert "公司话术  v2" in out
+
+    # CSV import still works through the same command; --trust is only for packs.
+    sheet = tmp_path / "mine.csv"
+    sheet.write_text("category,title,text\n我的,自己的,我的话术\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(agent), "import", str(sheet), "--trust", public)
+    assert code == 2 and "--trust" in err
+    code, out, _ = run(capsys, "--db", str(agent), "import", str(sheet))
+    assert code == 0 and "新增 1" in out
+
+    code, out, _ = run(capsys, "--db", str(agent), "pack", "remove", "公司话术")
+    assert code == 0 and "已移除" in out
+    assert run(capsys, "--db", str(agent), "pack", "remove", "公司话术")[0] == 1
+
+
+def test_build_from_sheet_and_categories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    sheet = tmp_path / "lead.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["分类", "标题", "内容", "快捷编码"])
+        writer.writerow(["问候", "开场", "您好", "/kc"])
+        writer.writerow(["售后/退款", "退款", "退款说明", ""])
+    out = tmp_path / "sheet.huashu"
+    build(capsys, lead, out, 1, "--from", str(sheet), "--no-rules", "--no-synonyms")
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    assert [p["title"] for p in json.loads(shown)["phrases"]] == ["开场", "退款"]
+    build(capsys, lead, out, 2, "--from", str(sheet), "--category", "售后")
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    assert [p["title"] for p in json.loads(shown)["phrases"]] == ["退款"]
+
+    _, key_file, db = lead
+    rebuild = ["--db", db, "pack", "build", "--out", str(out), "--key", str(key_file), "--name", "公司话术"]
+    code, _, err = run(capsys, *rebuild, "--version", "2", "--from", str(sheet))
+    assert code == 0 and "版本号必须递增" in err
+
+    only = tmp_path / "only.huashu"
+    build(capsys, lead, only, 1, "--category", "售后")
+    code, shown, _ = run(capsys, "pack", "show", str(only), "--json", "--phrases")
+    assert sorted(p["title"] for p in json.loads(shown)["phrases"]) == ["换货流程", "退款时效"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("category,title,text\n问候,坏,未闭合[字段\n", encoding="utf-8")
+    _, key_file, db = lead
+    target = tmp_path / "bad.huashu"
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "pack",
+        "build",
+        "--out",
+        str(target),
+        "--key",
+        str(key_file),
+        "--name",
+        "x",
+        "--version",
+        "1",
+        "--from",
+        str(bad),
+    )
+    assert code == 2 and "第 2 行" in err and not target.exists()
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "pack",
+        "build",
+        "--out",
+        str(target),
+        "--key",
+        str(tmp_path / "nokey"),
+        "--name",
+        "x",
+        "--version",
+        "1",
+    )
+    assert code == 2 and not target.exists()
+    code, _, err = run(
+        capsys,
+        "--db",
+        db,
+        "pack",
+        "build",
+        "--out",
+        str(target),
+        "--key",
+        str(key_file),
+        "--name",
+        "x",
+        "--version",
+        "0",
+    )
+    assert code == 2
+
+
+def test_trust_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    public = lead[0]
+    db = str(tmp_path / "agent.db")
+    run(capsys, "--db", db, "init", "--empty")
+    code, out, _ = run(capsys, "--db", db, "trust", "add", public, "--name", "总部")
+    assert code == 0 and "已信任" in out
+    code, out, _ = run(capsys, "--db", db, "trust", "list", "--json")
+    (entry,) = json.loads(out)
+    assert entry["public_key"] == public and entry["name"] == "总部"
+    code, out, _ = run(capsys, "--db", db, "trust", "list")
+    assert entry["fingerprint"] in out
+    assert run(capsys, "--db", db, "trust", "add", "not-a-key")[0] == 2
+    assert run(capsys, "--db", db, "trust", "remove", public)[0] == 0
+    assert run(capsys, "--db", db, "trust", "remove", public)[0] == 1
+    assert run(capsys, "--db", db, "trust")[0] == 2
+
+
+def test_db_check_backup_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "lib.db"
+    run(capsys, "--db", str(db), "init", "--empty")
+    run(capsys, "--db", str(db), "add", "--category", "a", "--title", "一", "--text", "第一版")
+    code, out, _ = run(capsys, "--db", str(db), "db", "check")
+    assert code == 0 and "完好" in out
+    code, out, _ = run(capsys, "--db", str(db), "db", "backup")
+    assert code == 0 and "backups" in out
+    explicit = tmp_path / "copy.db"
+    assert run(capsys, "--db", str(db), "db", "backup", str(explicit))[0] == 0 and explicit.exists()
+    run(capsys, "--db", str(db), "add", "--category", "a", "--title", "二", "--text", "第二版")
+    code, out, _ = run(capsys, "--db", str(db), "db", "backups", "--json")
+    assert [b["reason"] for b in json.loads(out)] == ["manual"]
+    code, out, _ = run(capsys, "--db", str(db), "db", "restore")
+    assert code == 0 and "恢复" in out
+    code, out, _ = run(capsys, "--db", str(db), "list", "--json")
+    assert [p["title"] for p in json.loads(out)] == ["一"]
+
+    db.write_bytes(b"this is not a database" * 100)
+    code, out, _ = run(capsys, "--db", str(db), "db", "check")
+    assert code == 1 and "db restore" in out
+    assert run(capsys, "--db", str(db), "db", "restore", str(explicit))[0] == 0
+    assert run(capsys, "--db", str(db), "db", "check")[0] == 0
+    assert run(capsys, "--db", str(db), "db", "restore", str(tmp_path / "missing.db"))[0] == 2
+
+
+def test_usage_export_and_merge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    pack = tmp_path / "p.huashu"
+    build(capsys, lead, pack, 1)
+    reports = []
+    for seat in range(3):
+        db = str(tmp_path / f"seat{seat}.db")
+        run(capsys, "--db", db, "init", "--empty")
+        assert run(capsys, "--db", db, "import", str(pack), "--trust", lead[0])[0] == 0
+        run(
+            capsys,
+            "--db",
+            db,
+            "add",
+            "--category",
+            "私人",
+            "--title",
+            f"小李{seat}的话术",
+            "--text",
+            "私人内容",
+        )
+        code, out, _ = run(capsys, "--db", db, "list", "--json")
+        first = next(p for p in json.loads(out) if p["title"] == "开场白")
+        for _ in range(seat):
+            run(capsys, "--db", db, "fill", str(first["id"]), "--set", "您的名字/工号=小李")
+        report = tmp_path / f"usage{seat}.csv"
+        assert run(capsys, "--db", db, "usage", "export", str(report))[0] == 0
+        text = report.read_text(encoding="utf-8-sig")
+        assert "小李" not in text and "私人" not in text
+        reports.append(str(report))
+    merged = tmp_path / "report.csv"
+    code, out, _ = run(capsys, "usage", "merge", str(merged), *reports)
+    assert code == 0 and "3 份" in out
+    with merged.open(encoding="utf-8-sig") as handle:
+        rows = {r["title"]: r for r in csv.DictReader(handle)}
+    assert rows["开场白"]["total_uses"] == "3" and rows["开场白"]["seats_used"] == "2"
+    assert rows["退款时效"]["status"] == "never_used"
+
+
+def test_channel_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    db = str(tmp_path / "agent.db")
+    run(capsys, "--db", db, "init", "--empty")
+    assert run(capsys, "--db", db, "channel", "add", str(share))[0] == 0
+    assert run(capsys, "--db", db, "channel", "add", "http://example.com/m.json")[0] == 2
+    code, out, _ = run(capsys, "--db", db, "channel", "check")
+    assert code == 0 and "没有新的话术包" in out
+    build(capsys, lead, share / "company.huashu", 1)
+    code, out, err = run(capsys, "--db", db, "channel", "check", "--install")
+    assert code == 1 and "有更新" in out and "未受信任" in err
+    run(capsys, "--db", db, "trust", "add", lead[0])
+    code, out, _ = run(capsys, "--db", db, "channel", "check", "--install")
+    assert code == 0 and "已安装" in out
+    code, out, _ = run(capsys, "--db", db, "channel", "check", "--json")
+    assert json.loads(out) == []
+    code, out, _ = run(capsys, "--db", db, "channel", "list")
+    assert str(share) in out
+    assert run(capsys, "--db", db, "channel", "remove", "1")[0] == 0
+
+
+def test_pack_manifest_for_https(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    pack = tmp_path / "p.huashu"
+    build(capsys, lead, pack, 5)
+    out_file = tmp_path / "manifest.json"
+    code, _, _ = run(
+        capsys,
+        "pack",
+        "manifest",
+        str(pack),
+        "--url",
+        "https://files.example.com/p.huashu",
+        "--out",
+        str(out_file),
+    )
+    assert code == 0
+    manifest = json.loads(out_file.read_text(encoding="utf-8"))
+    assert manifest["version"] == 5 and manifest["url"] == "https://files.example.com/p.huashu"
+    assert manifest["sha256"] == hashlib.sha256(pack.read_bytes()).hexdigest()
+    assert run(capsys, "pack", "manifest", str(pack), "--url", "http://files.example.com/p.huashu")[0] == 2
