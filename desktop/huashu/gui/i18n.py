@@ -1,0 +1,163 @@
+"""UI translations: the shipped .qm when built, otherwise the committed .ts read directly; plus Qt's own."""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from contextlib import ExitStack
+from importlib.resources import as_file
+from pathlib import Path
+
+from huashu.gui.qt import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from huashu.paths import resource
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "zh_CN"
+# Language code -> its own name, shown in the settings so a person can always find their language.
+LANGUAGES: dict[str, str] = {"zh_CN": "简体中文", "en": "English"}
+
+_installed: list[QTranslator] = []
+_current: str | None = None  # None until install_translators has run
+
+
+QM_MAGIC = bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")
+_TAG_END, _TAG_TRANSLATION, _TAG_SOURCE, _TAG_CONTEXT = 1, 3, 6, 7
+_SECTION_HASHES, _SECTION_MESSAGES, _SECTION_LANGUAGE = 0x42, 0x69, 0xA7
+
+
+def _elf_hash(data: bytes) -> int:
+    """The hash QTranslator looks messages up by (Qt's elfHash over source text and comment)."""
+    h = 0
+    for byte in data:
+        h = ((h << 4) + byte) & 0xFFFFFFFF
+        g = h & 0xF0000000
+        if g:
+            h ^= g >> 24
+        h &= ~g & 0xFFFFFFFF
+    return h or 1
+
+
+def compile_qm(messages: dict[tuple[str, str], str], language: str = "") -> bytes:
+    """A .qm catalogue (what lrelease writes) for (context, source) -> translation.
+
+    A developer checkout and the test suite have only the committed .ts; compiling it in memory
+    takes well under a millisecond and needs no Qt tools. Overriding QTranslator.translate in
+    Python instead is not an option: PySide6 6.12 over-releases None on every such call.
+    """
+
+    def block(tag: int, payload: bytes) -> bytes:
+        return bytes([tag]) + len(payload).to_bytes(4, "big") + payload
+
+    body = bytearray()
+    offsets: list[tuple[int, int]] = []
+    for (context, source), translation in messages.items():
+        src = source.encode("utf-8")
+        ctx = context.encode("utf-8")
+        text = translation.encode("utf-16-be")
+        offsets.append((_elf_hash(src), len(body)))
+        body += bytes([_TAG_TRANSLATION]) + len(text).to_bytes(4, "big") + text
+        body += bytes([_TAG_SOURCE]) + len(src).to_bytes(4, "big") + src
+        body += bytes([_TAG_CONTEXT]) + len(ctx).to_bytes(4, "big") + ctx
+        body += bytes([_TAG_END])
+    hashes = b"".join(h.to_bytes(4, "big") + o.to_bytes(4, "big") for h, o in sorted(offsets))
+    out = QM_MAGIC
+    if language:
+        out += block(_SECTION_LANGUAGE, language.encode("ascii"))
+    return out + block(_SECTION_HASHES, hashes) + block(_SECTION_MESSAGES, bytes(body))
+
+
+class CatalogueTranslator(QTranslator):
+    """A QTranslator loaded from .qm bytes it keeps alive (Qt reads them in place, without copying)."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        super().__init__()
+        self._data = data
+        self.size = size
+        if not self.load(self._data):
+            raise ValueError("not a .qm catalogue")
+
+
+def read_ts(path: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> translation for every finished message of a .ts file."""
+    messages: dict[tuple[str, str], str] = {}
+    root = ET.parse(path).getroot()
+    for context in root.iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            source = message.findtext("source")
+            node = message.find("translation")
+            if source is None or node is None or node.get("type") in ("unfinished", "obsolete", "vanished"):
+                continue
+            if node.text:
+                messages[(name, source)] = node.text
+    return messages
+
+
+def language_for(locale: QLocale | str) -> str:
+    """The supported language closest to a locale (any Chinese locale reads Simplified Chinese)."""
+    name = locale.name() if isinstance(locale, QLocale) else locale
+    if name in LANGUAGES:
+        return name
+    return "zh_CN" if name.lower().startswith("zh") else "en"
+
+
+def current_language() -> str | None:
+    """The language installed last, or None if translators were never installed."""
+    return _current
+
+
+def _app_translator(language: str) -> QTranslator | None:
+    base = f"huashu_{language}"
+    with ExitStack() as stack:
+        folder = resource("translations")
+        ts = folder / f"{base}.ts"
+        qm = folder / f"{base}.qm"
+        ts_path = stack.enter_context(as_file(ts)) if ts.is_file() else None
+        qm_path = stack.enter_context(as_file(qm)) if qm.is_file() else None
+        # A .qm older than its .ts is a developer's stale build output; the .ts is the truth then.
+        if qm_path is not None and (ts_path is None or qm_path.stat().st_mtime >= ts_path.stat().st_mtime):
+            translator = QTranslator()
+            if translator.load(str(qm_path)):
+                return translator
+            log.warning("could not load %s", qm_path)
+        if ts_path is not None:
+            try:
+                messages = read_ts(ts_path)
+                return CatalogueTranslator(compile_qm(messages, language), len(messages))
+            except (OSError, ET.ParseError, ValueError) as exc:
+                log.warning("could not read %s: %s", ts_path, exc)
+    return None
+
+
+def _qt_translator(language: str) -> QTranslator | None:
+    """Qt's own strings (standard buttons, context menus of text fields)."""
+    translator = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(language), "qtbase", "_", folder):
+        return translator
+    return None
+
+
+def install_translators(app: QCoreApplication, locale: QLocale | str = DEFAULT_LANGUAGE) -> str:
+    """Replace the installed translators with those for `locale`; returns what was installed.
+
+    Installing and removing translators makes Qt send LanguageChange to every widget, which is
+    how open windows retranslate themselves.
+    """
+    global _current
+    language = language_for(locale)
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    _current = language
+    if language == "en":
+        return "en (source strings)"
+    names = []
+    for kind, translator in (("huashu", _app_translator(language)), ("qtbase", _qt_translator(language))):
+        if translator is not None:
+            app.installTranslator(translator)
+            _installed.append(translator)
+            size = f" {translator.size} messages" if isinstance(translator, CatalogueTranslator) else ""
+            names.append(f"{kind}_{language}{size}")
+    return ", ".join(names) or f"{language}: no catalogue found"

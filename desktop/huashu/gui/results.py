@@ -1,0 +1,298 @@
+"""The result list: items, the model, and the delegate that paints title, field chips, shortcut and category."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from huashu.core.models import Phrase
+from huashu.gui import chips, icons, theme
+from huashu.gui.qt import (
+    QAbstractItemView,
+    QAbstractListModel,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QListView,
+    QMimeData,
+    QModelIndex,
+    QPainter,
+    QPainterPath,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QWidget,
+)
+
+PHRASE_MIME = "application/x-huashu-phrase-ids"
+ItemRole = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """One row: what search returned, completed with the phrase's flags when known."""
+
+    phrase_id: int
+    title: str
+    text: str
+    category: str
+    shortcut: str | None = None
+    matched: tuple[str, ...] = ()
+    favorite: bool = False
+    read_only: bool = False
+    phrase: Phrase | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_phrase(cls, p: Phrase, matched: tuple[str, ...] = ()) -> ResultItem:
+        return cls(
+            phrase_id=p.id,
+            title=p.title,
+            text=p.text,
+            category=p.category,
+            shortcut=p.shortcut,
+            matched=matched,
+            favorite=p.favorite,
+            read_only=p.read_only,
+            phrase=p,
+        )
+
+
+class ResultsModel(QAbstractListModel):
+    """A flat list replaced wholesale per query: a reset is cheaper than diffing 50 rows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[ResultItem] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.title
+        if role == ItemRole:
+            return item
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{item.title}. {item.text}"
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            base |= Qt.ItemFlag.ItemIsDragEnabled
+        return base
+
+    def mimeTypes(self) -> list[str]:
+        return [PHRASE_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        data = QMimeData()
+        items = [self._items[i.row()] for i in indexes if i.isValid()]
+        data.setData(PHRASE_MIME, json.dumps([i.phrase_id for i in items]).encode())
+        data.setText("\n".join(i.text for i in items))
+        return data
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def set_items(self, items: list[ResultItem]) -> None:
+        self.beginResetModel()
+        self._items = items
+        self.endResetModel()
+
+    def items(self) -> list[ResultItem]:
+        return list(self._items)
+
+    def item(self, row: int) -> ResultItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, phrase_id: int) -> int:
+        for row, item in enumerate(self._items):
+            if item.phrase_id == phrase_id:
+                return row
+        return -1
+
+
+def _spans(title: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """The title cut into runs, marking where a matched search term occurs."""
+    if not terms:
+        return [(title, False)]
+    lower = title.lower()
+    marks = [False] * len(title)
+    for term in terms:
+        term = term.lower()
+        if not term:
+            continue
+        start = lower.find(term)
+        while start >= 0:
+            for i in range(start, start + len(term)):
+                marks[i] = True
+            start = lower.find(term, start + len(term))
+    runs: list[tuple[str, bool]] = []
+    for ch, mark in zip(title, marks, strict=True):
+        if runs and runs[-1][1] == mark:
+            runs[-1] = (runs[-1][0] + ch, mark)
+        else:
+            runs.append((ch, mark))
+    return runs
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Two lines per phrase: title (matches tinted) with shortcut and category; then the text with field chips."""
+
+    PAD_X = 12
+    PAD_Y = 7
+    GAP = 3
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        fm = QFontMetrics(option.font)
+        return QSize(200, 2 * fm.height() + 2 * self.PAD_Y + self.GAP + 2)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        item = index.data(ItemRole)
+        if not isinstance(item, ResultItem):
+            return
+        c = theme.colors()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(option.rect).adjusted(4, 2, -4, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        if selected or hovered:
+            path = QPainterPath()
+            path.addRoundedRect(rect, 7, 7)
+            painter.fillPath(path, QColor(c.accent_soft if selected else c.alt_base))
+        if selected:
+            bar = QRectF(rect.left(), rect.top() + 6, 3, rect.height() - 12)
+            painter.fillRect(bar, QColor(c.accent))
+
+        font = QFont(option.font)
+        fm = QFontMetrics(font)
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
+        sfm = QFontMetrics(small)
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        bfm = QFontMetrics(bold)
+
+        left = rect.left() + self.PAD_X
+        right = rect.right() - self.PAD_X
+        top1 = rect.top() + self.PAD_Y
+        base1 = top1 + fm.ascent()
+        top2 = top1 + fm.height() + self.GAP
+        base2 = top2 + fm.ascent()
+
+        # Row number: Ctrl+1..9 use these rows directly.
+        if index.row() < 9:
+            painter.setFont(small)
+            painter.setPen(QColor(c.muted))
+            painter.drawText(
+                QRectF(left - 4, top1, 14, fm.height()), Qt.AlignmentFlag.AlignCenter, str(index.row() + 1)
+            )
+        left += 16
+
+        # Right side of line 1: category, then the shortcut as a small outlined tag.
+        x_right = right
+        painter.setFont(small)
+        category = sfm.elidedText(item.category, Qt.TextElideMode.ElideLeft, int((right - left) * 0.4))
+        cat_w = sfm.horizontalAdvance(category)
+        painter.setPen(QColor(c.muted))
+        painter.drawText(
+            QRectF(x_right - cat_w, top1, cat_w + 1, fm.height()), Qt.AlignmentFlag.AlignVCenter, category
+        )
+        x_right -= cat_w + 10
+        if item.shortcut:
+            sc_w = sfm.horizontalAdvance(item.shortcut) + 10
+            tag = QRectF(x_right - sc_w, top1 + 1, sc_w, fm.height() - 2)
+            path = QPainterPath()
+            path.addRoundedRect(tag, 4, 4)
+            painter.setPen(QColor(c.border))
+            painter.drawPath(path)
+            painter.setPen(QColor(c.muted))
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, item.shortcut)
+            x_right -= sc_w + 8
+        for flag, name, color in (
+            (item.read_only, "lock", c.muted),
+            (item.favorite, "star-filled", c.warning),
+        ):
+            if flag:
+                size = 14
+                pm = icons.pixmap(name, color, size)
+                painter.drawPixmap(int(x_right - size), int(top1 + (fm.height() - size) / 2), pm)
+                x_right -= size + 6
+
+        # Title with matched terms tinted, elided to the space left.
+        x = left
+        limit = x_right - 8
+        painter.setFont(bold)
+        for text, mark in _spans(item.title, item.matched):
+            if x >= limit:
+                break
+            width = bfm.horizontalAdvance(text)
+            if x + width > limit:
+                text = bfm.elidedText(text, Qt.TextElideMode.ElideRight, int(limit - x))
+                width = bfm.horizontalAdvance(text)
+            painter.setPen(QColor(c.match if mark else c.text))
+            painter.drawText(int(x), int(base1), text)
+            x += width
+
+        # Line 2: the text on one line, fields drawn as chips.
+        x = left
+        limit = right
+        painter.setFont(font)
+        for text, is_field in chips.segments(item.text):
+            if x >= limit:
+                break
+            text = text.replace("\n", " ")
+            if is_field:
+                width = fm.horizontalAdvance(text) + 10
+                if x + width > limit:
+                    break
+                chip = QRectF(x, top2 + 1, width, fm.height() - 1)
+                path = QPainterPath()
+                path.addRoundedRect(chip, 5, 5)
+                painter.fillPath(path, QColor(c.chip_bg))
+                painter.setPen(QColor(c.chip_fg))
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+                x += width + 2
+            else:
+                width = fm.horizontalAdvance(text)
+                if x + width > limit:
+                    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(limit - x))
+                    width = fm.horizontalAdvance(text)
+                painter.setPen(QColor(c.muted))
+                painter.drawText(int(x), int(base2), text)
+                x += width
+        painter.restore()
+
+
+class ResultsView(QListView):
+    """The list of phrases; rows can be dragged onto a category to move them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("results")
+        self.setUniformItemSizes(True)  # all rows share one height: layout stays O(1) for long lists
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setMouseTracking(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(ResultDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSpacing(0)

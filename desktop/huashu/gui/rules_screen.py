@@ -1,0 +1,418 @@
+"""The forbidden-phrase rules: browse, edit with example checks, and try a sentence against them."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from huashu.core.models import Rule
+from huashu.gui import icons, theme
+from huashu.gui.context import AppContext
+from huashu.gui.ops import OpError
+from huashu.gui.qt import (
+    QCheckBox,
+    QColor,
+    QComboBox,
+    QDialog,
+    QEvent,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from huashu.gui.widgets import muted_label, section_title
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
+    return tuple(line.strip() for line in edit.toPlainText().splitlines() if line.strip())
+
+
+class RulesScreen(QDialog):
+    """Non-modal, so an agent can keep it open while composing; edits apply to the checker at once."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rulesScreen")
+        self.ctx = ctx
+        self.current: Rule | None = None
+        self.resize(980, 680)
+
+        self.filter = QLineEdit()
+        self.filter.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setObjectName("rulesList")
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setUniformItemSizes(True)
+        self.count_label = muted_label()
+        self.new_button = QPushButton()
+        self.new_button.setIcon(icons.icon("plus"))
+        self.new_button.setAutoDefault(False)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.count_label, 1)
+        row.addWidget(self.new_button)
+        left_layout.addLayout(row)
+
+        self.heading = section_title()
+        self.readonly_note = muted_label()
+        self.uid_edit = QLineEdit()
+        self.patterns_edit = QPlainTextEdit()
+        self.regex_box = QCheckBox()
+        self.severity_box = QComboBox()
+        self.category_edit = QLineEdit()
+        self.suggestions_edit = QPlainTextEdit()
+        self.allow_edit = QPlainTextEdit()
+        self.note_edit = QLineEdit()
+        self.flag_edit = QPlainTextEdit()
+        self.ok_edit = QPlainTextEdit()
+        self.enabled_box = QCheckBox()
+        for edit in (
+            self.patterns_edit,
+            self.suggestions_edit,
+            self.allow_edit,
+            self.flag_edit,
+            self.ok_edit,
+        ):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(64)
+        self.form = QFormLayout()
+        self.form.setHorizontalSpacing(12)
+        self.form.setVerticalSpacing(7)
+        self.labels = [QLabel() for _ in range(10)]
+        for label, widget in zip(
+            self.labels,
+            (
+                self.uid_edit,
+                self.patterns_edit,
+                self.severity_box,
+                self.category_edit,
+                self.suggestions_edit,
+                self.allow_edit,
+                self.note_edit,
+                self.flag_edit,
+                self.ok_edit,
+                self.enabled_box,
+            ),
+            strict=True,
+        ):
+            label.setBuddy(widget)
+            self.form.addRow(label, widget)
+        self.form.insertRow(2, "", self.regex_box)
+        self.problems = QLabel()
+        self.problems.setObjectName("banner")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        self.save_button = QPushButton()
+        self.save_button.setProperty("primary", True)
+        self.delete_button = QPushButton()
+        self.delete_button.setIcon(icons.icon("trash"))
+        self.delete_button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.readonly_note)
+        right_layout.addLayout(self.form)
+        right_layout.addWidget(self.problems)
+        right_layout.addLayout(buttons)
+        right_layout.addStretch(1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([360, 620])
+
+        self.test_label = section_title()
+        self.test_edit = QLineEdit()
+        self.test_edit.setObjectName("ruleTest")
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextFormat(Qt.TextFormat.RichText)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.test_label)
+        layout.addWidget(self.test_edit)
+        layout.addWidget(self.test_result)
+
+        self.filter.textChanged.connect(self._populate)
+        self.list.currentItemChanged.connect(self._selected)
+        self.new_button.clicked.connect(self.new_rule)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete)
+        self.test_edit.textChanged.connect(self._test)
+        ctx.checker_changed.connect(self._reload)
+        self.retranslate()
+        self._reload()
+        self.filter.setFocus()
+
+    # -- text --------------------------------------------------------------------------------
+
+    def severity_names(self) -> dict[str, str]:
+        return {"error": self.tr("Forbidden"), "warning": self.tr("Use with care"), "info": self.tr("Tip")}
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Forbidden-phrase rules"))
+        self.filter.setPlaceholderText(self.tr("Filter rules by word, category or note"))
+        self.new_button.setText(self.tr("New rule"))
+        for label, text in zip(
+            self.labels,
+            (
+                self.tr("ID"),
+                self.tr("&Words to catch"),
+                self.tr("Se&verity"),
+                self.tr("Category"),
+                self.tr("Say &instead"),
+                self.tr("Allowed words"),
+                self.tr("Reason"),
+                self.tr("Must catch"),
+                self.tr("Must not catch"),
+                self.tr("Enabled"),
+            ),
+            strict=True,
+        ):
+            label.setText(text)
+        self.regex_box.setText(self.tr("Words are regular expressions"))
+        self.enabled_box.setText(self.tr("Check replies with this rule"))
+        for edit in (
+            self.patterns_edit,
+            self.suggestions_edit,
+            self.allow_edit,
+            self.flag_edit,
+            self.ok_edit,
+        ):
+            edit.setPlaceholderText(self.tr("one per line"))
+        self.allow_edit.setPlaceholderText(
+            self.tr("longer words that are fine, e.g. 亲自 for 亲; one per line")
+        )
+        current = self.severity_box.currentIndex()
+        self.severity_box.clear()
+        for sev, name in self.severity_names().items():
+            self.severity_box.addItem(name, sev)
+        self.severity_box.setCurrentIndex(max(0, current))
+        self.save_button.setText(self.tr("Save rule"))
+        self.delete_button.setText(self.tr("Delete"))
+        self.test_label.setText(self.tr("Try a sentence"))
+        self.test_edit.setPlaceholderText(self.tr("Type a reply to see which rules catch it"))
+        self.readonly_note.setText(self.tr("This rule comes from a team pack and cannot be changed here."))
+        self._populate()
+        self._show(self.current)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- list --------------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        self._populate()
+        self._test()
+
+    def _populate(self) -> None:
+        c = theme.colors()
+        wanted = self.filter.text().strip().lower()
+        keep = self.current.uid if self.current else None
+        self.list.blockSignals(True)
+        self.list.clear()
+        shown = 0
+        names = self.severity_names()
+        for rule in self.ctx.rules:
+            haystack = " ".join((*rule.patterns, rule.category, rule.note, rule.uid)).lower()
+            if wanted and wanted not in haystack:
+                continue
+            item = QListWidgetItem(
+                f"{'、'.join(rule.patterns[:4])}    {names.get(rule.severity, '')} · {rule.category}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, rule.uid)
+            item.setToolTip(rule.note)
+            item.setIcon(
+                icons.icon("lock" if rule.origin == "pack" else "shield", c.severity(rule.severity).name())
+            )
+            if not rule.enabled:
+                item.setForeground(QColor(c.muted))
+            self.list.addItem(item)
+            shown += 1
+            if rule.uid == keep:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        self.count_label.setText(self.tr("{0} of {1} rules").format(shown, len(self.ctx.rules)))
+        if self.list.currentItem() is None and self.list.count() and self.current is None:
+            self.list.setCurrentRow(0)
+
+    def _selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        uid = item.data(Qt.ItemDataRole.UserRole)
+        self._show(next((r for r in self.ctx.rules if r.uid == uid), None))
+
+    # -- form --------------------------------------------------------------------------------
+
+    def _show(self, rule: Rule | None) -> None:
+        self.current = rule
+        self.problems.hide()
+        is_new = rule is None or not any(r.uid == rule.uid for r in self.ctx.rules)
+        locked = bool(rule and rule.origin == "pack")
+        self.readonly_note.setVisible(locked)
+        if rule is None:
+            self.heading.setText(self.tr("New rule"))
+            rule = Rule(uid="", patterns=(), severity="warning")
+        else:
+            self.heading.setText("、".join(rule.patterns[:3]) if not is_new else self.tr("New rule"))
+        self.uid_edit.setText(rule.uid)
+        self.uid_edit.setReadOnly(not is_new)
+        self.patterns_edit.setPlainText("\n".join(rule.patterns))
+        self.regex_box.setChecked(rule.is_regex)
+        self.severity_box.setCurrentIndex(max(0, SEVERITIES.index(rule.severity)))
+        self.category_edit.setText(rule.category)
+        self.suggestions_edit.setPlainText("\n".join(rule.suggestions))
+        self.allow_edit.setPlainText("\n".join(rule.allow))
+        self.note_edit.setText(rule.note)
+        self.flag_edit.setPlainText("\n".join(rule.must_flag))
+        self.ok_edit.setPlainText("\n".join(rule.must_not_flag))
+        self.enabled_box.setChecked(rule.enabled)
+        for widget in (
+            self.uid_edit,
+            self.patterns_edit,
+            self.category_edit,
+            self.suggestions_edit,
+            self.allow_edit,
+            self.note_edit,
+            self.flag_edit,
+            self.ok_edit,
+        ):
+            widget.setEnabled(not locked)
+        for widget in (self.regex_box, self.severity_box, self.enabled_box, self.save_button):
+            widget.setEnabled(not locked)
+        self.delete_button.setEnabled(not locked and not is_new)
+
+    def new_rule(self) -> None:
+        self.list.clearSelection()
+        self._show(None)
+        self.patterns_edit.setFocus()
+
+    def form_rule(self) -> Rule:
+        from huashu.core.rules import make_uid
+
+        patterns = _lines(self.patterns_edit)
+        uid = self.uid_edit.text().strip() or (make_uid(patterns[0]) if patterns else "")
+        return Rule(
+            uid=uid,
+            patterns=patterns,
+            severity=self.severity_box.currentData() or "warning",
+            category=self.category_edit.text().strip(),
+            suggestions=_lines(self.suggestions_edit),
+            allow=_lines(self.allow_edit),
+            note=self.note_edit.text().strip(),
+            is_regex=self.regex_box.isChecked(),
+            must_flag=_lines(self.flag_edit),
+            must_not_flag=_lines(self.ok_edit),
+            enabled=self.enabled_box.isChecked(),
+        )
+
+    def problems_of(self, rule: Rule) -> list[str]:
+        """What is wrong with the edited rule: no words, a bad regex, or an example that fails."""
+        from huashu.core.rules import validate_rules
+
+        if not rule.patterns:
+            return [self.tr("Add at least one word to catch.")]
+        problems = [str(p) for p in validate_rules([rule]) if p.fatal]
+        is_new = not self.uid_edit.isReadOnly()
+        if is_new and any(r.uid == rule.uid for r in self.ctx.rules):
+            problems.append(self.tr("Another rule already uses the ID {0}.").format(rule.uid))
+        return problems
+
+    def save(self) -> None:
+        rule = self.form_rule()
+        if self.current is not None and self.current.origin == "pack":
+            return
+        problems = self.problems_of(rule)
+        if problems:
+            self.problems.setText("<br>".join(html.escape(p) for p in problems))
+            self.problems.show()
+            return
+        self.problems.hide()
+        self.current = replace(rule)
+        self.ctx.ops.run(lambda lib: lib.save_rule(rule), lambda _c: self._saved(rule), self._failed)
+
+    def _saved(self, rule: Rule) -> None:
+        self.current = rule
+        self.uid_edit.setReadOnly(True)
+        self.delete_button.setEnabled(True)
+        self.heading.setText("、".join(rule.patterns[:3]))
+
+    def _failed(self, error: OpError) -> None:
+        self.problems.setText(html.escape(error.message))
+        self.problems.show()
+
+    def delete(self) -> None:
+        from huashu.gui import dialogs
+
+        rule = self.current
+        if rule is None or rule.origin == "pack":
+            return
+        if not dialogs.confirm(
+            self,
+            self.tr("Delete rule"),
+            self.tr("Delete the rule for “{0}”?").format("、".join(rule.patterns[:3])),
+            self.tr("Delete"),
+        ):
+            return
+        self.current = None
+        self.ctx.ops.run(lambda lib: lib.delete_rule(rule.uid), None, self._failed)
+
+    # -- test sentence -----------------------------------------------------------------------
+
+    def _test(self) -> None:
+        text = self.test_edit.text()
+        if not text.strip():
+            self.test_result.setText("")
+            return
+        c = theme.colors()
+        findings = self.ctx.check(text)
+        if not findings:
+            clean = html.escape(self.tr("No rule catches this sentence."))
+            self.test_result.setText(f'<span style="color:{c.accent};">✓ {clean}</span>')
+            return
+        out = []
+        pos = 0
+        for f in findings:
+            out.append(html.escape(text[pos : f.start]))
+            color = c.severity(f.severity).name()
+            out.append(
+                f'<span style="background-color:{c.missing_bg}; color:{color}; text-decoration: underline;">'
+                f"{html.escape(text[f.start : f.end])}</span>"
+            )
+            pos = f.end
+        out.append(html.escape(text[pos:]))
+        names = self.severity_names()
+        details = "".join(
+            f'<div><span style="color:{c.severity(f.severity).name()};">●</span> '
+            f"{names.get(f.severity, f.severity)} · <b>{html.escape(f.text)}</b>：{html.escape(f.message)}"
+            + (f" → {html.escape(' / '.join(f.suggestions))}" if f.suggestions else "")
+            + f' <span style="color:{c.muted};">({html.escape(f.rule_uid)})</span></div>'
+            for f in findings
+        )
+        self.test_result.setText(f'<div style="margin-bottom:6px;">{"".join(out)}</div>{details}')

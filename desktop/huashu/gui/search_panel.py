@@ -1,0 +1,185 @@
+"""Search as you type: the search box, what a query means in each scope, and stale-result dropping."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from huashu.gui import icons
+from huashu.gui.ops import OpError, Ops, friendly_error
+from huashu.gui.qt import QLineEdit, QObject, QWidget, Signal
+from huashu.gui.results import ResultItem
+from huashu.gui.widgets import ImeLineEdit
+from huashu.storage.library import Library
+
+RESULT_LIMIT = 50
+RECENT_LIMIT = 50
+# Up to this many phrases, an empty query lists the whole library; beyond it, the list would take
+# seconds to load and nobody scrolls it, so the recently used ones are shown instead.
+BROWSE_ALL_MAX = 3000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where to look: the whole library, favourites, recently used, or one category with its children."""
+
+    kind: str = "all"  # all | favorites | recent | category
+    category_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    seq: int
+    query: str
+    scope: Scope
+    items: list[ResultItem]
+    total: int  # phrases in the scope when browsing, results when searching
+    browsing: bool
+    limited: bool  # the list shows only part of what matched
+
+
+def _with_flags(lib: Library, hits: list[Any]) -> list[ResultItem]:
+    """Search results completed with favourite/read-only flags (one query for the whole page)."""
+    phrases = {p.id: p for p in lib.phrases_by_ids([h.phrase_id for h in hits])}
+    items = []
+    for hit in hits:
+        p = phrases.get(hit.phrase_id)
+        if p is None:
+            continue
+        items.append(ResultItem.from_phrase(p, tuple(getattr(hit, "matched", ()) or ())))
+    return items
+
+
+def _contains(p: Any, query: str) -> bool:
+    q = query.lower()
+    return any(q in (s or "").lower() for s in (p.title, p.text, p.shortcut, " ".join(p.tags)))
+
+
+def run_query(
+    lib: Library, query: str, scope: Scope, limit: int = RESULT_LIMIT
+) -> tuple[list[ResultItem], int, bool]:
+    """(items, total, limited) for a query in a scope; runs on the worker thread."""
+    query = query.strip()
+    if scope.kind in ("favorites", "recent"):
+        pool = lib.phrases(favorites=True) if scope.kind == "favorites" else lib.recent(RECENT_LIMIT)
+        if not query:
+            return [ResultItem.from_phrase(p) for p in pool], len(pool), False
+        # Ranked hits first, then anything in the (small) pool that contains the text literally.
+        wanted = {p.id: p for p in pool}
+        hits = [h for h in lib.search(query, limit=max(limit, 200)) if h.phrase_id in wanted]
+        items = _with_flags(lib, hits)
+        seen = {i.phrase_id for i in items}
+        items += [ResultItem.from_phrase(p) for p in pool if p.id not in seen and _contains(p, query)]
+        return items[:limit], len(items), len(items) > limit
+    category_ids = (
+        lib.descendant_ids(scope.category_id) if scope.kind == "category" and scope.category_id else None
+    )
+    if query:
+        hits = lib.search(query, limit=limit, category_ids=category_ids)
+        items = _with_flags(lib, list(hits))
+        return items, len(items), len(items) >= limit
+    if scope.kind == "category" and scope.category_id is not None:
+        phrases = lib.phrases(scope.category_id)
+        return [ResultItem.from_phrase(p) for p in phrases], len(phrases), False
+    total = lib.count_phrases()
+    if total <= BROWSE_ALL_MAX:
+        return [ResultItem.from_phrase(p) for p in lib.phrases()], total, False
+    recent = lib.recent(RECENT_LIMIT)
+    return [ResultItem.from_phrase(p) for p in recent], total, True
+
+
+class SearchBox(ImeLineEdit):
+    """The big query field at the top; it has focus whenever the window opens."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchBox")
+        self.setClearButtonEnabled(True)
+        self.addAction(icons.icon("search", size=20), QLineEdit.ActionPosition.LeadingPosition)
+
+
+class SearchController(QObject):
+    """Shows the newest query's results, searching right away when that is safe and fast.
+
+    A typed query runs at once on the GUI thread when the library worker is idle (nothing else can
+    hold the library then): no thread hand-off, no waiting for the GIL, results in the same event.
+    If the worker is busy (an import, a write), or a search ever took longer than SYNC_BUDGET_MS,
+    queries go to the worker instead: each keystroke records what is wanted, the job reads the
+    latest wish when it starts, so a burst of typing costs one search, and a result that is stale
+    on arrival is dropped and re-asked. Browsing (empty query) always runs on the worker, since a
+    large category can take long to list.
+    """
+
+    SYNC_BUDGET_MS = 25.0
+
+    results_ready = Signal(object)  # Outcome
+    failed = Signal(str)
+
+    def __init__(self, ops: Ops, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ops = ops
+        self._seq = 0
+        self._want: tuple[int, str, Scope] = (0, "", Scope())
+        self._inflight = False
+        self._running = 0
+        self.sync = True
+        self.last: Outcome | None = None
+
+    @property
+    def query(self) -> str:
+        return self._want[1]
+
+    @property
+    def scope(self) -> Scope:
+        return self._want[2]
+
+    def request(self, query: str, scope: Scope | None = None) -> int:
+        self._seq += 1
+        self._want = (self._seq, query, scope if scope is not None else self._want[2])
+        if self._inflight:
+            return self._seq
+        if self.sync and query.strip() and not self.ops.busy:
+            self._run_now()
+        else:
+            self._submit()
+        return self._seq
+
+    def _run_now(self) -> None:
+        started = time.perf_counter()
+        try:
+            outcome = self._job(self.ops.lib)
+        except Exception as exc:  # the same friendly message as a failed background search
+            self.failed.emit(friendly_error(exc))
+            return
+        if (time.perf_counter() - started) * 1000 > self.SYNC_BUDGET_MS:
+            self.sync = False  # a slow disk or a huge library: keep the window responsive from now on
+        self.last = outcome
+        self.results_ready.emit(outcome)
+
+    def refresh(self) -> int:
+        return self.request(self._want[1], self._want[2])
+
+    def _submit(self) -> None:
+        self._inflight = True
+        self.ops.run(self._job, self._done, self._failed)
+
+    def _job(self, lib: Library) -> Outcome:
+        seq, query, scope = self._want  # the newest wish at the moment the worker gets to it
+        self._running = seq
+        items, total, limited = run_query(lib, query, scope)
+        return Outcome(seq, query, scope, items, total, not query.strip(), limited)
+
+    def _done(self, outcome: Outcome) -> None:
+        self._inflight = False
+        if outcome.seq != self._seq:
+            self._submit()
+            return
+        self.last = outcome
+        self.results_ready.emit(outcome)
+
+    def _failed(self, error: OpError) -> None:
+        self._inflight = False
+        self.failed.emit(error.message)
+        if self._running != self._seq:
+            self._submit()

@@ -1,0 +1,110 @@
+"""Small shared widgets: an input-method-aware line edit and a few layout helpers."""
+
+from __future__ import annotations
+
+from huashu.gui.qt import (
+    QEvent,
+    QFocusEvent,
+    QFrame,
+    QInputMethodEvent,
+    QKeyEvent,
+    QLabel,
+    QLineEdit,
+    Qt,
+    QWidget,
+    Signal,
+)
+
+Key = Qt.Key
+# Keys that an input method uses to pick or cancel a candidate while the agent is composing Chinese.
+IME_KEYS = frozenset({Key.Key_Return, Key.Key_Enter, Key.Key_Escape, Key.Key_Up, Key.Key_Down, Key.Key_Tab})
+
+
+class ImeLineEdit(QLineEdit):
+    """A line edit that knows when an input method is composing and then leaves Enter/Esc/arrows to it.
+
+    While pinyin is being composed (preedit text shown underlined), Enter commits the candidate and
+    Esc cancels it; they must never also "use this phrase" or clear the search. Outside composition
+    the keys are reported through signals so the owner decides what they mean.
+    """
+
+    submitted = Signal(bool)  # Enter; True when Ctrl was held
+    escaped = Signal()
+    navigated = Signal(int)  # Up, Down, PageUp, PageDown, Home/End with Ctrl
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._preedit = ""
+
+    @property
+    def composing(self) -> bool:
+        return bool(self._preedit)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        self._preedit = event.preeditString()
+        super().inputMethodEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        # The input method commits or drops its preedit when focus leaves; never stay "composing".
+        super().focusOutEvent(event)
+        self._preedit = ""
+
+    def event(self, event: QEvent) -> bool:
+        # Tab would otherwise move focus before the input method sees it.
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self.composing
+            and event.key() in IME_KEYS
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self.composing and key in IME_KEYS:
+            event.accept()
+            return
+        mods = event.modifiers()
+        if key in (Key.Key_Return, Key.Key_Enter):
+            self.submitted.emit(bool(mods & Qt.KeyboardModifier.ControlModifier))
+            event.accept()
+            return
+        if key == Key.Key_Escape:
+            self.escaped.emit()
+            event.accept()
+            return
+        if key in (Key.Key_Up, Key.Key_Down, Key.Key_PageUp, Key.Key_PageDown):
+            self.navigated.emit(int(key))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("muted", True)
+    label.setWordWrap(True)
+    return label
+
+
+def section_title(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def hline(parent: QWidget | None = None) -> QFrame:
+    line = QFrame(parent)
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Plain)
+    return line
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Mark an input red (the stylesheet reads the property) and make the style notice the change."""
+    widget.setProperty("invalid", invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

@@ -1,0 +1,277 @@
+"""Editing the library from the window: phrases and categories, validation while editing, undo and redo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from huashu.gui.category_tree import CATEGORY_MIME
+from huashu.gui.qt import QApplication, QDropEvent, QKeySequence, QMimeData, QPointF, Qt
+from huashu.gui.results import PHRASE_MIME
+from huashu.gui.search_panel import Scope
+
+
+class History:
+    """Ctrl+Z / Ctrl+Shift+Z pressed in the window (with the list focused: text fields own Ctrl+Z)."""
+
+    def __init__(self, qtbot, idle, active, window) -> None:  # type: ignore[no-untyped-def]
+        self.qtbot, self.idle, self.active, self.window = qtbot, idle, active, window
+
+    def _press(self, keys: str) -> None:
+        self.active(self.window)
+        self.window.results.setFocus()
+        self.qtbot.keySequence(self.window, QKeySequence(keys))
+        self.idle(self.window)
+
+    def undo(self) -> None:
+        self._press("Ctrl+Z")
+
+    def redo(self) -> None:
+        self._press("Ctrl+Shift+Z")
+
+
+@pytest.fixture
+def history(qtbot, idle, active, window) -> History:  # type: ignore[no-untyped-def]
+    return History(qtbot, idle, active, window)
+
+
+def test_new_phrase_validates_then_saves_and_undoes(
+    qtbot, history, active, idle, type_, find, window, gui_lib, shot
+) -> None:
+    before = gui_lib.count_phrases()
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
+    editor = window.editor
+    assert editor is not None and editor.isVisible()
+    type_(editor.title_edit, "我的测试话术")
+    editor.category_box.setCurrentText("我的话术/测试")
+    editor.shortcut_edit.setText("/wdcs")
+    editor.text_edit.setFocus()
+    type_(editor.text_edit, "您的订单[订单号")
+    assert not editor.save_button.isEnabled()
+    assert "没有配对" in editor.problems.text()
+    type_(editor.text_edit, "]已发货，我不知道")
+    assert editor.save_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(editor.text_edit.findings), timeout=2000)
+    assert "我不知道" in editor.problems.text()  # the checker runs while editing too
+    assert "订单号" in editor.fields_view.toPlainText()
+    shot(editor, "editor")
+    editor.save_button.click()
+    idle(window)
+    qtbot.waitUntil(lambda: window.editor is None, timeout=3000)  # closed and deleted
+    added = gui_lib.phrase_by_shortcut("/wdcs")
+    assert (
+        added is not None
+        and added.category == "我的话术/测试"
+        and added.text == "您的订单[订单号]已发货，我不知道"
+    )
+    assert gui_lib.count_phrases() == before + 1
+    assert window.selected_item().phrase_id == added.id
+
+    history.undo()
+    assert gui_lib.phrase_by_uid(added.uid) is None
+    assert gui_lib.count_phrases() == before
+    history.redo()
+    again = gui_lib.phrase_by_uid(added.uid)
+    assert again is not None and again.text == added.text and again.shortcut == "/wdcs"
+
+
+def test_library_errors_show_in_the_editor(qtbot, history, active, idle, type_, window, gui_lib) -> None:
+    window.editing.new_phrase()
+    editor = window.editor
+    type_(editor.title_edit, "重复编码")
+    editor.category_box.setCurrentText("问候与开场")
+    editor.shortcut_edit.setText("/dhwh")  # already used by 电话接入问候
+    type_(editor.text_edit, "您好")
+    editor.save_button.click()
+    idle(window)
+    assert editor.isVisible()
+    assert editor.banner.isVisible() and "已被" in editor.banner.text()
+
+
+def test_edit_phrase_and_undo(qtbot, history, active, idle, find, window, gui_lib) -> None:
+    find(window, "/ddh")
+    item = window.selected_item()
+    window.results.setFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_F2)
+    idle(window)
+    editor = window.editor
+    assert editor.title_edit.text() == "索要订单号"
+    editor.text_edit.setPlainText("麻烦您提供一下订单号[订单号]。")
+    editor.save_button.click()
+    idle(window)
+    assert gui_lib.phrase(item.phrase_id).text == "麻烦您提供一下订单号[订单号]。"
+    assert window.actions_by_name["undo"].text().startswith("撤销 编辑话术")
+    history.undo()
+    assert gui_lib.phrase(item.phrase_id).text == "为了准确查询，请您提供一下订单号。"
+    history.redo()
+    assert gui_lib.phrase(item.phrase_id).text == "麻烦您提供一下订单号[订单号]。"
+
+
+def test_delete_and_undo_restore_the_phrase(qtbot, history, active, idle, find, window, gui_lib) -> None:
+    find(window, "/ddh")
+    item = window.selected_item()
+    original = gui_lib.phrase(item.phrase_id)
+    gui_lib.set_favorite(original.id, True)
+    window.results.setFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_Delete)
+    idle(window)
+    assert gui_lib.phrase_by_uid(original.uid) is None
+    assert "Ctrl+Z" in window.toast.text()
+    history.undo()
+    back = gui_lib.phrase_by_uid(original.uid)
+    assert back is not None
+    assert (back.title, back.text, back.shortcut, back.category, back.favorite, back.tags) == (
+        original.title,
+        original.text,
+        original.shortcut,
+        original.category,
+        True,
+        original.tags,
+    )
+    siblings = [p.uid for p in gui_lib.phrases(back.category_id, recursive=False)]
+    before = [p.uid for p in gui_lib.phrases(original.category_id, recursive=False)]
+    assert siblings == before  # back in its old place
+
+
+def test_star_and_undo(qtbot, history, active, idle, find, window, gui_lib) -> None:
+    find(window, "/ddh")
+    item = window.selected_item()
+    qtbot.keySequence(window, QKeySequence("Ctrl+D"))
+    idle(window)
+    assert gui_lib.phrase(item.phrase_id).favorite
+    assert window.selected_item().favorite
+    history.undo()
+    assert not gui_lib.phrase(item.phrase_id).favorite
+
+
+def test_team_phrases_are_read_only_and_can_be_duplicated(
+    qtbot, history, active, idle, find, window, gui_lib
+) -> None:
+    target = gui_lib.phrase_by_shortcut("/ddh")
+    gui_lib.conn.execute(
+        "UPDATE phrases SET origin = 'pack' WHERE id = ?", (target.id,)
+    )  # as a pack install would
+    find(window, "/ddh")
+    item = window.selected_item()
+    assert item.read_only
+    assert window.preview.duplicate_button.isVisible()
+    window.editing.edit_phrase()
+    idle(window)
+    editor = window.editor
+    assert editor.read_only and editor.title_edit.isReadOnly() and editor.text_edit.isReadOnly()
+    assert not editor.save_button.isVisible()
+    editor.close()
+    active(window)
+    window.results.setFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_Delete)
+    assert "只读" in window.toast.text()
+    assert gui_lib.phrase(target.id) is not None
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+D"))
+    idle(window)
+    copies = [p for p in gui_lib.phrases(target.category_id) if p.title.startswith("索要订单号（副本")]
+    assert len(copies) == 1 and copies[0].origin == "personal" and copies[0].text == target.text
+    assert window.selected_item().phrase_id == copies[0].id
+    history.undo()
+    assert gui_lib.phrase_by_uid(copies[0].uid) is None
+
+
+def drop(widget, pos, mime: QMimeData) -> bool:  # type: ignore[no-untyped-def]
+    """A drag entering, moving over `pos` and dropping there, as the platform's drag manager sends it."""
+    from huashu.gui.qt import QDragEnterEvent, QDragMoveEvent
+
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    target = widget.viewport()
+    enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, buttons, mods)
+    QApplication.sendEvent(target, enter)
+    move = QDragMoveEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, buttons, mods)
+    QApplication.sendEvent(target, move)
+    if not move.isAccepted():
+        return False
+    event = QDropEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, buttons, mods)
+    QApplication.sendEvent(target, event)
+    return event.isAccepted()
+
+
+def tree_item(window, path: str):  # type: ignore[no-untyped-def]
+    cat = next(c for c in window.tree_data.categories if c.path == path)
+    for item in window.tree._category_items():
+        if item.data(0, Qt.ItemDataRole.UserRole + 1) == Scope("category", cat.id):
+            return cat, item
+    raise AssertionError(path)
+
+
+def test_drag_a_phrase_onto_a_category_and_undo(qtbot, history, active, idle, find, window, gui_lib) -> None:
+    find(window, "/ddh")
+    item = window.selected_item()
+    source = gui_lib.phrase(item.phrase_id).category
+    cat, node = tree_item(window, "发票")
+    mime = window.model.mimeData([window.model.index(0, 0)])
+    assert json.loads(bytes(mime.data(PHRASE_MIME).data())) == [item.phrase_id]
+    window.tree.scrollToItem(node)
+    assert drop(window.tree, window.tree.visualItemRect(node).center(), mime)
+    idle(window)
+    assert gui_lib.phrase(item.phrase_id).category == "发票"
+    assert window.tree_data.counts[cat.id] == 10
+    history.undo()
+    assert gui_lib.phrase(item.phrase_id).category == source
+
+
+def test_drag_a_category_and_undo(qtbot, history, active, idle, window, gui_lib) -> None:
+    cat, node = tree_item(window, "发票")
+    parent, _ = tree_item(window, "咨询解答")
+    mime = window.tree.mimeData([node])
+    assert json.loads(bytes(mime.data(CATEGORY_MIME).data())) == cat.id
+    window.editing.drop_category(cat.id, parent.id, None)  # what a drop on 咨询解答 emits
+    idle(window)
+    assert gui_lib.category(cat.id).path == "咨询解答/发票"
+    history.undo()
+    assert gui_lib.category(cat.id).path == "发票"
+    assert [c.id for c in gui_lib.categories() if c.parent_id is None].index(cat.id) == [
+        c.id for c in window.tree_data.categories if c.parent_id is None
+    ].index(cat.id)
+
+
+def test_category_add_rename_delete_with_undo(
+    qtbot, history, active, idle, answer, on_modal, window, gui_lib
+) -> None:
+    from huashu.gui.editor import CategoryNameDialog
+
+    def name(text: str):  # type: ignore[no-untyped-def]
+        def act(dialog: CategoryNameDialog) -> None:
+            dialog.edit.setText(text)
+            qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)  # Enter presses the default OK button
+
+        return act
+
+    on_modal(CategoryNameDialog, name("新分类"))
+    window.editing.new_category(None)
+    idle(window)
+    added = gui_lib.category_by_path("新分类")
+    assert added is not None and window.tree.current_scope() == Scope("category", added.id)
+    active(window)
+    window.tree.setFocus()
+    on_modal(CategoryNameDialog, name("改名后"))
+    qtbot.keyClick(window.tree, Qt.Key.Key_F2)
+    idle(window)
+    assert gui_lib.category(added.id).name == "改名后"
+    history.undo()
+    assert gui_lib.category(added.id).name == "新分类"
+    history.undo()
+    assert gui_lib.category_by_path("新分类") is None
+
+    cat, _node = tree_item(window, "发票")
+    uids = {p.uid for p in gui_lib.phrases(cat.id)}
+    window.tree.select_scope(Scope("category", cat.id))
+    idle(window)
+    answer(True)  # "delete the category and its phrases?"
+    active(window)
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_Delete)
+    idle(window)
+    assert gui_lib.category_by_path("发票") is None
+    assert not any(gui_lib.phrase_by_uid(u) for u in uids)
+    history.undo()
+    restored = gui_lib.category_by_path("发票")
+    assert restored is not None
+    assert {p.uid for p in gui_lib.phrases(restored.id)} == uids

