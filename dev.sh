@@ -10,7 +10,7 @@ PY=${PYTHON:-python3}
 RUNTIME_DEBS=(libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 libegl1 libgl1
   libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-noto-cjk xclip)
-TEST_DEBS=(xvfb xdotool x11-utils openbox)
+TEST_DEBS=(xvfb xdotool x11-utils openbox desktop-file-utils shared-mime-info)
 
 log() { printf '\033[1m[huashu]\033[0m %s\n' "$*" >&2; }
 
@@ -68,9 +68,15 @@ case "$cmd" in
     apt_install "${RUNTIME_DEBS[@]}" "${TEST_DEBS[@]}"
     ensure_venv test
     log "ruff"
-    "$VENV/bin/ruff" check desktop tests
+    "$VENV/bin/ruff" check desktop tests packaging
     log "mypy --strict (core, storage)"
     "$VENV/bin/mypy"
+    if [ "${HUASHU_SKIP_FROZEN:-0}" != 1 ]; then
+      # The frozen bundle is what branch stores install: build it and run its smoke checks, so
+      # tests/packaging/test_frozen.py runs against a fresh build (HUASHU_SKIP_FROZEN=1 skips).
+      log "frozen build (packaging/build_linux.sh --smoke)"
+      PYTHON="$VENV/bin/python" with_display packaging/build_linux.sh --smoke
+    fi
     log "pytest"
     with_display "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -102,11 +102,16 @@ def _resolve_phrase(lib: Any, ref: str) -> Phrase:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if getattr(args, "self_test", False):
+        from huashu import selftest
+
+        return selftest.run(_db_path(args))
     try:
         from huashu.gui.app import run
     except ImportError as exc:
         raise CliError(f"无法启动桌面界面（缺少 PySide6 或图形组件）: {exc}") from exc
-    return run(db_path=_db_path(args), argv=[sys.argv[0]])
+    files = [Path(f) for f in getattr(args, "open_files", [])]
+    return run(db_path=_db_path(args), argv=[sys.argv[0]], open_files=files)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -317,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="huashu", description="话术助手 Huashu — 客服规范用语助手")
     parser.add_argument("--db", metavar="PATH", help="话术库文件（默认在用户数据目录，或环境变量 HUASHU_DB）")
     parser.add_argument("--version", action="version", version=f"huashu {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="检查安装是否完整（资源、话术库、搜索、界面）"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("init", help="创建话术库文件")
@@ -383,6 +391,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+OPEN_SUFFIXES = (".huashu", ".csv", ".xlsx")
+
+
+def _split_open_files(args_list: list[str], parser: argparse.ArgumentParser) -> tuple[list[str], list[str]]:
+    """`huashu FILE.huashu` (a double-click in the file manager) opens the app with that file.
+
+    Only when no command is named: then every existing file argument with a known suffix is taken
+    out of the argument list and handed to the window, which previews it before anything changes.
+    """
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    if any(arg in commands for arg in args_list):
+        return args_list, []
+    kept: list[str] = []
+    files: list[str] = []
+    skip_next = False
+    for arg in args_list:
+        if skip_next:
+            kept.append(arg)
+            skip_next = False
+            continue
+        if arg == "--db":
+            kept.append(arg)
+            skip_next = True
+        elif not arg.startswith("-") and arg.lower().endswith(OPEN_SUFFIXES):
+            if not Path(arg).is_file():
+                raise CliError(f"文件不存在: {arg}")
+            files.append(str(Path(arg).resolve()))
+        else:
+            kept.append(arg)
+    return kept, files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -393,7 +434,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
+        args_list, open_files = _split_open_files(args_list, parser)
         args = parser.parse_args(args_list)
+        args.open_files = open_files
         func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
         return func(args)
     except CliError as exc:
@@ -436,6 +479,11 @@ def _report_exception(exc: Exception) -> int:
         return EXIT_ERROR
     sys.stderr.write(f"huashu: 内部错误 {type(exc).__name__}: {exc}（设置 HUASHU_DEBUG=1 查看详情）\n")
     return EXIT_ERROR
+
+
+from huashu import cli_check, cli_packs  # noqa: E402  (they import this module's names)
+
+_EXTRA_COMMANDS.extend([cli_check.register, cli_packs.register])
 
 
 if __name__ == "__main__":
