@@ -116,7 +116,7 @@ def test_lead_sheet_with_chinese_headers_adds_a_rule(
     sheet = tmp_path / "忌语.csv"
     sheet.write_text("忌语,级别,建议,例外,分类,备注\n没办法,禁用,我帮您想想其他办法,,推诿,\n", encoding="utf-8")
     before = run(capsys, "--db", db, "rules", "export", str(tmp_path / "before.yaml"))[1]
-    code, out, err = run(capsys, "--db", db, "rules", "import", str(sheet))
+    code, _, err = run(capsys, "--db", db, "rules", "import", str(sheet))
     assert code == 0, err
     assert run(capsys, "--db", db, "check", stdin="这个真没办法")[0] == 1
     # The defaults are still there: importing a small sheet adds, it does not wipe.
