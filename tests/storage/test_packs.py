@@ -404,7 +404,7 @@ def test_restore_newest_by_default_and_refuse_broken_backups(tmp_path: Path) -> 
         store.restore_file(path, not_db)
     assert logical_hash(path) == state
     result = store.restore_file(path)
-    with Library.open(path, create=False) as lib:
+    with Library.open(path, create=False, backup=False) as lib:  # no daily backup of this state
         assert [ph.title for ph in lib.phrases()] == ["一"]
     # The pre-restore state is kept, and is not what a second plain restore picks.
     assert result.saved_current is not None
@@ -425,7 +425,9 @@ def test_restore_over_a_damaged_library(tmp_path: Path) -> None:
     path.write_bytes(b"garbage" * 1000)
     Path(f"{path}-wal").write_bytes(b"stale wal")
     result = store.restore_file(path)
-    assert result.saved_current is not None and result.saved_current.name.endswith(".damaged")
+    assert result.saved_current is not None and ".corrupt-" in result.saved_current.name
+    assert result.saved_current.parent == path.parent
+    assert result.saved_current.read_bytes() == b"garbage" * 1000
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").read_bytes() != b"stale wal"
     assert logical_hash(path) == good
     with Library.open(path, create=False) as lib:

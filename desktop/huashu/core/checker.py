@@ -21,6 +21,8 @@ from huashu.core.normalize import (
     utf16_len,
 )
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 __all__ = [
     "SEVERITY_LABELS",
     "SEVERITY_RANK",
@@ -383,7 +385,9 @@ class Checker:
     def _check(self, state: _State, text: str) -> list[Finding]:
         if not text or not state.compiled:
             return []
-        norm = normalize(text)
+        # A lone surrogate (pasted from a broken UTF-16 source) cannot be encoded for the matcher:
+        # match on a copy with U+FFFD in its place (same length, so every index still holds).
+        norm = normalize(_LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text)
         hits = self._raw_hits(state, norm)
         if not hits:
             return []

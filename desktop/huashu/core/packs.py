@@ -59,8 +59,10 @@ _PACK_NAMESPACE = uuid.UUID("b7a4c5e2-3f1d-4d8a-9c6e-1a2b3c4d5e6f")
 _UID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _APP_VERSION_RE = re.compile(r"^\d{1,6}(\.\d{1,6}){0,3}$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-_TEXT_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (a signed pack's JSON may spell them as \ud800 escapes;
+# SQLite cannot store them).
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_TEXT_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -482,7 +484,7 @@ def _check_line(value: str, what: str, limit: int) -> None:
     if len(value) > limit:
         raise PackFormatError(f"{what}过长（超过 {limit} 字）")
     if _CONTROL_RE.search(value):
-        raise PackFormatError(f"{what}包含控制字符")
+        raise PackFormatError(f"{what}包含控制字符或无效字符")
 
 
 def _check_text(value: str, what: str, *, allow_empty: bool = False) -> None:
@@ -491,7 +493,7 @@ def _check_text(value: str, what: str, *, allow_empty: bool = False) -> None:
     if len(value) > MAX_TEXT_CHARS:
         raise PackFormatError(f"{what}过长（超过 {MAX_TEXT_CHARS} 字）")
     if _TEXT_CONTROL_RE.search(value):
-        raise PackFormatError(f"{what}包含控制字符")
+        raise PackFormatError(f"{what}包含控制字符或无效字符")
 
 
 def _check_items(values: Sequence[str], what: str, limit: int = MAX_TEXT_CHARS) -> None:
@@ -918,21 +920,27 @@ _FIELD_NAMES = {
 }
 
 
+def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
+    """A character-level diff as (kind, text) runs, kind "=" kept, "-" removed, "+" added."""
+    segments: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            segments.append(("=", old[i1:i2]))
+            continue
+        if i2 > i1:
+            segments.append(("-", old[i1:i2]))
+        if j2 > j1:
+            segments.append(("+", new[j1:j2]))
+    return segments
+
+
 def inline_diff(old: str, new: str) -> str:
     """A character-level diff: deletions as [-…-], insertions as {+…+}."""
     if len(old) + len(new) > 4000:
         return "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1))
-    parts: list[str] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(old[i1:i2])
-            continue
-        if i2 > i1:
-            parts.append(f"[-{old[i1:i2]}-]")
-        if j2 > j1:
-            parts.append(f"{{+{new[j1:j2]}+}}")
-    return "".join(parts)
+    marks = {"=": "{0}", "-": "[-{0}-]", "+": "{{+{0}+}}"}
+    return "".join(marks[kind].format(text) for kind, text in diff_segments(old, new))
 
 
 def _field_value(p: PackPhrase, name: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -56,6 +58,65 @@ class LibraryCorruptError(LibraryError):
         self.path = path
 
 
+class LibraryReadOnlyError(LibraryError):
+    """The file (or its folder or disk) cannot be written; search and copy still work."""
+
+
+class LibraryBusyError(LibraryError):
+    """Another program (another Huashu, the CLI, a backup tool) holds the write lock for too long."""
+
+
+class LibraryFullError(LibraryError):
+    """The disk (or the file's size limit) is full; the change was rolled back."""
+
+
+class LibraryUnavailableError(LibraryError):
+    """The file or its folder went away (a network drive dropped, a USB stick pulled) or cannot be read."""
+
+
+READ_ONLY_MESSAGE = "话术库文件是只读的，无法保存修改（可以继续搜索和复制）"
+
+
+def library_error(exc: BaseException, path: Path | None) -> LibraryError | None:
+    """The typed error, with a message for the user, for an SQLite failure that is not a bug.
+
+    Busy, full, I/O, read-only and corruption errors are told apart by SQLite's error name (Python
+    3.11+), falling back to the message text. Anything else returns None (re-raise as it is).
+    """
+    if isinstance(exc, LibraryError):
+        return exc
+    if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    text = str(exc).lower()
+    where = f" ({path})" if path is not None else ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return LibraryBusyError(
+            f"话术库正被其他程序占用（可能是另一个话术助手或命令行正在保存），请稍后再试；这次修改未保存{where}"
+        )
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return LibraryFullError(
+            f"磁盘空间已满，这次修改未保存；请清理磁盘后重试（搜索和复制不受影响）{where}"
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return LibraryReadOnlyError(f"{READ_ONLY_MESSAGE}{where}")
+    if (
+        name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+        or "disk i/o error" in text
+        or "unable to open" in text
+    ):
+        return LibraryUnavailableError(
+            f"无法读写话术库文件（文件夹可能被移走、网络盘已断开或磁盘出错），这次修改未保存{where}"
+        )
+    if (
+        name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+        or "malformed" in text
+        or "not a database" in text
+    ):
+        return LibraryCorruptError(f"话术库文件已损坏{where}: {exc}", path or Path(":memory:"))
+    return None
+
+
 class NotFoundError(LookupError):
     pass
 
@@ -94,6 +155,15 @@ def normalize_shortcut(value: str | None) -> str | None:
     return value.lower()
 
 
+def unstorable(value: str) -> str | None:
+    """Why `value` cannot be stored (NUL, or a lone surrogate from a broken UTF-16 paste), else None."""
+    if "\x00" in value:
+        return "包含非法字符 NUL"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "包含无效字符（不成对的代理字符），请重新输入或粘贴"
+    return None
+
+
 def check_template(text: str) -> None:
     issues = placeholders.validate(text)
     if issues:
@@ -112,6 +182,13 @@ class Library:
         self._depth = 0
         self._categories: dict[int, Category] | None = None
         self.read_only = False
+        # (st_dev, st_ino) of the file when opened: a write is refused once the path no longer leads
+        # to it (folder moved or deleted, network drive gone), instead of landing in an orphaned file.
+        self._file_id: tuple[int, int] | None = None
+        self.busy_retries = 3
+        # Set by open(): the automatic daily backup written (or why it could not be), for the GUI.
+        self.daily_backup: Path | None = None
+        self.backup_problem: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -123,18 +200,34 @@ class Library:
         empty: bool = False,
         create: bool = True,
         check: bool = True,
+        backup: bool = True,
+        make_dirs: bool | None = None,
     ) -> Library:
         """Open (creating and filling with the default library if new) and migrate a library file.
 
         A new file is built under a temporary name and renamed into place, so a crash during
         the first start never leaves a half-filled library behind. A file that fails SQLite's
-        quick check raises LibraryCorruptError and is left untouched for recovery.
+        quick check raises LibraryCorruptError and is left untouched for recovery (see
+        storage/recovery.py); a locked, full or unreachable file raises the matching LibraryError
+        subclass instead, never LibraryCorruptError. An existing writable library gets its daily
+        backup (`backup=False` skips it; failures are reported in `backup_problem`, not raised).
+
+        The folder is created only for the default location (or with `make_dirs=True`, as `huashu
+        init` does): a chosen folder that is missing is most likely a network drive or USB stick that
+        is not there, and a fresh empty library in its place would hide the agent's real one.
         """
         target = Path(path) if path is not None else default_db_path()
         is_new = not target.exists() or target.stat().st_size == 0
         if is_new and not create:
             raise LibraryError(f"话术库文件不存在: {target}")
         if is_new:
+            if make_dirs is None:
+                make_dirs = path is None or target == default_db_path()
+            if not make_dirs and not target.parent.is_dir():
+                raise LibraryUnavailableError(
+                    f"话术库所在的文件夹不存在（网络盘或U盘可能没有连接）: {target.parent}；"
+                    "连接后重新打开，或运行 huashu init 在这里新建话术库"
+                )
             cls._create(target, empty=empty)
         try:
             with target.open("rb") as handle:
@@ -165,15 +258,68 @@ class Library:
                     raise LibraryCorruptError(f"话术库文件已损坏: {target}（{problems[0]}）", target)
             if writable:
                 lib._migrate()
+                lib._remember_file()
+                lib._repair_search_index()
             else:
                 lib._check_schema_readable()
         except sqlite3.DatabaseError as exc:
             conn.close()
+            typed = library_error(exc, target)
+            if typed is not None and not isinstance(typed, LibraryCorruptError):
+                # Locked, full or unreachable is not damage: never offer to restore over a sound file.
+                raise typed from exc
             raise LibraryCorruptError(f"话术库文件已损坏: {target}（{exc}）", target) from exc
         except BaseException:
             conn.close()
             raise
+        if writable and backup and not is_new:
+            from huashu.storage import recovery
+
+            lib.daily_backup, lib.backup_problem = recovery.daily_backup(lib)
         return lib
+
+    def _repair_search_index(self) -> None:
+        """Index phrases that have no (or a stale) search row: a library migrated from before the
+        index existed, or one edited by an older version. One transaction; usually nothing to do."""
+        from huashu.storage import search_index
+
+        try:
+            ids = search_index.missing(self.conn)
+        except sqlite3.OperationalError:
+            return  # no index tables (cannot happen after migrating)
+        if ids:
+            # Busy or full: search falls back on what is indexed; the next open tries again.
+            with (
+                contextlib.suppress(LibraryBusyError, LibraryFullError, LibraryUnavailableError),
+                self.transaction(),
+            ):
+                search_index.reindex(self.conn, ids)
+
+    def _remember_file(self) -> None:
+        if self.path is None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            self._file_id = None
+        else:
+            self._file_id = (st.st_dev, st.st_ino)
+
+    def _check_file_still_there(self) -> None:
+        """Refuse to write once the library's path no longer leads to the file that was opened."""
+        if self._file_id is None or self.path is None:
+            return
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise LibraryUnavailableError(
+                f"找不到话术库文件（文件夹可能被移走或网络盘已断开），这次修改未保存；"
+                f"可以继续搜索和复制，请恢复文件后重新打开 ({self.path}: {exc.strerror or exc})"
+            ) from exc
+        if (st.st_dev, st.st_ino) != self._file_id:
+            raise LibraryUnavailableError(
+                f"话术库文件已被替换或移走，这次修改未保存；请重新打开话术助手 ({self.path})"
+            )
 
     @classmethod
     def _create(cls, target: Path, *, empty: bool) -> None:
@@ -210,7 +356,9 @@ class Library:
         except migrations.SchemaError as exc:
             raise LibraryError(str(exc)) from exc
         if todo:
-            raise LibraryError("话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开")
+            raise LibraryReadOnlyError(
+                "话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开"
+            )
 
     @classmethod
     def memory(cls, *, empty: bool = True) -> Library:
@@ -234,6 +382,9 @@ class Library:
                 # FULL: a branch-store PC that loses power keeps every committed edit.
                 self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
+            typed = library_error(exc, self.path)
+            if typed is not None and not isinstance(typed, LibraryCorruptError):
+                raise typed from exc
             raise LibraryCorruptError(
                 f"话术库文件已损坏或无法使用: {exc}", self.path or Path(":memory:")
             ) from exc
@@ -241,12 +392,26 @@ class Library:
     def _migrate(self) -> None:
         try:
             if self.path is not None and migrations.applied(self.conn) and migrations.pending(self.conn):
-                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-                self.backup_to(self.path.parent / "backups" / f"{self.path.stem}-pre-migration-{stamp}.db")
+                # Never upgrade without a copy of the old file: refuse if the backup cannot be made.
+                from huashu.storage import recovery
+
+                try:
+                    recovery.backup_before(self, "pre-migration")
+                except (OSError, sqlite3.Error) as exc:
+                    detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                    raise LibraryError(
+                        f"升级话术库前无法备份（{detail}），为安全起见没有升级，文件未改动: {self.path}"
+                    ) from exc
             migrations.migrate(self.conn)
         except migrations.SchemaError as exc:
+            typed = library_error(exc.__cause__, self.path) if exc.__cause__ is not None else None
+            if typed is not None:
+                raise typed from exc
             raise LibraryError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
+            typed = library_error(exc, self.path)
+            if typed is not None:
+                raise typed from exc
             raise LibraryError(f"话术库文件已损坏或无法使用: {exc}") from exc
 
     def close(self) -> None:
@@ -263,27 +428,78 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work; nested calls become savepoints."""
+        """One atomic unit of work; nested calls become savepoints.
+
+        SQLite failures that are not bugs (locked, disk full, file gone, read-only) roll the whole
+        transaction back and surface as LibraryError subclasses with a message for the user.
+        """
         with self._lock:
             if self.read_only:
-                raise LibraryError("话术库文件是只读的，无法保存修改（可以继续搜索和复制）")
+                raise LibraryReadOnlyError(READ_ONLY_MESSAGE)
             depth = self._depth
-            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
+            if depth == 0:
+                self._check_file_still_there()
+                self._begin()
+            else:
+                self.conn.execute(f"SAVEPOINT sp{depth}")
             self._depth += 1
             try:
                 yield
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
                 self._categories = None
+                self._rollback(depth)
                 if depth == 0:
-                    self.conn.execute("ROLLBACK")
-                else:
-                    self.conn.execute(f"ROLLBACK TO sp{depth}")
-                    self.conn.execute(f"RELEASE sp{depth}")
+                    if isinstance(exc, UnicodeEncodeError):
+                        raise ValidationError("内容包含无效字符（不成对的代理字符），没有保存") from exc
+                    typed = library_error(exc, self.path) if isinstance(exc, sqlite3.Error) else None
+                    if typed is not None:
+                        raise typed from exc
                 raise
+            self._depth -= 1
+            if depth > 0:
+                self.conn.execute(f"RELEASE sp{depth}")
+                return
+            try:
+                # The folder may have gone while the transaction ran: do not commit into a lost file.
+                self._check_file_still_there()
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                self._categories = None
+                self._rollback(0)
+                typed = library_error(exc, self.path) if isinstance(exc, sqlite3.Error) else None
+                if typed is not None:
+                    raise typed from exc
+                raise
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, retried a few times on top of the busy timeout when another writer holds on."""
+        for attempt in range(self.busy_retries + 1):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                typed = library_error(exc, self.path)
+                if isinstance(typed, LibraryBusyError) and attempt < self.busy_retries:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                if typed is not None:
+                    raise typed from exc
+                raise
+
+    def _rollback(self, depth: int) -> None:
+        """Undo to the start of this level; SQLite may already have rolled back (disk full, I/O error)."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            if depth == 0:
+                self.conn.execute("ROLLBACK")
             else:
-                self._depth -= 1
-                self.conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
+                self.conn.execute(f"ROLLBACK TO sp{depth}")
+                self.conn.execute(f"RELEASE sp{depth}")
+        except sqlite3.Error:
+            if depth == 0 and self.conn.in_transaction:
+                raise
 
     def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -641,8 +857,10 @@ class Library:
             raise ValidationError("标题不能为空")
         if not text.strip():
             raise ValidationError("内容不能为空")
-        if "\x00" in title or "\x00" in text:
-            raise ValidationError("内容包含非法字符 NUL")
+        for value in (title, text):
+            problem = unstorable(value)
+            if problem:
+                raise ValidationError(f"内容{problem}")
         check_template(text)
         code = normalize_shortcut(shortcut)
         if code is not None:
@@ -880,6 +1098,17 @@ class Library:
                 report.skipped.append((line, f"与第 {seen[key]} 行重复（同一分类下同名标题）"))
                 continue
             seen[key] = line
+            problem = next(
+                (
+                    p
+                    for p in map(unstorable, (item.category, item.title, item.text, item.notes, *item.tags))
+                    if p
+                ),
+                None,
+            )
+            if problem:
+                report.skipped.append((line, f"单元格{problem}"))
+                continue
             text = item.text
             if "[" not in text:
                 converted = placeholders.convert_legacy(text)

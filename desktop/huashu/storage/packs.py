@@ -900,7 +900,11 @@ def _stamp() -> str:
 def prune_backups(db_path: Path | str, keep: int = BACKUP_KEEP) -> list[Path]:
     """Delete all but the newest `keep` backups; returns what was deleted."""
     backups = list_backups(db_path)
-    doomed = backups[: max(0, len(backups) - keep)]
+    # The newest backup of each kind (daily, pre-migration, pre-pack, manual) always stays, so a
+    # burst of pack updates cannot push the last daily copy out.
+    protected = {id(b) for b in {b.reason: b for b in backups}.values()}
+    excess = max(0, len(backups) - keep)
+    doomed = [b for b in backups if id(b) not in protected][:excess]
     for b in doomed:
         b.path.unlink(missing_ok=True)
     # Leftovers of backups interrupted by a crash.
@@ -939,19 +943,28 @@ def backup_problems(path: Path | str) -> list[str]:
     return []
 
 
+def library_problems(conn: sqlite3.Connection) -> list[str]:
+    """Why an open file is not a sound library this version can open: the full integrity check,
+    foreign keys, a phrase table and the schema. Raises sqlite3.DatabaseError if it cannot be read."""
+    problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"]
+    problems += [f"foreign key: {tuple(r)}" for r in conn.execute("PRAGMA foreign_key_check")]
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'phrases'").fetchone():
+        problems.append("不是话术库（没有话术表）")
+    else:
+        conn.execute("SELECT count(*) FROM phrases").fetchone()
+    try:
+        migrations.pending(conn)
+    except migrations.SchemaError as exc:
+        problems.append(str(exc))
+    except sqlite3.Error:
+        pass  # a file from before migrations were recorded: opening it migrates it
+    return problems
+
+
 def _check_copy(path: Path) -> list[str]:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check") if str(r[0]) != "ok"]
-        problems += [f"foreign key: {tuple(r)}" for r in conn.execute("PRAGMA foreign_key_check")]
-        if not conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'phrases'"
-        ).fetchone():
-            problems.append("不是话术库（没有话术表）")
-        try:
-            migrations.pending(conn)
-        except migrations.SchemaError as exc:
-            problems.append(str(exc))
+        problems = library_problems(conn)
         # Fold any WAL content into the file and leave it self-contained.
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return problems
@@ -975,7 +988,35 @@ def _fsync_dir(folder: Path) -> None:
 @dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
-    saved_current: Path | None  # the state before the restore, itself restorable
+    saved_current: Path | None  # the state before the restore, itself restorable (or the damaged file)
+    skipped: tuple[tuple[Path, str], ...] = ()  # newer backups passed over as damaged, with the reason
+
+
+def corrupt_copy_name(db_path: Path) -> Path:
+    """Where a damaged library is kept aside: beside it, `<name>.corrupt-<timestamp>`."""
+    return db_path.with_name(f"{db_path.name}.corrupt-{_stamp()}")
+
+
+def keep_damaged(db_path: Path, *, move: bool = False) -> Path | None:
+    """Copy (or move) a damaged library and its -wal aside under a `.corrupt-<timestamp>` name.
+
+    The copy is never pruned and never overwritten; support can try to salvage it later.
+    """
+    if not db_path.exists():
+        return None
+    aside = corrupt_copy_name(db_path)
+    wal = Path(f"{db_path}-wal")
+    if move:
+        if wal.exists():
+            os.replace(wal, Path(f"{aside}-wal"))
+        Path(f"{db_path}-shm").unlink(missing_ok=True)
+        os.replace(db_path, aside)
+    else:
+        shutil.copyfile(db_path, aside)
+        if wal.exists() and wal.stat().st_size:
+            shutil.copyfile(wal, Path(f"{aside}-wal"))
+    _fsync_dir(db_path.parent)
+    return aside
 
 
 def _save_current(db_path: Path) -> Path | None:
@@ -1002,37 +1043,56 @@ def _save_current(db_path: Path) -> Path | None:
         return target
     except sqlite3.DatabaseError:
         staging.unlink(missing_ok=True)
-        damaged = folder / f"{db_path.stem}-damaged-{_stamp()}.db.damaged"
-        shutil.copyfile(db_path, damaged)
-        return damaged
+        return keep_damaged(db_path)
 
 
 def restore_file(db_path: Path | str, backup: Path | str | None = None) -> RestoreResult:
-    """Replace the library file with a backup (the newest if none is named), atomically.
+    """Replace the library file with a backup (the newest good one if none is named), atomically.
 
     The library must be closed. The backup is copied beside the library, checked (integrity,
-    foreign keys, a schema this app can open), the current state is itself backed up, stale
-    -wal/-shm files are removed, and the copy is renamed into place.
+    foreign keys, a schema this app can open); without a named backup, damaged newer ones are
+    passed over (listed in `skipped`). The current state is itself kept (a restorable backup, or
+    the damaged file under a `.corrupt-<timestamp>` name), stale -wal/-shm files are removed, and
+    the checked copy is renamed into place.
     """
     target = Path(db_path)
     if backup is None:
-        candidates = [b for b in list_backups(target) if b.reason not in _NOT_DEFAULT]
+        candidates = [b.path for b in reversed(list_backups(target)) if b.reason not in _NOT_DEFAULT]
         if not candidates:
             raise LibraryError(f"没有找到备份（{backups_dir(target)}）")
-        source = candidates[-1].path
     else:
-        source = Path(backup)
-    problems = backup_problems(source)
-    if problems:
-        raise LibraryError(f"备份不可用: {problems[0]}")
+        candidates = [Path(backup)]
     staging = target.with_name(f".{target.name}.restoring")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)
+
+    def clear_staging() -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{staging}{suffix}").unlink(missing_ok=True)
+
+    skipped: list[tuple[Path, str]] = []
+    source: Path | None = None
+    clear_staging()
     try:
-        shutil.copyfile(source, staging)
-        problems = _check_copy(staging)
-        if problems:
-            raise LibraryError(f"备份已损坏，未恢复: {source}（{problems[0]}）")
+        for candidate in candidates:
+            problems = backup_problems(candidate)
+            if problems:
+                if backup is not None:
+                    raise LibraryError(f"备份不可用: {problems[0]}")
+                skipped.append((candidate, problems[0]))
+                continue
+            clear_staging()
+            shutil.copyfile(candidate, staging)
+            problems = _check_copy(staging)
+            if problems:
+                if backup is not None:
+                    raise LibraryError(f"备份已损坏，未恢复: {candidate}（{problems[0]}）")
+                skipped.append((candidate, problems[0]))
+                continue
+            source = candidate
+            break
+        if source is None:
+            raise LibraryError(
+                f"没有可用的备份：{len(skipped)} 份备份都已损坏，话术库未改动（{backups_dir(target)}）"
+            )
         with staging.open("rb+") as handle:
             os.fsync(handle.fileno())
         saved = _save_current(target)
@@ -1041,9 +1101,8 @@ def restore_file(db_path: Path | str, backup: Path | str | None = None) -> Resto
         os.replace(staging, target)
         _fsync_dir(target.parent)
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{staging}{suffix}").unlink(missing_ok=True)
-    return RestoreResult(restored_from=source, saved_current=saved)
+        clear_staging()
+    return RestoreResult(restored_from=source, saved_current=saved, skipped=tuple(skipped))
 
 
 def restore(lib: Library, backup: Path | str | None = None) -> tuple[Library, RestoreResult]:
@@ -1098,12 +1157,14 @@ __all__ = [
     "channels",
     "check_channels",
     "check_library",
+    "corrupt_copy_name",
     "fetch_update",
     "install_file",
     "installed_pack",
     "installed_packs",
     "installed_state",
     "is_trusted",
+    "keep_damaged",
     "library_content",
     "list_backups",
     "make_backup",

@@ -270,6 +270,19 @@ def pending(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in stale] + [r[0] for r in orphans]
 
 
+def missing(conn: sqlite3.Connection) -> list[int]:
+    """Phrases with no index row or a stale one, and orphan rows (not rows merely built before jieba
+    loaded): what a library migrated from before the index, or edited around it, needs rebuilt."""
+    stale = conn.execute(
+        "SELECT p.id FROM phrases p LEFT JOIN phrase_search s ON s.phrase_id = p.id "
+        "WHERE s.phrase_id IS NULL OR s.sig = ''"
+    ).fetchall()
+    orphans = conn.execute(
+        "SELECT s.phrase_id FROM phrase_search s LEFT JOIN phrases p ON p.id = s.phrase_id WHERE p.id IS NULL"
+    ).fetchall()
+    return [r[0] for r in stale] + [r[0] for r in orphans]
+
+
 def sync(conn: sqlite3.Connection, *, wait: float = SEGMENT_WAIT) -> int:
     """Bring the index up to date (after migrating a library, or once jieba is loaded); returns rows."""
     ids = pending(conn)
@@ -358,7 +371,9 @@ def _ranked(
             )
         }
     except sqlite3.OperationalError as exc:  # never expected: every token is quoted
-        log.error("search query failed (%s): %.200s", exc, expression)
+        # Never the expression itself: it is built from what the agent typed or pasted, which may
+        # be a customer's message with names or order numbers in it.
+        log.error("search query failed (%s); expression of %d characters", exc, len(expression))
         return {}
 
 
