@@ -211,3 +211,22 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode in (0, 1)
     assert "Traceback" not in result.stderr
+
+
+def test_toggle_and_minimized_reach_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("PySide6")
+    import huashu.gui.app as gui_app
+
+    seen: list[dict[str, object]] = []
+
+    def fake_run(**kwargs: object) -> int:
+        seen.append(kwargs)
+        return 0
+
+    monkeypatch.setattr(gui_app, "run", fake_run)
+    sheet = tmp_path / "new.csv"
+    sheet.write_text("category,title,text\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "l.db"), "--toggle"]) == 0
+    assert main(["--db", str(tmp_path / "l.db"), "--minimized", str(sheet)]) == 0
+    assert seen[0]["toggle"] is True and seen[0]["minimized"] is False
+    assert seen[1]["minimized"] is True and seen[1]["open_files"] == [sheet.resolve()]

@@ -111,7 +111,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise CliError(f"无法启动桌面界面（缺少 PySide6 或图形组件）: {exc}") from exc
     files = [Path(f) for f in getattr(args, "open_files", [])]
-    return run(db_path=_db_path(args), argv=[sys.argv[0]], open_files=files)
+    return run(
+        db_path=_db_path(args),
+        argv=[sys.argv[0]],
+        open_files=files,
+        toggle=bool(getattr(args, "toggle", False)),
+        minimized=bool(getattr(args, "minimized", False)),
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -121,7 +127,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = _db_path(args) or default_db_path()
     if path.exists() and path.stat().st_size > 0:
         raise CliError(f"话术库已存在，未做任何更改: {path}")
-    with Library.open(path, empty=args.empty) as lib:
+    with Library.open(path, empty=args.empty, make_dirs=True) as lib:
         count = lib.count_phrases()
     _out(f"已创建话术库 {path}（{count} 条话术）")
     return EXIT_OK
@@ -325,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--self-test", action="store_true", help="检查安装是否完整（资源、话术库、搜索、界面）"
     )
+    parser.add_argument(
+        "--toggle", action="store_true", help="显示/隐藏正在运行的快速搜索窗口（可绑定到桌面快捷键）"
+    )
+    parser.add_argument("--minimized", action="store_true", help="启动到托盘（开机自启时使用）")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("init", help="创建话术库文件")
@@ -385,7 +395,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.set_defaults(func=func)
 
-    for register in _EXTRA_COMMANDS:
+    # Imported here, not at the top: they import this module's names (CliError, exit codes).
+    from huashu import cli_check, cli_packs
+
+    for register in (cli_check.register, cli_packs.register, *_EXTRA_COMMANDS):
         register(sub)
     return parser
 
@@ -479,11 +492,6 @@ def _report_exception(exc: Exception) -> int:
         return EXIT_ERROR
     sys.stderr.write(f"huashu: 内部错误 {type(exc).__name__}: {exc}（设置 HUASHU_DEBUG=1 查看详情）\n")
     return EXIT_ERROR
-
-
-from huashu import cli_check, cli_packs  # noqa: E402  (they import this module's names)
-
-_EXTRA_COMMANDS.extend([cli_check.register, cli_packs.register])
 
 
 if __name__ == "__main__":

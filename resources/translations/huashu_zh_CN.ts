@@ -1,1104 +1,1541 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
-    <context>
-        <name>CategoryNameDialog</name>
-        <message>
-            <source>A category name cannot be empty or contain “/”.</source>
-            <translation>分类名称不能为空，也不能包含“/”。</translation>
-        </message>
-    </context>
-    <context>
-        <name>CategoryTree</name>
-        <message>
-            <source>All phrases</source>
-            <translation>全部话术</translation>
-        </message>
-        <message>
-            <source>Favorites</source>
-            <translation>收藏</translation>
-        </message>
-        <message>
-            <source>Recently used</source>
-            <translation>最近使用</translation>
-        </message>
-    </context>
-    <context>
-        <name>CheckedEdit</name>
-        <message>
-            <source>Replace with “{0}”</source>
-            <translation>替换为“{0}”</translation>
-        </message>
-        <message>
-            <source>Ignore once</source>
-            <translation>忽略一次</translation>
-        </message>
-        <message>
-            <source>Forbidden</source>
-            <translation>禁用</translation>
-        </message>
-        <message>
-            <source>Use with care</source>
-            <translation>慎用</translation>
-        </message>
-        <message>
-            <source>Tip</source>
-            <translation>提示</translation>
-        </message>
-        <message>
-            <source>Say instead: {0}</source>
-            <translation>建议说：{0}</translation>
-        </message>
-        <message>
-            <source>Right-click or Ctrl+. to fix</source>
-            <translation>右键或按 Ctrl+. 修改</translation>
-        </message>
-    </context>
-    <context>
-        <name>ComposeBox</name>
-        <message>
-            <source>Compose</source>
-            <translation>撰写回复</translation>
-        </message>
-        <message>
-            <source>Type your own reply here; wording customers must not hear is underlined as you type.</source>
-            <translation>在这里输入您自己的回复；不能对客户说的词语会在输入时标出波浪线。</translation>
-        </message>
-        <message>
-            <source>Copy  Ctrl+⏎</source>
-            <translation>复制  Ctrl+⏎</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>清空</translation>
-        </message>
-        <message>
-            <source>No problems found</source>
-            <translation>没有发现问题</translation>
-        </message>
-        <message>
-            <source>{0} forbidden</source>
-            <translation>{0} 处禁用语</translation>
-        </message>
-        <message>
-            <source>{0} use with care</source>
-            <translation>{0} 处慎用语</translation>
-        </message>
-        <message>
-            <source>{0} tips</source>
-            <translation>{0} 条提示</translation>
-        </message>
-        <message>
-            <source>Ctrl+. to fix</source>
-            <translation>Ctrl+. 修改</translation>
-        </message>
-        <message>
-            <source>Forbidden wording</source>
-            <translation>含有禁用语</translation>
-        </message>
-        <message>
-            <source>Your reply still contains {0} forbidden expression(s): {1}</source>
-            <translation>您的回复中还有 {0} 处禁用语：{1}</translation>
-        </message>
-        <message>
-            <source>Copy anyway</source>
-            <translation>仍然复制</translation>
-        </message>
-        <message>
-            <source>Use the suggested wording (right-click or Ctrl+.), or copy if you are sure.</source>
-            <translation>建议改用推荐说法（右键或 Ctrl+.）；确认无误再复制。</translation>
-        </message>
-    </context>
-    <context>
-        <name>FillPanel</name>
-        <message>
-            <source>Enter: next field, then copy  ·  Ctrl+Enter: copy  ·  Esc: back to the list</source>
-            <translation>Enter：下一项，填完即复制  ·  Ctrl+Enter：复制  ·  Esc：返回列表</translation>
-        </message>
-        <message>
-            <source>Preview</source>
-            <translation>预览</translation>
-        </message>
-        <message>
-            <source>Copy  Ctrl+⏎</source>
-            <translation>复制  Ctrl+⏎</translation>
-        </message>
-        <message>
-            <source>Cancel  Esc</source>
-            <translation>取消  Esc</translation>
-        </message>
-        <message>
-            <source>Fill in: {0}</source>
-            <translation>填写：{0}</translation>
-        </message>
-        <message>
-            <source>this conversation</source>
-            <translation>本次会话</translation>
-        </message>
-        <message>
-            <source>profile</source>
-            <translation>个人资料</translation>
-        </message>
-        <message>
-            <source>default</source>
-            <translation>默认值</translation>
-        </message>
-        <message>
-            <source>Fill in before copying: {0}</source>
-            <translation>请先填写：{0}</translation>
-        </message>
-        <message>
-            <source>Forbidden wording</source>
-            <translation>含有禁用语</translation>
-        </message>
-        <message>
-            <source>This reply contains {0} forbidden expression(s): {1}</source>
-            <translation>这条回复中有 {0} 处禁用语：{1}</translation>
-        </message>
-        <message>
-            <source>Copy anyway</source>
-            <translation>仍然复制</translation>
-        </message>
-        <message>
-            <source>Customers must not receive these words. Change the values, or copy if you are sure.</source>
-            <translation>这些词不能发给客户。请修改填写的内容；确认无误再复制。</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImportFlow</name>
-        <message>
-            <source>Importing</source>
-            <translation>正在导入</translation>
-        </message>
-        <message>
-            <source>Importing {0}…</source>
-            <translation>正在导入 {0}…</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImportReportDialog</name>
-        <message>
-            <source>Import finished</source>
-            <translation>导入完成</translation>
-        </message>
-        <message>
-            <source>{0}: {1} added, {2} updated, {3} unchanged, {4} skipped</source>
-            <translation>{0}：新增 {1} 条，更新 {2} 条，未变 {3} 条，跳过 {4} 条</translation>
-        </message>
-        <message>
-            <source>Encoding: {0}</source>
-            <translation>文件编码：{0}</translation>
-        </message>
-        <message>
-            <source>Columns ignored: {0}</source>
-            <translation>未使用的列：{0}</translation>
-        </message>
-        <message>
-            <source>row {0}</source>
-            <translation>第 {0} 行</translation>
-        </message>
-        <message>
-            <source>Skipped rows</source>
-            <translation>跳过的行</translation>
-        </message>
-        <message>
-            <source>Warnings</source>
-            <translation>提醒</translation>
-        </message>
-        <message>
-            <source>Old-style blanks turned into fields</source>
-            <translation>旧式占位符已转换为字段</translation>
-        </message>
-        <message>
-            <source>Every row was read without problems.</source>
-            <translation>所有行都已顺利读取。</translation>
-        </message>
-    </context>
-    <context>
-        <name>LibraryEditing</name>
-        <message>
-            <source>This step could not be undone: {0}</source>
-            <translation>无法撤销这一步：{0}</translation>
-        </message>
-        <message>
-            <source>My phrases</source>
-            <translation>我的话术</translation>
-        </message>
-        <message>
-            <source>Saved “{0}”</source>
-            <translation>已保存“{0}”</translation>
-        </message>
-        <message>
-            <source>Starred</source>
-            <translation>已收藏</translation>
-        </message>
-        <message>
-            <source>Unstarred</source>
-            <translation>已取消收藏</translation>
-        </message>
-        <message>
-            <source>Copied to your phrases as “{0}”</source>
-            <translation>已复制到个人话术：“{0}”</translation>
-        </message>
-        <message>
-            <source>Team phrases are read-only and cannot be deleted</source>
-            <translation>团队话术为只读，不能删除</translation>
-        </message>
-        <message>
-            <source>Deleted “{0}” · Ctrl+Z to undo</source>
-            <translation>已删除“{0}” · Ctrl+Z 撤销</translation>
-        </message>
-        <message>
-            <source>Move “{0}” to</source>
-            <translation>将“{0}”移动到</translation>
-        </message>
-        <message>
-            <source>Moved to “{0}”</source>
-            <translation>已移动到“{0}”</translation>
-        </message>
-        <message>
-            <source>New category</source>
-            <translation>新建分类</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>名称</translation>
-        </message>
-        <message>
-            <source>Rename category</source>
-            <translation>重命名分类</translation>
-        </message>
-        <message>
-            <source>Delete category</source>
-            <translation>删除分类</translation>
-        </message>
-        <message>
-            <source>Delete “{0}” and the {1} phrases in it?</source>
-            <translation>删除“{0}”及其中的 {1} 条话术？</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
-        <message>
-            <source>You can undo this with Ctrl+Z.</source>
-            <translation>可以按 Ctrl+Z 撤销。</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>Huashu 话术助手</source>
-            <translation>话术助手</translation>
-        </message>
-        <message>
-            <source>Search phrases: keywords, pinyin initials, /shortcut…   ↑↓ move · Enter use · Esc clear</source>
-            <translation>搜索话术：关键词、拼音首字母、/快捷编码…   ↑↓ 选择 · Enter 使用 · Esc 清空</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>编辑(&amp;E)</translation>
-        </message>
-        <message>
-            <source>&amp;Conversation</source>
-            <translation>会话(&amp;C)</translation>
-        </message>
-        <message>
-            <source>&amp;Tools</source>
-            <translation>工具(&amp;T)</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>帮助(&amp;H)</translation>
-        </message>
-        <message>
-            <source>&amp;Import phrases…</source>
-            <translation>导入话术(&amp;I)…</translation>
-        </message>
-        <message>
-            <source>&amp;Export phrases…</source>
-            <translation>导出话术(&amp;E)…</translation>
-        </message>
-        <message>
-            <source>Open &amp;data folder</source>
-            <translation>打开数据文件夹(&amp;D)</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>&amp;Use selected phrase	Enter</source>
-            <translation>使用选中的话术(&amp;U)	Enter</translation>
-        </message>
-        <message>
-            <source>&amp;New phrase…</source>
-            <translation>新建话术(&amp;N)…</translation>
-        </message>
-        <message>
-            <source>&amp;Edit phrase…</source>
-            <translation>编辑话术(&amp;E)…</translation>
-        </message>
-        <message>
-            <source>&amp;Star / unstar</source>
-            <translation>收藏 / 取消收藏(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Copy to &amp;my phrases</source>
-            <translation>复制到个人话术(&amp;M)</translation>
-        </message>
-        <message>
-            <source>&amp;Move to category…</source>
-            <translation>移动到分类(&amp;V)…</translation>
-        </message>
-        <message>
-            <source>&amp;Delete phrase</source>
-            <translation>删除话术(&amp;D)</translation>
-        </message>
-        <message>
-            <source>New &amp;category…</source>
-            <translation>新建分类(&amp;C)…</translation>
-        </message>
-        <message>
-            <source>New &amp;subcategory…</source>
-            <translation>新建子分类(&amp;B)…</translation>
-        </message>
-        <message>
-            <source>&amp;Rename category…</source>
-            <translation>重命名分类(&amp;R)…</translation>
-        </message>
-        <message>
-            <source>Delete c&amp;ategory…</source>
-            <translation>删除分类(&amp;A)…</translation>
-        </message>
-        <message>
-            <source>&amp;New conversation (forget typed values)</source>
-            <translation>新会话（清除已填写的值）(&amp;N)</translation>
-        </message>
-        <message>
-            <source>&amp;Search</source>
-            <translation>搜索(&amp;S)</translation>
-        </message>
-        <message>
-            <source>&amp;Compose a reply</source>
-            <translation>撰写回复(&amp;C)</translation>
-        </message>
-        <message>
-            <source>Next &amp;pane</source>
-            <translation>下一个区域(&amp;P)</translation>
-        </message>
-        <message>
-            <source>Previous pane</source>
-            <translation>上一个区域</translation>
-        </message>
-        <message>
-            <source>Forbidden-phrase &amp;rules…</source>
-            <translation>禁用语规则(&amp;R)…</translation>
-        </message>
-        <message>
-            <source>&amp;Settings…</source>
-            <translation>设置(&amp;S)…</translation>
-        </message>
-        <message>
-            <source>&amp;Keyboard shortcuts</source>
-            <translation>快捷键(&amp;K)</translation>
-        </message>
-        <message>
-            <source>&amp;About Huashu</source>
-            <translation>关于话术助手(&amp;A)</translation>
-        </message>
-        <message>
-            <source>&amp;Undo {0}</source>
-            <translation>撤销 {0}(&amp;U)</translation>
-        </message>
-        <message>
-            <source>&amp;Undo</source>
-            <translation>撤销(&amp;U)</translation>
-        </message>
-        <message>
-            <source>&amp;Redo {0}</source>
-            <translation>重做 {0}(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Redo</source>
-            <translation>重做(&amp;R)</translation>
-        </message>
-        <message>
-            <source>Loading…</source>
-            <translation>正在加载…</translation>
-        </message>
-        <message>
-            <source>All phrases</source>
-            <translation>全部话术</translation>
-        </message>
-        <message>
-            <source>{0} · showing the {1} most recently used of {2}; type to search all</source>
-            <translation>{0} · 共 {2} 条，显示最近使用的 {1} 条；输入关键词搜索全部</translation>
-        </message>
-        <message>
-            <source>{0} · {1} phrases</source>
-            <translation>{0} · {1} 条话术</translation>
-        </message>
-        <message>
-            <source>Nothing found for “{0}” in {1}. Try pinyin initials, a /shortcut, or All phrases.</source>
-            <translation>在“{1}”中没有找到“{0}”。试试拼音首字母、/快捷编码，或在“全部话术”中搜索。</translation>
-        </message>
-        <message>
-            <source> (best {0} shown)</source>
-            <translation>（显示最相关的 {0} 条）</translation>
-        </message>
-        <message>
-            <source>{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly</source>
-            <translation>在“{2}”中找到 {0} 条“{1}”{3} · Ctrl+1…9 直接使用</translation>
-        </message>
-        <message>
-            <source>Copied</source>
-            <translation>已复制</translation>
-        </message>
-        <message>
-            <source>New conversation: typed values forgotten</source>
-            <translation>新会话：已清除本次填写的值</translation>
-        </message>
-        <message>
-            <source>This conversation: {0}  ·  Ctrl+N new conversation</source>
-            <translation>本次会话已记住：{0}  ·  Ctrl+N 新会话</translation>
-        </message>
-        <message>
-            <source>New conversation</source>
-            <translation>新会话</translation>
-        </message>
-        <message>
-            <source>{0} phrases · {1} rules · F1 shortcuts</source>
-            <translation>{0} 条话术 · {1} 条规则 · F1 查看快捷键</translation>
-        </message>
-        <message>
-            <source>Find and use</source>
-            <translation>查找与使用</translation>
-        </message>
-        <message>
-            <source>Type</source>
-            <translation>直接输入</translation>
-        </message>
-        <message>
-            <source>Search as you type (keywords, pinyin, /shortcut)</source>
-            <translation>边输入边搜索（关键词、拼音、/快捷编码）</translation>
-        </message>
-        <message>
-            <source>Move through the results</source>
-            <translation>在结果中移动</translation>
-        </message>
-        <message>
-            <source>Use the selected phrase</source>
-            <translation>使用选中的话术</translation>
-        </message>
-        <message>
-            <source>Use the 1st … 9th result</source>
-            <translation>使用第 1…9 条结果</translation>
-        </message>
-        <message>
-            <source>Close the fill panel, then clear the search</source>
-            <translation>关闭填写面板，再按清空搜索</translation>
-        </message>
-        <message>
-            <source>Fill in fields</source>
-            <translation>填写字段</translation>
-        </message>
-        <message>
-            <source>Next empty field; copy when all are filled</source>
-            <translation>跳到下一个空字段；都填好后复制</translation>
-        </message>
-        <message>
-            <source>Copy now</source>
-            <translation>立即复制</translation>
-        </message>
-        <message>
-            <source>Next field</source>
-            <translation>下一个字段</translation>
-        </message>
-        <message>
-            <source>Back to the list</source>
-            <translation>返回列表</translation>
-        </message>
-        <message>
-            <source>Compose</source>
-            <translation>撰写</translation>
-        </message>
-        <message>
-            <source>Fix the underlined words at the cursor</source>
-            <translation>修改光标处标出的词语</translation>
-        </message>
-        <message>
-            <source>Copy your reply</source>
-            <translation>复制您的回复</translation>
-        </message>
-        <message>
-            <source>Edit the library</source>
-            <translation>编辑话术库</translation>
-        </message>
-        <message>
-            <source>Window</source>
-            <translation>窗口</translation>
-        </message>
-        <message>
-            <source>Keyboard shortcuts</source>
-            <translation>快捷键</translation>
-        </message>
-        <message>
-            <source>Esc or F1 to close</source>
-            <translation>按 Esc 或 F1 关闭</translation>
-        </message>
-        <message>
-            <source>About Huashu</source>
-            <translation>关于话术助手</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Huashu 话术助手&lt;/b&gt; {0}&lt;br&gt;Reply templates, search and forbidden-phrase checks for customer-service agents.</source>
-            <translation>&lt;b&gt;话术助手 Huashu&lt;/b&gt; {0}&lt;br&gt;为客服人员提供话术模板、快速搜索和禁用语检查。</translation>
-        </message>
-        <message>
-            <source>Import phrases</source>
-            <translation>导入话术</translation>
-        </message>
-        <message>
-            <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv)</source>
-            <translation>表格文件 (*.csv *.xlsx *.txt *.tsv)</translation>
-        </message>
-        <message>
-            <source>Only CSV or Excel (.xlsx) files can be imported</source>
-            <translation>只能导入 CSV 或 Excel（.xlsx）文件</translation>
-        </message>
-        <message>
-            <source>Export phrases</source>
-            <translation>导出话术</translation>
-        </message>
-        <message>
-            <source>Excel (*.xlsx);;CSV (*.csv)</source>
-            <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
-        </message>
-        <message>
-            <source>Exported {0} phrases to {1}</source>
-            <translation>已导出 {0} 条话术到 {1}</translation>
-        </message>
-        <message>
-            <source>One file at a time: importing {0}</source>
-            <translation>一次只能导入一个文件：正在导入 {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>MoveDialog</name>
-        <message>
-            <source>Type to filter categories</source>
-            <translation>输入文字筛选分类</translation>
-        </message>
-    </context>
-    <context>
-        <name>PhraseEditor</name>
-        <message>
-            <source>Team phrase</source>
-            <translation>团队话术</translation>
-        </message>
-        <message>
-            <source>New phrase</source>
-            <translation>新建话术</translation>
-        </message>
-        <message>
-            <source>Edit phrase</source>
-            <translation>编辑话术</translation>
-        </message>
-        <message>
-            <source>&amp;Title</source>
-            <translation>标题(&amp;T)</translation>
-        </message>
-        <message>
-            <source>C&amp;ategory</source>
-            <translation>分类(&amp;A)</translation>
-        </message>
-        <message>
-            <source>&amp;Shortcut</source>
-            <translation>快捷编码(&amp;S)</translation>
-        </message>
-        <message>
-            <source>Ta&amp;gs</source>
-            <translation>标签(&amp;G)</translation>
-        </message>
-        <message>
-            <source>Te&amp;xt</source>
-            <translation>内容(&amp;X)</translation>
-        </message>
-        <message>
-            <source>&amp;Notes</source>
-            <translation>备注(&amp;N)</translation>
-        </message>
-        <message>
-            <source>e.g. /thanks — type it in the search box to find this phrase</source>
-            <translation>例如 /xx — 在搜索框输入它即可找到这条话术</translation>
-        </message>
-        <message>
-            <source>separated by ;</source>
-            <translation>用分号 ; 分隔</translation>
-        </message>
-        <message>
-            <source>Write [field] where something must be filled in, e.g. [订单号] or [称呼:先生|女士]</source>
-            <translation>需要填写的地方写成 [字段]，例如 [订单号] 或 [称呼:先生|女士]</translation>
-        </message>
-        <message>
-            <source>Fields in this phrase</source>
-            <translation>这条话术中的字段</translation>
-        </message>
-        <message>
-            <source>This phrase comes from a team pack and is read-only. Copy it to your phrases to change it.</source>
-            <translation>这条话术来自团队话术包，为只读。如需修改，请先复制到个人话术。</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>保存</translation>
-        </message>
-        <message>
-            <source>Close</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Copy to my phrases</source>
-            <translation>复制到个人话术</translation>
-        </message>
-        <message>
-            <source>Character {0}</source>
-            <translation>第 {0} 个字符</translation>
-        </message>
-        <message>
-            <source>Choose or type a category.</source>
-            <translation>请选择或输入分类。</translation>
-        </message>
-    </context>
-    <context>
-        <name>PreviewPane</name>
-        <message>
-            <source>Use  ⏎</source>
-            <translation>使用  ⏎</translation>
-        </message>
-        <message>
-            <source>Fill in and copy this reply (Enter)</source>
-            <translation>填写并复制这条回复（Enter）</translation>
-        </message>
-        <message>
-            <source>Edit</source>
-            <translation>编辑</translation>
-        </message>
-        <message>
-            <source>Edit this phrase (F2)</source>
-            <translation>编辑这条话术（F2）</translation>
-        </message>
-        <message>
-            <source>Copy to my phrases</source>
-            <translation>复制到个人话术</translation>
-        </message>
-        <message>
-            <source>Team phrases are read-only; make your own copy to change it</source>
-            <translation>团队话术为只读；复制一份到个人话术后即可修改</translation>
-        </message>
-        <message>
-            <source>Select a phrase to see it here.
+<context>
+    <name>CategoryNameDialog</name>
+    <message>
+        <source>A category name cannot be empty or contain “/”.</source>
+        <translation>分类名称不能为空，也不能包含“/”。</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryTree</name>
+    <message>
+        <source>All phrases</source>
+        <translation>全部话术</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Recently used</source>
+        <translation>最近使用</translation>
+    </message>
+</context>
+<context>
+    <name>CheckedEdit</name>
+    <message>
+        <source>Replace with “{0}”</source>
+        <translation>替换为“{0}”</translation>
+    </message>
+    <message>
+        <source>Ignore once</source>
+        <translation>忽略一次</translation>
+    </message>
+    <message>
+        <source>Forbidden</source>
+        <translation>禁用</translation>
+    </message>
+    <message>
+        <source>Use with care</source>
+        <translation>慎用</translation>
+    </message>
+    <message>
+        <source>Tip</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Say instead: {0}</source>
+        <translation>建议说：{0}</translation>
+    </message>
+    <message>
+        <source>Right-click or Ctrl+. to fix</source>
+        <translation>右键或按 Ctrl+. 修改</translation>
+    </message>
+</context>
+<context>
+    <name>CompactMode</name>
+    <message>
+        <source>Search phrases or /shortcut</source>
+        <translation>搜索话术或 /快捷编码</translation>
+    </message>
+</context>
+<context>
+    <name>Companion</name>
+    <message>
+        <source>Copied. Huashu could not return to the chat window: paste with Ctrl+V.</source>
+        <translation>已复制。话术助手无法回到聊天窗口，请按 Ctrl+V 粘贴。</translation>
+    </message>
+    <message>
+        <source>Copied: paste with Ctrl+V.</source>
+        <translation>已复制，请按 Ctrl+V 粘贴。</translation>
+    </message>
+    <message>
+        <source>Huashu</source>
+        <translation>话术助手</translation>
+    </message>
+    <message>
+        <source>{0} is active: it opens the quick search from any program.</source>
+        <translation>{0} 已生效：在任何程序中都能打开快速搜索。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposeBox</name>
+    <message>
+        <source>Compose</source>
+        <translation>撰写回复</translation>
+    </message>
+    <message>
+        <source>Type your own reply here; wording customers must not hear is underlined as you type.</source>
+        <translation>在这里输入您自己的回复；不能对客户说的词语会在输入时标出波浪线。</translation>
+    </message>
+    <message>
+        <source>Copy  Ctrl+⏎</source>
+        <translation>复制  Ctrl+⏎</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>No problems found</source>
+        <translation>没有发现问题</translation>
+    </message>
+    <message>
+        <source>{0} forbidden</source>
+        <translation>{0} 处禁用语</translation>
+    </message>
+    <message>
+        <source>{0} use with care</source>
+        <translation>{0} 处慎用语</translation>
+    </message>
+    <message>
+        <source>{0} tips</source>
+        <translation>{0} 条提示</translation>
+    </message>
+    <message>
+        <source>Ctrl+. to fix</source>
+        <translation>Ctrl+. 修改</translation>
+    </message>
+    <message>
+        <source>Forbidden wording</source>
+        <translation>含有禁用语</translation>
+    </message>
+    <message>
+        <source>Your reply still contains {0} forbidden expression(s): {1}</source>
+        <translation>您的回复中还有 {0} 处禁用语：{1}</translation>
+    </message>
+    <message>
+        <source>Copy anyway</source>
+        <translation>仍然复制</translation>
+    </message>
+    <message>
+        <source>Use the suggested wording (right-click or Ctrl+.), or copy if you are sure.</source>
+        <translation>建议改用推荐说法（右键或 Ctrl+.）；确认无误再复制。</translation>
+    </message>
+</context>
+<context>
+    <name>FillPanel</name>
+    <message>
+        <source>Enter: next field, then copy  ·  Ctrl+Enter: copy  ·  Esc: back to the list</source>
+        <translation>Enter：下一项，填完即复制  ·  Ctrl+Enter：复制  ·  Esc：返回列表</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Copy  Ctrl+⏎</source>
+        <translation>复制  Ctrl+⏎</translation>
+    </message>
+    <message>
+        <source>Cancel  Esc</source>
+        <translation>取消  Esc</translation>
+    </message>
+    <message>
+        <source>Fill in: {0}</source>
+        <translation>填写：{0}</translation>
+    </message>
+    <message>
+        <source>this conversation</source>
+        <translation>本次会话</translation>
+    </message>
+    <message>
+        <source>profile</source>
+        <translation>个人资料</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Fill in before copying: {0}</source>
+        <translation>请先填写：{0}</translation>
+    </message>
+    <message>
+        <source>Forbidden wording</source>
+        <translation>含有禁用语</translation>
+    </message>
+    <message>
+        <source>This reply contains {0} forbidden expression(s): {1}</source>
+        <translation>这条回复中有 {0} 处禁用语：{1}</translation>
+    </message>
+    <message>
+        <source>Copy anyway</source>
+        <translation>仍然复制</translation>
+    </message>
+    <message>
+        <source>Customers must not receive these words. Change the values, or copy if you are sure.</source>
+        <translation>这些词不能发给客户。请修改填写的内容；确认无误再复制。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFlow</name>
+    <message>
+        <source>Importing</source>
+        <translation>正在导入</translation>
+    </message>
+    <message>
+        <source>Importing {0}…</source>
+        <translation>正在导入 {0}…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>{0}: {1} added, {2} updated, {3} unchanged, {4} skipped</source>
+        <translation>{0}：新增 {1} 条，更新 {2} 条，未变 {3} 条，跳过 {4} 条</translation>
+    </message>
+    <message>
+        <source>Encoding: {0}</source>
+        <translation>文件编码：{0}</translation>
+    </message>
+    <message>
+        <source>Columns ignored: {0}</source>
+        <translation>未使用的列：{0}</translation>
+    </message>
+    <message>
+        <source>row {0}</source>
+        <translation>第 {0} 行</translation>
+    </message>
+    <message>
+        <source>Skipped rows</source>
+        <translation>跳过的行</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Old-style blanks turned into fields</source>
+        <translation>旧式占位符已转换为字段</translation>
+    </message>
+    <message>
+        <source>Every row was read without problems.</source>
+        <translation>所有行都已顺利读取。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryEditing</name>
+    <message>
+        <source>This step could not be undone: {0}</source>
+        <translation>无法撤销这一步：{0}</translation>
+    </message>
+    <message>
+        <source>My phrases</source>
+        <translation>我的话术</translation>
+    </message>
+    <message>
+        <source>Saved “{0}”</source>
+        <translation>已保存“{0}”</translation>
+    </message>
+    <message>
+        <source>Starred</source>
+        <translation>已收藏</translation>
+    </message>
+    <message>
+        <source>Unstarred</source>
+        <translation>已取消收藏</translation>
+    </message>
+    <message>
+        <source>Copied to your phrases as “{0}”</source>
+        <translation>已复制到个人话术：“{0}”</translation>
+    </message>
+    <message>
+        <source>Team phrases are read-only and cannot be deleted</source>
+        <translation>团队话术为只读，不能删除</translation>
+    </message>
+    <message>
+        <source>Deleted “{0}” · Ctrl+Z to undo</source>
+        <translation>已删除“{0}” · Ctrl+Z 撤销</translation>
+    </message>
+    <message>
+        <source>Move “{0}” to</source>
+        <translation>将“{0}”移动到</translation>
+    </message>
+    <message>
+        <source>Moved to “{0}”</source>
+        <translation>已移动到“{0}”</translation>
+    </message>
+    <message>
+        <source>New category</source>
+        <translation>新建分类</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Rename category</source>
+        <translation>重命名分类</translation>
+    </message>
+    <message>
+        <source>Delete category</source>
+        <translation>删除分类</translation>
+    </message>
+    <message>
+        <source>Delete “{0}” and the {1} phrases in it?</source>
+        <translation>删除“{0}”及其中的 {1} 条话术？</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>You can undo this with Ctrl+Z.</source>
+        <translation>可以按 Ctrl+Z 撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Huashu 话术助手</source>
+        <translation>话术助手</translation>
+    </message>
+    <message>
+        <source>Search phrases: keywords, pinyin initials, /shortcut…   ↑↓ move · Enter use · Esc clear</source>
+        <translation>搜索话术：关键词、拼音首字母、/快捷编码…   ↑↓ 选择 · Enter 使用 · Esc 清空</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>会话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Import phrases…</source>
+        <translation>导入话术(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export phrases…</source>
+        <translation>导出话术(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Install &amp;team pack…</source>
+        <translation>安装团队话术包(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Check for team pack &amp;updates</source>
+        <translation>检查话术包更新(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Open &amp;data folder</source>
+        <translation>打开数据文件夹(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Use selected phrase	Enter</source>
+        <translation>使用选中的话术(&amp;U)	Enter</translation>
+    </message>
+    <message>
+        <source>&amp;New phrase…</source>
+        <translation>新建话术(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit phrase…</source>
+        <translation>编辑话术(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Star / unstar</source>
+        <translation>收藏 / 取消收藏(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Copy to &amp;my phrases</source>
+        <translation>复制到个人话术(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Move to category…</source>
+        <translation>移动到分类(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete phrase</source>
+        <translation>删除话术(&amp;D)</translation>
+    </message>
+    <message>
+        <source>New &amp;category…</source>
+        <translation>新建分类(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>New &amp;subcategory…</source>
+        <translation>新建子分类(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rename category…</source>
+        <translation>重命名分类(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Delete c&amp;ategory…</source>
+        <translation>删除分类(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;New conversation (forget typed values)</source>
+        <translation>新会话（清除已填写的值）(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Compose a reply</source>
+        <translation>撰写回复(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Next &amp;pane</source>
+        <translation>下一个区域(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Previous pane</source>
+        <translation>上一个区域</translation>
+    </message>
+    <message>
+        <source>Forbidden-phrase &amp;rules…</source>
+        <translation>禁用语规则(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Huashu</source>
+        <translation>关于话术助手(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {0}</source>
+        <translation>撤销 {0}(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo {0}</source>
+        <translation>重做 {0}(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>All phrases</source>
+        <translation>全部话术</translation>
+    </message>
+    <message>
+        <source>{0} · showing the {1} most recently used of {2}; type to search all</source>
+        <translation>{0} · 共 {2} 条，显示最近使用的 {1} 条；输入关键词搜索全部</translation>
+    </message>
+    <message>
+        <source>{0} · {1} phrases</source>
+        <translation>{0} · {1} 条话术</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{0}” in {1}. Try pinyin initials, a /shortcut, or All phrases.</source>
+        <translation>在“{1}”中没有找到“{0}”。试试拼音首字母、/快捷编码，或在“全部话术”中搜索。</translation>
+    </message>
+    <message>
+        <source> (best {0} shown)</source>
+        <translation>（显示最相关的 {0} 条）</translation>
+    </message>
+    <message>
+        <source>{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly</source>
+        <translation>在“{2}”中找到 {0} 条“{1}”{3} · Ctrl+1…9 直接使用</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>New conversation: typed values forgotten</source>
+        <translation>新会话：已清除本次填写的值</translation>
+    </message>
+    <message>
+        <source>This conversation: {0}  ·  Ctrl+N new conversation</source>
+        <translation>本次会话已记住：{0}  ·  Ctrl+N 新会话</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新会话</translation>
+    </message>
+    <message>
+        <source>{0} phrases · {1} rules · F1 shortcuts</source>
+        <translation>{0} 条话术 · {1} 条规则 · F1 查看快捷键</translation>
+    </message>
+    <message>
+        <source>Team pack “{0}” v{1} installed</source>
+        <translation>已安装团队话术包“{0}” v{1}</translation>
+    </message>
+    <message>
+        <source>A team pack update is ready: “{0}” v{1}</source>
+        <translation>有新的团队话术包：“{0}” v{1}</translation>
+    </message>
+    <message>
+        <source>Install team pack</source>
+        <translation>安装团队话术包</translation>
+    </message>
+    <message>
+        <source>Team packs (*.huashu)</source>
+        <translation>团队话术包 (*.huashu)</translation>
+    </message>
+    <message>
+        <source>Find and use</source>
+        <translation>查找与使用</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>直接输入</translation>
+    </message>
+    <message>
+        <source>Search as you type (keywords, pinyin, /shortcut)</source>
+        <translation>边输入边搜索（关键词、拼音、/快捷编码）</translation>
+    </message>
+    <message>
+        <source>Move through the results</source>
+        <translation>在结果中移动</translation>
+    </message>
+    <message>
+        <source>Use the selected phrase</source>
+        <translation>使用选中的话术</translation>
+    </message>
+    <message>
+        <source>Use the 1st … 9th result</source>
+        <translation>使用第 1…9 条结果</translation>
+    </message>
+    <message>
+        <source>Close the fill panel, then clear the search</source>
+        <translation>关闭填写面板，再按清空搜索</translation>
+    </message>
+    <message>
+        <source>Fill in fields</source>
+        <translation>填写字段</translation>
+    </message>
+    <message>
+        <source>Next empty field; copy when all are filled</source>
+        <translation>跳到下一个空字段；都填好后复制</translation>
+    </message>
+    <message>
+        <source>Copy now</source>
+        <translation>立即复制</translation>
+    </message>
+    <message>
+        <source>Next field</source>
+        <translation>下一个字段</translation>
+    </message>
+    <message>
+        <source>Back to the list</source>
+        <translation>返回列表</translation>
+    </message>
+    <message>
+        <source>Compose</source>
+        <translation>撰写</translation>
+    </message>
+    <message>
+        <source>Fix the underlined words at the cursor</source>
+        <translation>修改光标处标出的词语</translation>
+    </message>
+    <message>
+        <source>Copy your reply</source>
+        <translation>复制您的回复</translation>
+    </message>
+    <message>
+        <source>Edit the library</source>
+        <translation>编辑话术库</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Esc or F1 to close</source>
+        <translation>按 Esc 或 F1 关闭</translation>
+    </message>
+    <message>
+        <source>About Huashu</source>
+        <translation>关于话术助手</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Huashu 话术助手&lt;/b&gt; {0}&lt;br&gt;Reply templates, search and forbidden-phrase checks for customer-service agents.</source>
+        <translation>&lt;b&gt;话术助手 Huashu&lt;/b&gt; {0}&lt;br&gt;为客服人员提供话术模板、快速搜索和禁用语检查。</translation>
+    </message>
+    <message>
+        <source>Import phrases</source>
+        <translation>导入话术</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv)</source>
+        <translation>表格文件 (*.csv *.xlsx *.txt *.tsv)</translation>
+    </message>
+    <message>
+        <source>Only CSV or Excel (.xlsx) files can be imported</source>
+        <translation>只能导入 CSV 或 Excel（.xlsx）文件</translation>
+    </message>
+    <message>
+        <source>Export phrases</source>
+        <translation>导出话术</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 表格 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Exported {0} phrases to {1}</source>
+        <translation>已导出 {0} 条话术到 {1}</translation>
+    </message>
+    <message>
+        <source>One file at a time: importing {0}</source>
+        <translation>一次只能导入一个文件：正在导入 {0}</translation>
+    </message>
+    <message>
+        <source>Co&amp;mpact mode (always on top)</source>
+        <translation>紧凑模式（窗口置顶）(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <source>Type to filter categories</source>
+        <translation>输入文字筛选分类</translation>
+    </message>
+</context>
+<context>
+    <name>PackPreviewDialog</name>
+    <message>
+        <source>Team pack</source>
+        <translation>团队话术包</translation>
+    </message>
+    <message>
+        <source>Update “{0}” from v{1} to v{2}</source>
+        <translation>更新“{0}”：v{1} → v{2}</translation>
+    </message>
+    <message>
+        <source>Install “{0}” v{1}</source>
+        <translation>安装“{0}” v{1}</translation>
+    </message>
+    <message>
+        <source>{0} new · {1} changed · {2} removed · {3} unchanged · publisher {4}</source>
+        <translation>新增 {0} · 修改 {1} · 删除 {2} · 未变 {3} · 发布者 {4}</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Install</source>
+        <translation>安装</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>You edited this phrase: your version is kept as a personal phrase.</source>
+        <translation>您修改过这条话术：您的版本会保留为个人话术。</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>(a favourite or edited: moves to your personal phrases)</source>
+        <translation>（已收藏或修改过：移到个人话术）</translation>
+    </message>
+    <message>
+        <source>Forbidden-phrase rules</source>
+        <translation>服务忌语规则</translation>
+    </message>
+    <message>
+        <source>{0} new, {1} changed, {2} removed</source>
+        <translation>新增 {0}，修改 {1}，删除 {2}</translation>
+    </message>
+    <message>
+        <source>Search synonyms</source>
+        <translation>搜索同义词</translation>
+    </message>
+    <message>
+        <source>Shortcuts you already use (the pack&apos;s are left out)</source>
+        <translation>您已在使用的快捷编码（话术包中的同名编码不生效）</translation>
+    </message>
+    <message>
+        <source>Nothing changes in your library.</source>
+        <translation>您的话术库不会有任何变化。</translation>
+    </message>
+    <message>
+        <source>A backup of your library is taken first. Your personal phrases are never touched.</source>
+        <translation>安装前会先备份话术库；您的个人话术不会被改动。</translation>
+    </message>
+</context>
+<context>
+    <name>PhraseEditor</name>
+    <message>
+        <source>Team phrase</source>
+        <translation>团队话术</translation>
+    </message>
+    <message>
+        <source>New phrase</source>
+        <translation>新建话术</translation>
+    </message>
+    <message>
+        <source>Edit phrase</source>
+        <translation>编辑话术</translation>
+    </message>
+    <message>
+        <source>&amp;Title</source>
+        <translation>标题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>C&amp;ategory</source>
+        <translation>分类(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Shortcut</source>
+        <translation>快捷编码(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Ta&amp;gs</source>
+        <translation>标签(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Te&amp;xt</source>
+        <translation>内容(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>备注(&amp;N)</translation>
+    </message>
+    <message>
+        <source>e.g. /thanks — type it in the search box to find this phrase</source>
+        <translation>例如 /xx — 在搜索框输入它即可找到这条话术</translation>
+    </message>
+    <message>
+        <source>separated by ;</source>
+        <translation>用分号 ; 分隔</translation>
+    </message>
+    <message>
+        <source>Write [field] where something must be filled in, e.g. [订单号] or [称呼:先生|女士]</source>
+        <translation>需要填写的地方写成 [字段]，例如 [订单号] 或 [称呼:先生|女士]</translation>
+    </message>
+    <message>
+        <source>Fields in this phrase</source>
+        <translation>这条话术中的字段</translation>
+    </message>
+    <message>
+        <source>This phrase comes from a team pack and is read-only. Copy it to your phrases to change it.</source>
+        <translation>这条话术来自团队话术包，为只读。如需修改，请先复制到个人话术。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Copy to my phrases</source>
+        <translation>复制到个人话术</translation>
+    </message>
+    <message>
+        <source>Character {0}</source>
+        <translation>第 {0} 个字符</translation>
+    </message>
+    <message>
+        <source>Choose or type a category.</source>
+        <translation>请选择或输入分类。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Use  ⏎</source>
+        <translation>使用  ⏎</translation>
+    </message>
+    <message>
+        <source>Fill in and copy this reply (Enter)</source>
+        <translation>填写并复制这条回复（Enter）</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit this phrase (F2)</source>
+        <translation>编辑这条话术（F2）</translation>
+    </message>
+    <message>
+        <source>Copy to my phrases</source>
+        <translation>复制到个人话术</translation>
+    </message>
+    <message>
+        <source>Team phrases are read-only; make your own copy to change it</source>
+        <translation>团队话术为只读；复制一份到个人话术后即可修改</translation>
+    </message>
+    <message>
+        <source>Select a phrase to see it here.
 Type to search, ↑↓ to move, Enter to use.</source>
-            <translation>选中一条话术后在这里预览。
+        <translation>选中一条话术后在这里预览。
 输入即搜索，↑↓ 选择，Enter 使用。</translation>
-        </message>
-        <message>
-            <source>Team phrase (read-only)</source>
-            <translation>团队话术（只读）</translation>
-        </message>
-        <message>
-            <source>Note: {0}</source>
-            <translation>备注：{0}</translation>
-        </message>
-        <message>
-            <source>Used {0} times</source>
-            <translation>已使用 {0} 次</translation>
-        </message>
-        <message>
-            <source>Not used yet</source>
-            <translation>尚未使用</translation>
-        </message>
-        <message>
-            <source>View</source>
-            <translation>查看</translation>
-        </message>
-        <message>
-            <source>Unstar</source>
-            <translation>取消收藏</translation>
-        </message>
-        <message>
-            <source>Star</source>
-            <translation>收藏</translation>
-        </message>
-        <message>
-            <source>Add to or remove from favorites (Ctrl+D)</source>
-            <translation>加入或移出收藏（Ctrl+D）</translation>
-        </message>
-    </context>
-    <context>
-        <name>RulesScreen</name>
-        <message>
-            <source>Forbidden</source>
-            <translation>禁用</translation>
-        </message>
-        <message>
-            <source>Use with care</source>
-            <translation>慎用</translation>
-        </message>
-        <message>
-            <source>Tip</source>
-            <translation>提示</translation>
-        </message>
-        <message>
-            <source>Forbidden-phrase rules</source>
-            <translation>禁用语规则</translation>
-        </message>
-        <message>
-            <source>Filter rules by word, category or note</source>
-            <translation>按词语、类别或说明筛选规则</translation>
-        </message>
-        <message>
-            <source>New rule</source>
-            <translation>新建规则</translation>
-        </message>
-        <message>
-            <source>ID</source>
-            <translation>编号</translation>
-        </message>
-        <message>
-            <source>&amp;Words to catch</source>
-            <translation>匹配词(&amp;W)</translation>
-        </message>
-        <message>
-            <source>Se&amp;verity</source>
-            <translation>级别(&amp;V)</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>类别</translation>
-        </message>
-        <message>
-            <source>Say &amp;instead</source>
-            <translation>建议说法(&amp;I)</translation>
-        </message>
-        <message>
-            <source>Allowed words</source>
-            <translation>允许的词</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>说明</translation>
-        </message>
-        <message>
-            <source>Must catch</source>
-            <translation>应标出的例句</translation>
-        </message>
-        <message>
-            <source>Must not catch</source>
-            <translation>不应标出的例句</translation>
-        </message>
-        <message>
-            <source>Enabled</source>
-            <translation>启用</translation>
-        </message>
-        <message>
-            <source>Words are regular expressions</source>
-            <translation>匹配词为正则表达式</translation>
-        </message>
-        <message>
-            <source>Check replies with this rule</source>
-            <translation>用这条规则检查回复</translation>
-        </message>
-        <message>
-            <source>one per line</source>
-            <translation>每行一个</translation>
-        </message>
-        <message>
-            <source>longer words that are fine, e.g. 亲自 for 亲; one per line</source>
-            <translation>包含匹配词但可以用的词，例如“亲”规则下的“亲自”；每行一个</translation>
-        </message>
-        <message>
-            <source>Save rule</source>
-            <translation>保存规则</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
-        <message>
-            <source>Try a sentence</source>
-            <translation>试一试</translation>
-        </message>
-        <message>
-            <source>Type a reply to see which rules catch it</source>
-            <translation>输入一句回复，看看哪些规则会标出它</translation>
-        </message>
-        <message>
-            <source>This rule comes from a team pack and cannot be changed here.</source>
-            <translation>这条规则来自团队话术包，不能在这里修改。</translation>
-        </message>
-        <message>
-            <source>{0} of {1} rules</source>
-            <translation>显示 {0} / {1} 条规则</translation>
-        </message>
-        <message>
-            <source>Add at least one word to catch.</source>
-            <translation>请至少填写一个匹配词。</translation>
-        </message>
-        <message>
-            <source>Another rule already uses the ID {0}.</source>
-            <translation>编号 {0} 已被另一条规则使用。</translation>
-        </message>
-        <message>
-            <source>Delete rule</source>
-            <translation>删除规则</translation>
-        </message>
-        <message>
-            <source>Delete the rule for “{0}”?</source>
-            <translation>删除“{0}”的规则？</translation>
-        </message>
-        <message>
-            <source>No rule catches this sentence.</source>
-            <translation>没有规则标出这句话。</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <source>Settings</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>&amp;General</source>
-            <translation>常规(&amp;G)</translation>
-        </message>
-        <message>
-            <source>&amp;Appearance</source>
-            <translation>外观(&amp;A)</translation>
-        </message>
-        <message>
-            <source>&amp;Data</source>
-            <translation>数据(&amp;D)</translation>
-        </message>
-        <message>
-            <source>Your profile</source>
-            <translation>个人资料</translation>
-        </message>
-        <message>
-            <source>Fields such as [名字] and [您的名字/工号] in phrases are filled from here automatically.</source>
-            <translation>话术中的 [名字]、[您的名字/工号] 等字段会自动用这里的资料填写。</translation>
-        </message>
-        <message>
-            <source>Copying</source>
-            <translation>复制</translation>
-        </message>
-        <message>
-            <source>After copying</source>
-            <translation>复制之后</translation>
-        </message>
-        <message>
-            <source>Global hotkey</source>
-            <translation>全局快捷键</translation>
-        </message>
-        <message>
-            <source>e.g. Ctrl+Alt+H</source>
-            <translation>例如 Ctrl+Alt+H</translation>
-        </message>
-        <message>
-            <source>Saved now; a later version brings the window forward with it.</source>
-            <translation>现在先保存；后续版本将支持用它唤出窗口。</translation>
-        </message>
-        <message>
-            <source>Keep the window open</source>
-            <translation>保持窗口打开</translation>
-        </message>
-        <message>
-            <source>Minimize the window</source>
-            <translation>最小化窗口</translation>
-        </message>
-        <message>
-            <source>Follow the system</source>
-            <translation>跟随系统</translation>
-        </message>
-        <message>
-            <source>Light</source>
-            <translation>浅色</translation>
-        </message>
-        <message>
-            <source>Dark</source>
-            <translation>深色</translation>
-        </message>
-        <message>
-            <source>Theme</source>
-            <translation>主题</translation>
-        </message>
-        <message>
-            <source>Font size</source>
-            <translation>字号</translation>
-        </message>
-        <message>
-            <source>System default</source>
-            <translation>系统默认</translation>
-        </message>
-        <message>
-            <source>{0} pt</source>
-            <translation>{0} 磅</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>语言</translation>
-        </message>
-        <message>
-            <source>Your phrase library is stored in:</source>
-            <translation>您的话术库保存在：</translation>
-        </message>
-        <message>
-            <source>Open folder</source>
-            <translation>打开文件夹</translation>
-        </message>
-        <message>
-            <source>Exchange phrases with spreadsheets (CSV or Excel): category, title, text, shortcut, tags, notes.</source>
-            <translation>用表格（CSV 或 Excel）交换话术：分类、标题、内容、快捷编码、标签、备注。</translation>
-        </message>
-        <message>
-            <source>Import…</source>
-            <translation>导入…</translation>
-        </message>
-        <message>
-            <source>Export…</source>
-            <translation>导出…</translation>
-        </message>
-    </context>
-    <context>
-        <name>app</name>
-        <message>
-            <source>Huashu</source>
-            <translation>话术助手</translation>
-        </message>
-        <message>
-            <source>{0}
+    </message>
+    <message>
+        <source>Team phrase (read-only)</source>
+        <translation>团队话术（只读）</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>备注：{0}</translation>
+    </message>
+    <message>
+        <source>Used {0} times</source>
+        <translation>已使用 {0} 次</translation>
+    </message>
+    <message>
+        <source>Not used yet</source>
+        <translation>尚未使用</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Unstar</source>
+        <translation>取消收藏</translation>
+    </message>
+    <message>
+        <source>Star</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Add to or remove from favorites (Ctrl+D)</source>
+        <translation>加入或移出收藏（Ctrl+D）</translation>
+    </message>
+</context>
+<context>
+    <name>QuickPopup</name>
+    <message>
+        <source>Huashu quick search</source>
+        <translation>话术助手 快速搜索</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>加载中…</translation>
+    </message>
+    <message>
+        <source>Nothing found for “{0}”</source>
+        <translation>没有找到“{0}”</translation>
+    </message>
+    <message>
+        <source>Search or /shortcut   Enter paste · Esc close</source>
+        <translation>搜索话术或 /快捷编码   Enter 粘贴 · Esc 关闭</translation>
+    </message>
+    <message>
+        <source>{0} phrases</source>
+        <translation>{0} 条话术</translation>
+    </message>
+    <message>
+        <source>{0} results</source>
+        <translation>{0} 条结果</translation>
+    </message>
+    <message>
+        <source>↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close</source>
+        <translation>↑↓ 选择 · Enter 粘贴到聊天窗口 · Ctrl+1…9 · Esc 关闭</translation>
+    </message>
+</context>
+<context>
+    <name>RulesScreen</name>
+    <message>
+        <source>Forbidden</source>
+        <translation>禁用</translation>
+    </message>
+    <message>
+        <source>Use with care</source>
+        <translation>慎用</translation>
+    </message>
+    <message>
+        <source>Tip</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Forbidden-phrase rules</source>
+        <translation>禁用语规则</translation>
+    </message>
+    <message>
+        <source>Filter rules by word, category or note</source>
+        <translation>按词语、类别或说明筛选规则</translation>
+    </message>
+    <message>
+        <source>New rule</source>
+        <translation>新建规则</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>&amp;Words to catch</source>
+        <translation>匹配词(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Se&amp;verity</source>
+        <translation>级别(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Say &amp;instead</source>
+        <translation>建议说法(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Allowed words</source>
+        <translation>允许的词</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Must catch</source>
+        <translation>应标出的例句</translation>
+    </message>
+    <message>
+        <source>Must not catch</source>
+        <translation>不应标出的例句</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Words are regular expressions</source>
+        <translation>匹配词为正则表达式</translation>
+    </message>
+    <message>
+        <source>Check replies with this rule</source>
+        <translation>用这条规则检查回复</translation>
+    </message>
+    <message>
+        <source>one per line</source>
+        <translation>每行一个</translation>
+    </message>
+    <message>
+        <source>longer words that are fine, e.g. 亲自 for 亲; one per line</source>
+        <translation>包含匹配词但可以用的词，例如“亲”规则下的“亲自”；每行一个</translation>
+    </message>
+    <message>
+        <source>Save rule</source>
+        <translation>保存规则</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Try a sentence</source>
+        <translation>试一试</translation>
+    </message>
+    <message>
+        <source>Type a reply to see which rules catch it</source>
+        <translation>输入一句回复，看看哪些规则会标出它</translation>
+    </message>
+    <message>
+        <source>This rule comes from a team pack and cannot be changed here.</source>
+        <translation>这条规则来自团队话术包，不能在这里修改。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} rules</source>
+        <translation>显示 {0} / {1} 条规则</translation>
+    </message>
+    <message>
+        <source>Add at least one word to catch.</source>
+        <translation>请至少填写一个匹配词。</translation>
+    </message>
+    <message>
+        <source>Another rule already uses the ID {0}.</source>
+        <translation>编号 {0} 已被另一条规则使用。</translation>
+    </message>
+    <message>
+        <source>Delete rule</source>
+        <translation>删除规则</translation>
+    </message>
+    <message>
+        <source>Delete the rule for “{0}”?</source>
+        <translation>删除“{0}”的规则？</translation>
+    </message>
+    <message>
+        <source>No rule catches this sentence.</source>
+        <translation>没有规则标出这句话。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>常规(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Appearance</source>
+        <translation>外观(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Data</source>
+        <translation>数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Your profile</source>
+        <translation>个人资料</translation>
+    </message>
+    <message>
+        <source>Fields such as [名字] and [您的名字/工号] in phrases are filled from here automatically.</source>
+        <translation>话术中的 [名字]、[您的名字/工号] 等字段会自动用这里的资料填写。</translation>
+    </message>
+    <message>
+        <source>After copying</source>
+        <translation>复制之后</translation>
+    </message>
+    <message>
+        <source>Global hotkey</source>
+        <translation>全局快捷键</translation>
+    </message>
+    <message>
+        <source>Keep the window open</source>
+        <translation>保持窗口打开</translation>
+    </message>
+    <message>
+        <source>Minimize the window</source>
+        <translation>最小化窗口</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>{0} pt</source>
+        <translation>{0} 磅</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Your phrase library is stored in:</source>
+        <translation>您的话术库保存在：</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Exchange phrases with spreadsheets (CSV or Excel): category, title, text, shortcut, tags, notes.</source>
+        <translation>用表格（CSV 或 Excel）交换话术：分类、标题、内容、快捷编码、标签、备注。</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Beside the chat tool</source>
+        <translation>配合聊天工具</translation>
+    </message>
+    <message>
+        <source>Default: {0}</source>
+        <translation>默认：{0}</translation>
+    </message>
+    <message>
+        <source>Here the reply is only copied: paste it with Ctrl+V.</source>
+        <translation>在此系统上回复只会复制，请按 Ctrl+V 粘贴。</translation>
+    </message>
+    <message>
+        <source>Open the quick search from any program with a global hotkey</source>
+        <translation>用全局快捷键在任何程序中打开快速搜索</translation>
+    </message>
+    <message>
+        <source>Paste the reply into the chat window (the clipboard is restored)</source>
+        <translation>把回复直接粘贴到聊天窗口（之后恢复剪贴板原内容）</translation>
+    </message>
+    <message>
+        <source>Press the keys in the box to change it. In the popup: type, ↑↓, Enter pastes, Esc closes.</source>
+        <translation>在框中按下新的组合键即可更改。快速搜索中：输入、↑↓ 选择、Enter 粘贴、Esc 关闭。</translation>
+    </message>
+    <message>
+        <source>Start Huashu with the system (in the tray)</source>
+        <translation>开机自动启动（在托盘中运行）</translation>
+    </message>
+    <message>
+        <source>Starting with the system could not be changed: {0}</source>
+        <translation>无法更改开机启动设置：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Compact mode</source>
+        <translation>紧凑模式</translation>
+    </message>
+    <message>
+        <source>Huashu 话术助手</source>
+        <translation>话术助手</translation>
+    </message>
+    <message>
+        <source>Pause the hotkey</source>
+        <translation>暂停快捷键</translation>
+    </message>
+    <message>
+        <source>Quick search</source>
+        <translation>快速搜索</translation>
+    </message>
+    <message>
+        <source>Quick search ({0})</source>
+        <translation>快速搜索（{0}）</translation>
+    </message>
+    <message>
+        <source>Quit Huashu</source>
+        <translation>退出话术助手</translation>
+    </message>
+    <message>
+        <source>Show Huashu</source>
+        <translation>显示话术助手</translation>
+    </message>
+</context>
+<context>
+    <name>TrustDialog</name>
+    <message>
+        <source>Unknown publisher</source>
+        <translation>未知的发布者</translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation>话术包</translation>
+    </message>
+    <message>
+        <source>Publisher</source>
+        <translation>发布者</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>公钥指纹</translation>
+    </message>
+    <message>
+        <source>This team pack is signed by a key this library does not trust yet.</source>
+        <translation>这个团队话术包的签名公钥尚未被信任。</translation>
+    </message>
+    <message>
+        <source>Compare the fingerprint with the one your team lead gave you. Trust it only if they match: packs from this publisher will then install without asking again.</source>
+        <translation>请与组长提供的指纹核对，一致时再信任：之后这个发布者的话术包安装时不再询问。</translation>
+    </message>
+    <message>
+        <source>Trust and continue</source>
+        <translation>信任并继续</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>Huashu</source>
+        <translation>话术助手</translation>
+    </message>
+    <message>
+        <source>{0}
 
 The details were saved to {1}.</source>
-            <translation>{0}
+        <translation>{0}
 
 详细信息已保存到 {1}。</translation>
-        </message>
-        <message>
-            <source>The phrase library could not be opened.
+    </message>
+    <message>
+        <source>The phrase library could not be opened.
 
 {0}</source>
-            <translation>无法打开话术库。
+        <translation>无法打开话术库。
 
 {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>dialogs</name>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Huashu</source>
-            <translation>话术助手</translation>
-        </message>
-    </context>
-    <context>
-        <name>ops</name>
-        <message>
-            <source>It no longer exists (it may have been deleted): {0}</source>
-            <translation>找不到了（可能已被删除）：{0}</translation>
-        </message>
-        <message>
-            <source>The phrase library is busy in another program. Please try again in a moment.</source>
-            <translation>话术库正被其他程序使用，请稍后再试。</translation>
-        </message>
-        <message>
-            <source>The phrase library file could not be used ({0}). Your last change was not saved.</source>
-            <translation>话术库文件无法使用（{0}），刚才的修改没有保存。</translation>
-        </message>
-        <message>
-            <source>Permission denied: {0}</source>
-            <translation>没有权限：{0}</translation>
-        </message>
-        <message>
-            <source>File not found: {0}</source>
-            <translation>找不到文件：{0}</translation>
-        </message>
-        <message>
-            <source>The file could not be read or written: {0}</source>
-            <translation>无法读写文件：{0}</translation>
-        </message>
-        <message>
-            <source>Something went wrong ({0}). Please try again; if it keeps happening, tell your team lead.</source>
-            <translation>出了点问题（{0}）。请重试；如果一直出现，请告诉您的组长。</translation>
-        </message>
-    </context>
-    <context>
-        <name>undo</name>
-        <message>
-            <source>The phrase no longer exists, so this step cannot be undone.</source>
-            <translation>这条话术已经不存在，无法撤销这一步。</translation>
-        </message>
-        <message>
-            <source>A phrase with the same title is already in that category.</source>
-            <translation>该分类中已有同名的话术。</translation>
-        </message>
-        <message>
-            <source>The phrase could not be restored.</source>
-            <translation>无法恢复这条话术。</translation>
-        </message>
-        <message>
-            <source>Add phrase “{0}”</source>
-            <translation>新建话术“{0}”</translation>
-        </message>
-        <message>
-            <source>Delete phrase “{0}”</source>
-            <translation>删除话术“{0}”</translation>
-        </message>
-        <message>
-            <source>Edit phrase “{0}”</source>
-            <translation>编辑话术“{0}”</translation>
-        </message>
-        <message>
-            <source>Star “{0}”</source>
-            <translation>收藏“{0}”</translation>
-        </message>
-        <message>
-            <source>Unstar “{0}”</source>
-            <translation>取消收藏“{0}”</translation>
-        </message>
-        <message>
-            <source>Move to “{0}”</source>
-            <translation>移动到“{0}”</translation>
-        </message>
-        <message>
-            <source>Copy “{0}” to my phrases</source>
-            <translation>复制“{0}”到个人话术</translation>
-        </message>
-        <message>
-            <source>Add category “{0}”</source>
-            <translation>新建分类“{0}”</translation>
-        </message>
-        <message>
-            <source>Rename category “{0}” to “{1}”</source>
-            <translation>将分类“{0}”重命名为“{1}”</translation>
-        </message>
-        <message>
-            <source>Move category “{0}”</source>
-            <translation>移动分类“{0}”</translation>
-        </message>
-        <message>
-            <source>Delete category “{0}”</source>
-            <translation>删除分类“{0}”</translation>
-        </message>
-    </context>
+    </message>
+    <message>
+        <source>The phrase library is damaged and cannot be opened.</source>
+        <translation>话术库文件已损坏，无法打开。</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Restore the backup from {1}? The damaged file is kept beside it.</source>
+        <translation>{0}
+
+要恢复 {1} 的备份吗？损坏的文件会保留在旁边。</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>The phrase library is damaged and there is no good backup.</source>
+        <translation>话术库文件已损坏，且没有可用的备份。</translation>
+    </message>
+    <message>
+        <source>{0}
+
+Start again with the default library? The damaged file is kept as {1}.</source>
+        <translation>{0}
+
+要用内置话术库重新开始吗？损坏的文件会保留为 {1}。</translation>
+    </message>
+    <message>
+        <source>Start again</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <source>Today&apos;s backup failed: {0}</source>
+        <translation>今天的自动备份失败：{0}</translation>
+    </message>
+    <message>
+        <source>Huashu is already running on this library but does not answer. Close it and try again.</source>
+        <translation>话术助手已在使用这个话术库，但没有响应。请关闭它后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>dialogs</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Huashu</source>
+        <translation>话术助手</translation>
+    </message>
+</context>
+<context>
+    <name>hotkeys</name>
+    <message>
+        <source>Global hotkeys are unavailable: {0}</source>
+        <translation>全局快捷键不可用：{0}</translation>
+    </message>
+    <message>
+        <source>Global hotkeys need the pynput package here.</source>
+        <translation>在此系统上使用全局快捷键需要安装 pynput 组件。</translation>
+    </message>
+    <message>
+        <source>This platform ({0}) has no global hotkeys.</source>
+        <translation>此平台（{0}）不支持全局快捷键。</translation>
+    </message>
+    <message>
+        <source>Type a hotkey such as {0}.</source>
+        <translation>请输入快捷键，例如 {0}。</translation>
+    </message>
+    <message>
+        <source>Wayland does not let programs take global hotkeys. Add a custom shortcut in your desktop&apos;s keyboard settings that runs: huashu --toggle</source>
+        <translation>Wayland 不允许程序注册全局快捷键。请在桌面的键盘设置中添加一个自定义快捷键，命令为：huashu --toggle</translation>
+    </message>
+    <message>
+        <source>close tab</source>
+        <translation>关闭标签页</translation>
+    </message>
+    <message>
+        <source>closing windows</source>
+        <translation>关闭窗口</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>cut</source>
+        <translation>剪切</translation>
+    </message>
+    <message>
+        <source>find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>help in most programs</source>
+        <translation>大多数程序的帮助</translation>
+    </message>
+    <message>
+        <source>locking the screen</source>
+        <translation>锁定屏幕</translation>
+    </message>
+    <message>
+        <source>paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <source>send in many chat tools</source>
+        <translation>许多聊天工具中的发送</translation>
+    </message>
+    <message>
+        <source>showing the desktop</source>
+        <translation>显示桌面</translation>
+    </message>
+    <message>
+        <source>switching full/half width</source>
+        <translation>切换全角/半角</translation>
+    </message>
+    <message>
+        <source>switching the input method</source>
+        <translation>切换输入法</translation>
+    </message>
+    <message>
+        <source>switching windows</source>
+        <translation>切换窗口</translation>
+    </message>
+    <message>
+        <source>the file manager</source>
+        <translation>打开文件管理器</translation>
+    </message>
+    <message>
+        <source>the run dialog</source>
+        <translation>打开“运行”对话框</translation>
+    </message>
+    <message>
+        <source>the start menu</source>
+        <translation>打开开始菜单</translation>
+    </message>
+    <message>
+        <source>the system security screen</source>
+        <translation>系统安全界面</translation>
+    </message>
+    <message>
+        <source>the window menu</source>
+        <translation>打开窗口菜单</translation>
+    </message>
+    <message>
+        <source>undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>{0} could not be registered (error {1}).</source>
+        <translation>{0} 注册失败（错误 {1}）。</translation>
+    </message>
+    <message>
+        <source>{0} could not be registered: {1}. On macOS, allow Huashu under System Settings → Privacy &amp; Security → Accessibility and Input Monitoring.</source>
+        <translation>{0} 注册失败：{1}。在 macOS 上，请在“系统设置 → 隐私与安全性 → 辅助功能”和“输入监控”中允许话术助手。</translation>
+    </message>
+    <message>
+        <source>{0} is Huashu&apos;s own shortcut for “{1}”.</source>
+        <translation>{0} 已是话术助手中“{1}”的快捷键。</translation>
+    </message>
+    <message>
+        <source>{0} is already taken by another program; pick another.</source>
+        <translation>{0} 已被其他程序占用，请换一个。</translation>
+    </message>
+    <message>
+        <source>{0} is used for {1}; pick another.</source>
+        <translation>{0} 用于{1}，请换一个。</translation>
+    </message>
+    <message>
+        <source>{0}: this keyboard has no such key.</source>
+        <translation>{0}：当前键盘没有这个键。</translation>
+    </message>
+    <message>
+        <source>“{0}” has more than one key; use modifiers and one key.</source>
+        <translation>“{0}”包含多个按键；请用修饰键加一个按键。</translation>
+    </message>
+    <message>
+        <source>“{0}” has no key, only modifiers.</source>
+        <translation>“{0}”只有修饰键，缺少按键。</translation>
+    </message>
+    <message>
+        <source>“{0}” is how capital letters are typed; add Ctrl or Alt.</source>
+        <translation>“{0}”用于输入大写字母；请加上 Ctrl 或 Alt。</translation>
+    </message>
+    <message>
+        <source>“{0}” is not a key Huashu knows.</source>
+        <translation>“{0}”不是可识别的按键。</translation>
+    </message>
+    <message>
+        <source>“{0}” needs Ctrl, Alt or Win: alone it would be taken from every program.</source>
+        <translation>“{0}”需要加上 Ctrl、Alt 或 Win：单独使用会让所有程序都无法使用这个键。</translation>
+    </message>
+</context>
+<context>
+    <name>ops</name>
+    <message>
+        <source>It no longer exists (it may have been deleted): {0}</source>
+        <translation>找不到了（可能已被删除）：{0}</translation>
+    </message>
+    <message>
+        <source>The phrase library is busy in another program. Please try again in a moment.</source>
+        <translation>话术库正被其他程序使用，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The phrase library file could not be used ({0}). Your last change was not saved.</source>
+        <translation>话术库文件无法使用（{0}），刚才的修改没有保存。</translation>
+    </message>
+    <message>
+        <source>Permission denied: {0}</source>
+        <translation>没有权限：{0}</translation>
+    </message>
+    <message>
+        <source>File not found: {0}</source>
+        <translation>找不到文件：{0}</translation>
+    </message>
+    <message>
+        <source>The file could not be read or written: {0}</source>
+        <translation>无法读写文件：{0}</translation>
+    </message>
+    <message>
+        <source>Something went wrong ({0}). Please try again; if it keeps happening, tell your team lead.</source>
+        <translation>出了点问题（{0}）。请重试；如果一直出现，请告诉您的组长。</translation>
+    </message>
+</context>
+<context>
+    <name>undo</name>
+    <message>
+        <source>The phrase no longer exists, so this step cannot be undone.</source>
+        <translation>这条话术已经不存在，无法撤销这一步。</translation>
+    </message>
+    <message>
+        <source>A phrase with the same title is already in that category.</source>
+        <translation>该分类中已有同名的话术。</translation>
+    </message>
+    <message>
+        <source>The phrase could not be restored.</source>
+        <translation>无法恢复这条话术。</translation>
+    </message>
+    <message>
+        <source>Add phrase “{0}”</source>
+        <translation>新建话术“{0}”</translation>
+    </message>
+    <message>
+        <source>Delete phrase “{0}”</source>
+        <translation>删除话术“{0}”</translation>
+    </message>
+    <message>
+        <source>Edit phrase “{0}”</source>
+        <translation>编辑话术“{0}”</translation>
+    </message>
+    <message>
+        <source>Star “{0}”</source>
+        <translation>收藏“{0}”</translation>
+    </message>
+    <message>
+        <source>Unstar “{0}”</source>
+        <translation>取消收藏“{0}”</translation>
+    </message>
+    <message>
+        <source>Move to “{0}”</source>
+        <translation>移动到“{0}”</translation>
+    </message>
+    <message>
+        <source>Copy “{0}” to my phrases</source>
+        <translation>复制“{0}”到个人话术</translation>
+    </message>
+    <message>
+        <source>Add category “{0}”</source>
+        <translation>新建分类“{0}”</translation>
+    </message>
+    <message>
+        <source>Rename category “{0}” to “{1}”</source>
+        <translation>将分类“{0}”重命名为“{1}”</translation>
+    </message>
+    <message>
+        <source>Move category “{0}”</source>
+        <translation>移动分类“{0}”</translation>
+    </message>
+    <message>
+        <source>Delete category “{0}”</source>
+        <translation>删除分类“{0}”</translation>
+    </message>
+</context>
 </TS>

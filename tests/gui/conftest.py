@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +203,69 @@ def _answer_next_dialog(accept: bool, *, delay: int = 50) -> None:
             QTimer.singleShot(delay, click)
 
     QTimer.singleShot(delay, click)
+
+
+# -- a desktop for tests that involve other programs (X11) --------------------------------------
+
+
+def has_wm() -> bool:
+    """A window manager runs: the root names its check window, and that window still exists."""
+    out = subprocess.run(
+        ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], capture_output=True, text=True, check=False
+    ).stdout
+    if "window id" not in out:
+        return False  # a WM that ended leaves the property behind, pointing at a window that is gone
+    wid = out.rsplit(" ", 1)[-1].strip()
+    return subprocess.run(["xprop", "-id", wid], capture_output=True, check=False).returncode == 0
+
+
+@contextmanager
+def window_manager() -> Iterator[None]:
+    """Openbox, unless a window manager already runs (focus rules are the WM's: test with one)."""
+    if has_wm() or shutil.which("openbox") is None:
+        yield
+        return
+    proc = subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 5
+    while not has_wm() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[None]:
+    if not HAS_DISPLAY:
+        yield
+        return
+    with window_manager():
+        yield
+
+
+def _drop_files(window, paths: list[Path]) -> Any:  # type: ignore[no-untyped-def]
+    """Files dragged onto the window and dropped, as the platform's drag manager sends it; returns the enter event."""
+    from huashu.gui.qt import QDragEnterEvent, QDropEvent, QMimeData, QPointF, Qt, QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    center = window.rect().center()
+
+    enter = QDragEnterEvent(  # PySide6 < 6.12 takes a QPoint here, a QPointF for the drop
+        center, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(window, enter)
+    event = QDropEvent(
+        QPointF(center), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    event.setAccepted(enter.isAccepted())
+    QApplication.sendEvent(window, event)
+    return enter
+
+
+@pytest.fixture
+def drop_files() -> Callable[..., Any]:
+    """drop_files(window, paths): drag files onto the window and drop them."""
+    return _drop_files

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from huashu.gui.category_tree import CATEGORY_MIME
-from huashu.gui.qt import QApplication, QDropEvent, QKeySequence, QMimeData, QPointF, Qt
+from huashu.gui.qt import QApplication, QDropEvent, QKeySequence, QMimeData, QPoint, QPointF, Qt
 from huashu.gui.results import PHRASE_MIME
 from huashu.gui.search_panel import Scope
 
@@ -182,9 +182,9 @@ def drop(widget, pos, mime: QMimeData) -> bool:  # type: ignore[no-untyped-def]
 
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     target = widget.viewport()
-    enter = QDragEnterEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, buttons, mods)
+    enter = QDragEnterEvent(QPoint(pos.x(), pos.y()), Qt.DropAction.MoveAction, mime, buttons, mods)
     QApplication.sendEvent(target, enter)
-    move = QDragMoveEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, buttons, mods)
+    move = QDragMoveEvent(QPoint(pos.x(), pos.y()), Qt.DropAction.MoveAction, mime, buttons, mods)
     QApplication.sendEvent(target, move)
     if not move.isAccepted():
         return False

@@ -6,28 +6,12 @@ from pathlib import Path
 
 from huashu.core.spreadsheet import read_phrase_sheet
 from huashu.gui.import_export import ImportReportDialog
-from huashu.gui.qt import QApplication, QDropEvent, QMessageBox, QMimeData, QPointF, Qt, QUrl
+from huashu.gui.qt import QMessageBox
 
 
-def drop_files(window, paths: list[Path]) -> QDropEvent:  # type: ignore[no-untyped-def]
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = QPointF(window.rect().center())
-    from huashu.gui.qt import QDragEnterEvent
-
-    enter = QDragEnterEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, enter)
-    event = QDropEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    event.setAccepted(enter.isAccepted())
-    QApplication.sendEvent(window, event)
-    return enter
-
-
-def test_drop_a_csv_to_import_it(qtbot, idle, find, window, gui_lib, tmp_path: Path, shot) -> None:
+def test_drop_a_csv_to_import_it(
+    qtbot, idle, find, window, gui_lib, tmp_path: Path, shot, drop_files
+) -> None:
     sheet = tmp_path / "团队话术.csv"
     sheet.write_text(
         "分类,标题,内容,快捷编码\n"
@@ -52,7 +36,7 @@ def test_drop_a_csv_to_import_it(qtbot, idle, find, window, gui_lib, tmp_path: P
     assert window.model.item(0).title == "耳机保修"
 
 
-def test_other_files_are_not_accepted(window, tmp_path: Path) -> None:
+def test_other_files_are_not_accepted(window, tmp_path: Path, drop_files) -> None:  # type: ignore[no-untyped-def]
     other = tmp_path / "notes.pdf"
     other.write_bytes(b"%PDF")
     assert not drop_files(window, [other]).isAccepted()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from huashu.gui import i18n, prefs, theme
 from huashu.gui.app import create_main_window
-from huashu.gui.qt import QKeySequence
+from huashu.gui.qt import QKeySequence, Qt
 from huashu.storage.library import Library
 
 
@@ -23,7 +23,8 @@ def test_settings_persist_across_restart(qtbot, active, idle, type_, window, gui
     type_(dialog.profile_edits["名字"], "小王")
     type_(dialog.profile_edits["工号"], "8848")
     dialog.paste_box.setCurrentIndex(dialog.paste_box.findData("copy_minimize"))
-    type_(dialog.hotkey_edit, "Ctrl+Alt+H")
+    dialog.hotkey_edit.clear()
+    type_(dialog.hotkey_edit, "ctrl+alt+j")  # stored in canonical spelling
     dialog.tabs.setCurrentIndex(1)
     dialog.theme_box.setCurrentIndex(dialog.theme_box.findData("dark"))
     dialog.font_box.setCurrentIndex(dialog.font_box.findData(12))
@@ -36,7 +37,7 @@ def test_settings_persist_across_restart(qtbot, active, idle, type_, window, gui
         lambda: window.settings_dialog is None or not window.settings_dialog.isVisible(), timeout=3000
     )
     assert window.ctx.settings == prefs.UiSettings(
-        theme="dark", font_size=12, language="zh_CN", paste="copy_minimize", hotkey="Ctrl+Alt+H"
+        theme="dark", font_size=12, language="zh_CN", paste="copy_minimize", hotkey="Ctrl+Alt+J"
     )
     assert theme.colors().dark
     qtbot.waitUntil(lambda: window.ctx.profile.get("名字") == "小王", timeout=3000)
@@ -45,7 +46,7 @@ def test_settings_persist_across_restart(qtbot, active, idle, type_, window, gui
 
     # A fresh start on the same file: the settings and profile are still there.
     with Library.open(lib_path) as reopened:
-        assert prefs.load(reopened) == prefs.UiSettings("dark", 12, "zh_CN", "copy_minimize", "Ctrl+Alt+H")
+        assert prefs.load(reopened) == prefs.UiSettings("dark", 12, "zh_CN", "copy_minimize", "Ctrl+Alt+J")
         assert reopened.profile() == {"名字": "小王", "工号": "8848"}
         again = create_main_window(reopened)
         qtbot.addWidget(again)
@@ -98,3 +99,27 @@ def test_language_switch(qtbot, active, idle, window, shot) -> None:
     idle(window)
     qtbot.waitUntil(lambda: window.windowTitle() == "话术助手", timeout=3000)
     assert window.tree._specials[0].text(0) == "全部话术"
+
+
+def test_hotkey_conflicts_are_reported_and_block_saving(qtbot, active, window, shot) -> None:
+    from huashu.gui.companion import Companion
+    from huashu.gui.hotkeys import NullBackend
+
+    companion = Companion(window, backend=NullBackend("none here"), use_paster=False, tray=False)
+    dialog = open_settings(qtbot, active, window)
+    assert dialog.hotkey_edit.text() == "Ctrl+Alt+H"  # the default is shown
+    assert dialog.hotkey_on.isChecked() and not dialog.paste_into_chat.isEnabled()  # no paster here
+    dialog.hotkey_edit.setText("Ctrl+V")
+    assert "粘贴" in dialog.hotkey_hint.text() and dialog.hotkey_edit.property("invalid")
+    dialog.hotkey_edit.setText("Ctrl+Shift+C")  # the window's own compact-mode shortcut
+    assert "紧凑模式" in dialog.hotkey_hint.text()
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and dialog.banner.isVisible()
+    dialog.hotkey_edit.clear()
+    qtbot.keyClick(dialog.hotkey_edit, "k", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert dialog.hotkey_edit.text() == "Ctrl+Alt+K"  # pressing the keys records them
+    assert not dialog.hotkey_edit.property("invalid")
+    assert "none here" in dialog.hotkey_hint.text()  # the platform's reason (Wayland: huashu --toggle)
+    shot(dialog, "settings-hotkey")
+    dialog.reject()
+    companion.close()

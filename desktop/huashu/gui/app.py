@@ -8,12 +8,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from huashu.gui import i18n, icons, prefs, theme
 from huashu.gui.context import AppContext
 from huashu.gui.main_window import GEOMETRY_KEY, MainWindow
 from huashu.gui.ops import friendly_error
 from huashu.gui.qt import QApplication, QCoreApplication, QMessageBox, QTimer
+from huashu.gui.single_instance import SingleInstance, claim_or_forward
 from huashu.storage.library import Library, LibraryError
 
 log = logging.getLogger(__name__)
@@ -104,29 +106,154 @@ def run(
     *,
     ready: Callable[[MainWindow], None] | None = None,
     open_files: Sequence[Path] = (),
+    toggle: bool = False,
+    minimized: bool = False,
 ) -> int:
-    """Run the app until the window closes; returns the exit code (1 if the library cannot be opened).
+    """Run the app until it quits; returns the exit code (1 if the library cannot be opened).
 
     `open_files` (spreadsheets or packs given on the command line) go through the same import flow
-    as a file dropped on the window, once it is ready.
+    as a file dropped on the window, once it is ready. If an app already runs on the same library,
+    the request (show the window, `toggle` the quick popup, open the files) goes to it instead and
+    this process ends: two apps never write one library.
     """
     app = create_app(argv)
     i18n.install_translators(app, i18n.DEFAULT_LANGUAGE)
-    theme.apply(app)
-    _install_excepthook()
+    from huashu.paths import default_db_path, user_cache_dir
+
+    instance = SingleInstance(Path(db_path) if db_path is not None else default_db_path(), user_cache_dir())
+    request = {"command": "toggle" if toggle else "activate", "files": [str(p) for p in open_files]}
     try:
-        lib = Library.open(db_path)
+        if not claim_or_forward(instance, request):
+            return 0
+    except TimeoutError:
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("app", "Huashu"),
+            QCoreApplication.translate(
+                "app",
+                "Huashu is already running on this library but does not answer. Close it and try again.",
+            ),
+        )
+        return 1
+    try:
+        return _run_primary(app, db_path, instance, ready=ready, open_files=open_files, minimized=minimized)
+    finally:
+        instance.release()
+
+
+def _ask(text: str, informative: str, yes: str, no: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("app", "Huashu"), text)
+    box.setInformativeText(informative)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(accept)
+    box.exec()
+    return box.clickedButton() is accept
+
+
+def open_library(db_path: Path | None) -> Library | None:
+    """The library, or None after telling the user why not.
+
+    A damaged file is never overwritten: the agent is offered the newest backup that passes its
+    integrity check (the damaged file is kept beside it), or else a fresh library with the damaged
+    one moved aside. Saying no leaves every file as it was.
+    """
+    from huashu.storage.library import LibraryCorruptError
+
+    try:
+        try:
+            return Library.open(db_path)
+        except LibraryCorruptError as exc:
+            return _recover(exc)
     except LibraryError as exc:
         QMessageBox.critical(
             None,
             QCoreApplication.translate("app", "Huashu"),
             QCoreApplication.translate("app", "The phrase library could not be opened.\n\n{0}").format(exc),
         )
+        return None
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    from huashu.storage.library import SQLITE_MAGIC
+
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _recover(exc: Any) -> Library | None:
+    from huashu.storage import recovery
+
+    damaged: Path = exc.path
+    found = recovery.find_good_backup(damaged)
+    if found is not None:
+        if not _ask(
+            QCoreApplication.translate("app", "The phrase library is damaged and cannot be opened."),
+            QCoreApplication.translate(
+                "app", "{0}\n\nRestore the backup from {1}? The damaged file is kept beside it."
+            ).format(exc, found.when.strftime("%Y-%m-%d %H:%M")),
+            QCoreApplication.translate("app", "Restore backup"),
+            QCoreApplication.translate("app", "Quit"),
+        ):
+            return None
+        recovery.restore(damaged, found.path)
+        return Library.open(damaged, create=False)
+    if not _looks_like_sqlite(damaged):
+        raise exc  # not a library at all (a wrong --db): say so, and never move someone's file away
+    if not _ask(
+        QCoreApplication.translate("app", "The phrase library is damaged and there is no good backup."),
+        QCoreApplication.translate(
+            "app", "{0}\n\nStart again with the default library? The damaged file is kept as {1}."
+        ).format(exc, damaged.name + ".corrupt-…"),
+        QCoreApplication.translate("app", "Start again"),
+        QCoreApplication.translate("app", "Quit"),
+    ):
+        return None
+    recovery.set_aside(damaged)
+    return Library.open(damaged)
+
+
+def _run_primary(
+    app: QApplication,
+    db_path: Path | None,
+    instance: SingleInstance,
+    *,
+    ready: Callable[[MainWindow], None] | None,
+    open_files: Sequence[Path],
+    minimized: bool,
+) -> int:
+    from huashu.gui.companion import Companion
+
+    theme.apply(app)
+    _install_excepthook()
+    lib = open_library(db_path)
+    if lib is None:
         return 1
     window: MainWindow | None = None
+    companion: Companion | None = None
     try:
         window = create_main_window(lib)
-        window.show()
+        if lib.backup_problem:
+            problem = lib.backup_problem
+            shown_window = window
+            QTimer.singleShot(
+                1500,
+                lambda: shown_window.notify(
+                    QCoreApplication.translate("app", "Today's backup failed: {0}").format(problem), "warning"
+                ),
+            )
+        companion = Companion(window)
+        instance.message.connect(companion.handle_request)
+        window.compact.load()
+        if minimized and companion.tray is not None:
+            pass  # started with the system: in the tray until the hotkey or the tray icon is used
+        elif minimized:
+            window.showMinimized()
+        else:
+            window.show()
         if open_files:
             shown = window
 
@@ -139,6 +266,8 @@ def run(
             QTimer.singleShot(0, lambda: _when_ready(window, ready) if window is not None else None)
         return int(app.exec())
     finally:
+        if companion is not None:
+            companion.close()
         if window is not None:
             window.ops.close()
         lib.close()

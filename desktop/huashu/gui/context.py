@@ -17,6 +17,10 @@ from huashu.storage.library import Library
 CLOCK_FIELDS = frozenset({"今天", "明天", "当前时间"})
 
 
+# A day of edits is far below this; an unbounded stack keeps every edited phrase alive.
+UNDO_LIMIT = 500
+
+
 class ConversationMemory:
     """Values the agent typed while serving the current customer (an order number is typed once)."""
 
@@ -56,6 +60,7 @@ class AppContext(QObject):
         self.lib = lib
         self.ops = Ops(lib, self)
         self.undo = QUndoStack(self)
+        self.undo.setUndoLimit(UNDO_LIMIT)
         self.settings = settings
         self.memory = ConversationMemory()
         self.profile: dict[str, str] = {}

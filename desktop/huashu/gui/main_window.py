@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from huashu.core.models import OpChanges
 from huashu.gui import icons, theme
 from huashu.gui.category_tree import CategoryTree, TreeData
+from huashu.gui.compact import CompactMode
 from huashu.gui.compose import ComposeBox
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import FilledReply, FillPanel, instant_reply
@@ -54,18 +55,28 @@ from huashu.storage.library import Library
 # Screens and edit commands are imported when first used: an agent who only searches and copies
 # never pays for the editor, the rules screen or the undo machinery at start-up.
 if TYPE_CHECKING:
+    from huashu.gui.companion import Companion
     from huashu.gui.editor import PhraseEditor
     from huashu.gui.help_overlay import HelpOverlay, Section
     from huashu.gui.import_export import ImportFlow
     from huashu.gui.library_edit import LibraryEditing
+    from huashu.gui.pack_flow import PackFlow
     from huashu.gui.rules_screen import RulesScreen
     from huashu.gui.settings import SettingsDialog
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 
+PACK_SUFFIX = ".huashu"
+
+
 def is_sheet(path: Path) -> bool:
     return path.suffix.lower() in SHEET_SUFFIXES
+
+
+def is_importable(path: Path) -> bool:
+    """A spreadsheet or a team pack: what the window accepts from a drop or the command line."""
+    return is_sheet(path) or path.suffix.lower() == PACK_SUFFIX
 
 
 GEOMETRY_KEY = "ui.geometry"
@@ -105,8 +116,11 @@ class MainWindow(QMainWindow):
         self._editing: LibraryEditing | None = None
         self._help: HelpOverlay | None = None
         self._import_flow: ImportFlow | None = None
+        self._pack_flow: PackFlow | None = None
         self._select_after: int | None = None
         self._scope_after: Scope | None = None  # a category to select once the tree has it
+        self.companion: Companion | None = None  # hotkey popup, tray and paste, when the app runs them
+        self._quitting = False
 
         self.search_box = SearchBox()
         self.tree = CategoryTree()
@@ -138,6 +152,8 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self.statusBar().setContentsMargins(14, 0, 14, 2)
         self._connect()
+        self.compact = CompactMode(self)
+        self.compact.toggled.connect(self.actions_by_name["compact"].setChecked)
         self.setAcceptDrops(True)
         self.setWindowIcon(icons.app_icon())
         self.resize(1240, 780)
@@ -221,8 +237,10 @@ class MainWindow(QMainWindow):
         a = self._action
         a("import", self.choose_import, ("Ctrl+I",), "import")
         a("export", self.choose_export, ("Ctrl+Shift+E",), "export")
+        a("install_pack", self.choose_pack)
+        a("pack_updates", lambda: self.pack_flow.check_channels())
         a("open_folder", self.open_data_folder)
-        a("quit", self.close, ("Ctrl+Q",))
+        a("quit", self.quit_app, ("Ctrl+Q",))
         a("undo", self.ctx.undo.undo, ("Ctrl+Z",), "undo")
         a("redo", self.ctx.undo.redo, ("Ctrl+Shift+Z", "Ctrl+Y"), "redo")
         a("use", self.use_selected)
@@ -244,6 +262,7 @@ class MainWindow(QMainWindow):
         a("rules", self.open_rules, ("Ctrl+R",), "shield")
         a("settings", self.open_settings, ("Ctrl+,",), "settings")
         a("help", self.toggle_help, ("F1",), "help")
+        a("compact", lambda: self.compact.toggle(), ("Ctrl+Shift+C",)).setCheckable(True)
         a("about", self.about)
         self.use_shortcuts = []
         for n in range(1, 10):
@@ -258,7 +277,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.menus: dict[str, QMenu] = {}
         layout = {
-            "file": ["import", "export", None, "open_folder", None, "quit"],
+            "file": ["import", "export", None, "install_pack", "pack_updates", None, "open_folder", None, "quit"],
             "edit": [
                 "undo",
                 "redo",
@@ -276,7 +295,7 @@ class MainWindow(QMainWindow):
                 "delete_category",
             ],
             "conversation": ["use", "new_conversation", None, "focus_search", "focus_compose", "next_pane"],
-            "tools": ["rules", "settings"],
+            "tools": ["rules", "settings", None, "compact"],
             "help": ["help", "about"],
         }
         for key, names in layout.items():
@@ -344,6 +363,8 @@ class MainWindow(QMainWindow):
         texts = {
             "import": self.tr("&Import phrases…"),
             "export": self.tr("&Export phrases…"),
+            "install_pack": self.tr("Install &team pack…"),
+            "pack_updates": self.tr("Check for team pack &updates"),
             "open_folder": self.tr("Open &data folder"),
             "quit": self.tr("&Quit"),
             "use": self.tr("&Use selected phrase\tEnter"),
@@ -365,6 +386,7 @@ class MainWindow(QMainWindow):
             "rules": self.tr("Forbidden-phrase &rules…"),
             "settings": self.tr("&Settings…"),
             "help": self.tr("&Keyboard shortcuts"),
+            "compact": self.tr("Co&mpact mode (always on top)"),
             "about": self.tr("&About Huashu"),
         }
         for name, text in texts.items():
@@ -415,6 +437,7 @@ class MainWindow(QMainWindow):
         self.controller.request(self.search_box.text(), self.tree.current_scope())
         self.refresh_tree()
         self.ctx.load()
+        self.pack_flow.start_checking()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -425,8 +448,23 @@ class MainWindow(QMainWindow):
             with contextlib.suppress(ValueError):
                 self.restoreGeometry(base64.b64decode(value))
 
+    def quit_app(self) -> None:
+        """Close for real, also when a tray would otherwise keep the app running."""
+        self._quitting = True
+        self.close()
+        if self.companion is not None:  # the tray switched off quitting with the last window
+            QApplication.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        if not self._quitting and self.companion is not None and self.companion.keeps_running():
+            # The tray keeps Huashu (and its hotkey) alive; the window only goes out of the way.
+            self.compact.remember()
+            event.ignore()
+            self.hide()
+            return
+        self.compact.remember()
+        normal = self.compact.normal_geometry() or bytes(self.saveGeometry().data())
+        geometry = base64.b64encode(normal).decode("ascii")
         self.ops.run(lambda lib: lib.set_setting(GEOMETRY_KEY, geometry))
         for window in (self.rules_screen, self.settings_dialog, self.editor):
             if window is not None:
@@ -580,6 +618,12 @@ class MainWindow(QMainWindow):
         else:
             self.focus_search()
 
+    def record_reply(self, reply: FilledReply) -> None:
+        """A reply used outside this window (the quick popup): remember its values, count the use."""
+        self.ctx.memory.remember(reply.values, self.ctx.builtins())
+        self._update_memory_label()
+        self.ops.run(lambda lib: lib.record_use(reply.phrase_id), initiator="use")
+
     def copy_text(self, text: str, phrase_id: int | None = None) -> None:
         clipboard = QApplication.clipboard()
         clipboard.setText(text, QClipboard.Mode.Clipboard)
@@ -663,6 +707,35 @@ class MainWindow(QMainWindow):
 
             self._help = HelpOverlay(self)
         return self._help
+
+    @property
+    def pack_flow(self) -> PackFlow:
+        if self._pack_flow is None:
+            from huashu.gui import dialogs
+            from huashu.gui.pack_flow import PackFlow
+
+            flow = PackFlow(self.ctx, self)
+            flow.failed.connect(lambda message: dialogs.show_error(self, message))
+            flow.installed.connect(
+                lambda result: self.notify(
+                    self.tr("Team pack “{0}” v{1} installed").format(
+                        result.preview.manifest.name, result.preview.manifest.version
+                    )
+                )
+            )
+            flow.updates_found.connect(self._pack_updates_found)
+            self._pack_flow = flow
+        return self._pack_flow
+
+    def _pack_updates_found(self, updates: list[Any]) -> None:
+        first = updates[0]
+        self.notify(self.tr("A team pack update is ready: “{0}” v{1}").format(first.name, first.version), "info")
+        self.pack_flow.install_available()
+
+    def choose_pack(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Install team pack"), "", self.tr("Team packs (*.huashu)"))
+        if path:
+            self.import_file(Path(path))
 
     @property
     def import_flow(self) -> ImportFlow:
@@ -754,7 +827,7 @@ class MainWindow(QMainWindow):
 
         if self.settings_dialog is not None:
             self.settings_dialog.close()
-        dialog = SettingsDialog(self.ctx, self)
+        dialog = SettingsDialog(self.ctx, self, self.companion)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(self.settings_applied)
         dialog.import_requested.connect(self.choose_import)
@@ -814,7 +887,7 @@ class MainWindow(QMainWindow):
                 self.tr("Window"),
                 [
                     (keys(n), label(n))
-                    for n in ("next_pane", "rules", "settings", "import", "export", "help", "quit")
+                    for n in ("next_pane", "compact", "rules", "settings", "import", "export", "help", "quit")
                 ]
                 + [("?", label("help"))],
             ),
@@ -848,6 +921,8 @@ class MainWindow(QMainWindow):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> bool:
+        if path.suffix.lower() == PACK_SUFFIX:
+            return self.pack_flow.start(path)
         if not is_sheet(path):
             self.notify(self.tr("Only CSV or Excel (.xlsx) files can be imported"), "warning")
             return False
@@ -878,14 +953,14 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()
-        if urls and any(u.isLocalFile() and is_sheet(Path(u.toLocalFile())) for u in urls):
+        if urls and any(u.isLocalFile() and is_importable(Path(u.toLocalFile())) for u in urls):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        sheets = [p for p in paths if is_sheet(p)]
+        sheets = [p for p in paths if is_importable(p)]
         if not sheets:
             event.ignore()
             return

@@ -33,11 +33,12 @@ class OpError:
 
 def friendly_error(exc: BaseException) -> str:
     """A message for the user, never a traceback; library and spreadsheet errors are already worded for people."""
+    from huashu.core.packs import PackError
     from huashu.core.placeholders import PlaceholderError
     from huashu.core.spreadsheet import SpreadsheetError
     from huashu.storage.library import LibraryError, NotFoundError, ValidationError
 
-    if isinstance(exc, LibraryError | ValidationError | SpreadsheetError):
+    if isinstance(exc, LibraryError | ValidationError | SpreadsheetError | PackError):
         return str(exc)
     if isinstance(exc, NotFoundError):
         return QCoreApplication.translate(
@@ -77,7 +78,8 @@ def changes_of(result: object) -> OpChanges | None:
         for item in result:
             if isinstance(item, OpChanges):
                 return item
-    return None
+    nested = getattr(result, "changes", None)  # e.g. a pack's ApplyResult
+    return nested if isinstance(nested, OpChanges) else None
 
 
 class _Relay(QObject):

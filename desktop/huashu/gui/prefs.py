@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from huashu.gui import i18n, theme
+from huashu.gui.hotkeys import DEFAULT_HOTKEY
 from huashu.storage.library import Library
 
 PASTE_MODES = ("copy", "copy_minimize")
@@ -21,7 +22,9 @@ class UiSettings:
     font_size: int = 0  # points; 0 follows the system
     language: str = i18n.DEFAULT_LANGUAGE
     paste: str = "copy"  # copy | copy_minimize (hide the window so the chat tool is in front)
-    hotkey: str = ""  # global hotkey, stored now and used by a later version
+    hotkey: str = DEFAULT_HOTKEY  # opens the quick popup from any program; empty means the default
+    hotkey_on: bool = True
+    paste_into_chat: bool = True  # the quick popup pastes into the window it came from, where allowed
 
     def clean(self) -> UiSettings:
         """The same settings with anything unknown (an older or newer version wrote it) reset to the default."""
@@ -31,7 +34,12 @@ class UiSettings:
             font_size=0 if size == 0 else max(MIN_FONT, min(MAX_FONT, size)),
             language=self.language if self.language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE,
             paste=self.paste if self.paste in PASTE_MODES else "copy",
-            hotkey=self.hotkey if isinstance(self.hotkey, str) else "",
+            # Versions before the quick popup stored "" (no hotkey yet): they get the default now.
+            hotkey=self.hotkey.strip()
+            if isinstance(self.hotkey, str) and self.hotkey.strip()
+            else DEFAULT_HOTKEY,
+            hotkey_on=self.hotkey_on if isinstance(self.hotkey_on, bool) else True,
+            paste_into_chat=self.paste_into_chat if isinstance(self.paste_into_chat, bool) else True,
         )
 
 

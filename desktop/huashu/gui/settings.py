@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from huashu.gui import i18n, prefs
+from huashu.gui import autostart, hotkeys, i18n, prefs
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
+    QCheckBox,
     QComboBox,
     QDesktopServices,
     QDialog,
@@ -16,6 +18,8 @@ from huashu.gui.qt import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QKeyEvent,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,10 +30,35 @@ from huashu.gui.qt import (
     QWidget,
     Signal,
 )
-from huashu.gui.widgets import muted_label
+from huashu.gui.widgets import muted_label, set_invalid
 from huashu.storage.library import PROFILE_KEYS, Library
 
+if TYPE_CHECKING:
+    from huashu.gui.companion import Companion
+
 FONT_SIZES = (9, 10, 11, 12, 13, 14, 16, 18, 20)
+_MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+
+
+class HotkeyEdit(QLineEdit):
+    """Type a hotkey ("Ctrl+Alt+H") or press it: a key with Ctrl, Alt or Win replaces the text with it."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        key = Qt.Key(event.key())
+        if mods and key not in _MODIFIER_KEYS and key != Qt.Key.Key_unknown:
+            combo = QKeySequence(event.keyCombination()).toString(QKeySequence.SequenceFormat.PortableText)
+            try:
+                self.setText(str(hotkeys.parse(combo)))
+            except hotkeys.HotkeyError:
+                self.setText(combo)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class SettingsDialog(QDialog):
@@ -39,10 +68,13 @@ class SettingsDialog(QDialog):
     import_requested = Signal()
     export_requested = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, companion: Companion | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.ctx = ctx
+        self.companion = companion
         self.resize(620, 520)
         self.tabs = QTabWidget()
 
@@ -68,16 +100,30 @@ class SettingsDialog(QDialog):
         behaviour = QFormLayout(self.behaviour_box)
         behaviour.setHorizontalSpacing(14)
         self.paste_box = QComboBox()
-        self.hotkey_edit = QLineEdit(ctx.settings.hotkey)
+        self.hotkey_on = QCheckBox()
+        self.hotkey_on.setObjectName("hotkeyOn")
+        self.hotkey_edit = HotkeyEdit(ctx.settings.hotkey)
         self.hotkey_edit.setObjectName("hotkey")
+        self.paste_into_chat = QCheckBox()
+        self.paste_into_chat.setObjectName("pasteIntoChat")
+        self.autostart = QCheckBox()
+        self.autostart.setObjectName("autostart")
         self.paste_label = QLabel()
         self.paste_label.setBuddy(self.paste_box)
         self.hotkey_label = QLabel()
         self.hotkey_label.setBuddy(self.hotkey_edit)
         behaviour.addRow(self.paste_label, self.paste_box)
+        behaviour.addRow(self.hotkey_on)
         behaviour.addRow(self.hotkey_label, self.hotkey_edit)
         self.hotkey_hint = muted_label()
+        self.hotkey_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         behaviour.addRow(self.hotkey_hint)
+        behaviour.addRow(self.paste_into_chat)
+        self.paste_hint = muted_label()
+        behaviour.addRow(self.paste_hint)
+        behaviour.addRow(self.autostart)
+        self.hotkey_edit.textChanged.connect(self._check_hotkey)
+        self.hotkey_on.toggled.connect(self._check_hotkey)
         general_layout.addWidget(self.profile_box)
         general_layout.addWidget(self.behaviour_box)
         general_layout.addStretch(1)
@@ -154,6 +200,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.retranslate()
         self._load(ctx.settings)
+        # Wrapped hints (the Wayland advice is two lines) need their height; never squeeze them.
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         self.profile_edits[PROFILE_KEYS[0]].setFocus()
 
     def retranslate(self) -> None:
@@ -167,11 +215,17 @@ class SettingsDialog(QDialog):
                 "Fields such as [名字] and [您的名字/工号] in phrases are filled from here automatically."
             )
         )
-        self.behaviour_box.setTitle(self.tr("Copying"))
+        self.behaviour_box.setTitle(self.tr("Beside the chat tool"))
         self.paste_label.setText(self.tr("After copying"))
+        self.hotkey_on.setText(self.tr("Open the quick search from any program with a global hotkey"))
         self.hotkey_label.setText(self.tr("Global hotkey"))
-        self.hotkey_edit.setPlaceholderText(self.tr("e.g. Ctrl+Alt+H"))
-        self.hotkey_hint.setText(self.tr("Saved now; a later version brings the window forward with it."))
+        self.hotkey_edit.setPlaceholderText(self.tr("Default: {0}").format(hotkeys.DEFAULT_HOTKEY))
+        self.paste_into_chat.setText(
+            self.tr("Paste the reply into the chat window (the clipboard is restored)")
+        )
+        self.autostart.setText(self.tr("Start Huashu with the system (in the tray)"))
+        self._check_hotkey()
+        self._update_paste_hint()
         paste = self.paste_box.currentData()
         self.paste_box.clear()
         self.paste_box.addItem(self.tr("Keep the window open"), "copy")
@@ -211,6 +265,13 @@ class SettingsDialog(QDialog):
 
     def _load(self, s: prefs.UiSettings) -> None:
         self.paste_box.setCurrentIndex(max(0, self.paste_box.findData(s.paste)))
+        self.hotkey_on.setChecked(s.hotkey_on)
+        paste_possible = self.companion is None or self.companion.paste_available
+        self.paste_into_chat.setChecked(s.paste_into_chat and paste_possible)
+        self.paste_into_chat.setEnabled(paste_possible)
+        self.autostart.setChecked(autostart.is_enabled())
+        self._update_paste_hint()
+        self._check_hotkey()
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(s.theme)))
         index = self.font_box.findData(s.font_size)
         if index < 0:  # a size set elsewhere (an older version, a typed value) still shows
@@ -225,8 +286,59 @@ class SettingsDialog(QDialog):
             font_size=int(self.font_box.currentData() or 0),
             language=self.language_box.currentData() or i18n.DEFAULT_LANGUAGE,
             paste=self.paste_box.currentData() or "copy",
-            hotkey=self.hotkey_edit.text().strip(),
+            hotkey=self._hotkey_text(),
+            hotkey_on=self.hotkey_on.isChecked(),
+            # Where pasting is impossible the box is off and greyed; the stored choice stays as it was.
+            paste_into_chat=self.paste_into_chat.isChecked()
+            if self.paste_into_chat.isEnabled()
+            else self.ctx.settings.paste_into_chat,
         ).clean()
+
+    def _hotkey_text(self) -> str:
+        """The typed hotkey in its canonical spelling ("ctrl+alt+h" is stored as "Ctrl+Alt+H")."""
+        text = self.hotkey_edit.text().strip()
+        try:
+            return str(hotkeys.parse(text)) if text else hotkeys.DEFAULT_HOTKEY
+        except hotkeys.HotkeyError:
+            return text
+
+    def hotkey_problem(self) -> str | None:
+        """Why the typed hotkey cannot be used (unreadable, or a combination others own), or None."""
+        if not self.hotkey_on.isChecked():
+            return None
+        text = self.hotkey_edit.text().strip() or hotkeys.DEFAULT_HOTKEY
+        try:
+            hotkey = hotkeys.parse(text)
+        except hotkeys.HotkeyError as exc:
+            return str(exc)
+        own = self.companion.own_shortcuts() if self.companion is not None else {}
+        return hotkeys.conflict(hotkey, own)
+
+    def _check_hotkey(self, *_args: object) -> None:
+        if not hasattr(self, "paste_hint"):
+            return
+        self.hotkey_edit.setEnabled(self.hotkey_on.isChecked())
+        problem = self.hotkey_problem()
+        set_invalid(self.hotkey_edit, problem is not None)
+        if problem is not None:
+            self.hotkey_hint.setText(problem)
+            return
+        status = self.companion.hotkey_status() if self.companion is not None else ""
+        self.hotkey_hint.setText(
+            status
+            or self.tr(
+                "Press the keys in the box to change it. In the popup: type, ↑↓, Enter pastes, Esc closes."
+            )
+        )
+
+    def _update_paste_hint(self) -> None:
+        if not hasattr(self, "paste_hint"):
+            return
+        if self.companion is not None and not self.companion.paste_available:
+            self.paste_hint.setText(self.tr("Here the reply is only copied: paste it with Ctrl+V."))
+            self.paste_hint.show()
+        else:
+            self.paste_hint.hide()
 
     def profile(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.profile_edits.items()}
@@ -234,6 +346,21 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         settings = self.chosen()
         profile = self.profile()
+
+        problem = self.hotkey_problem()
+        if problem is not None:
+            self.banner.setText(problem)
+            self.banner.show()
+            self.tabs.setCurrentIndex(0)
+            self.hotkey_edit.setFocus()
+            return
+        if self.autostart.isChecked() != autostart.is_enabled():
+            try:
+                autostart.set_enabled(self.autostart.isChecked())
+            except OSError as exc:
+                self.banner.setText(self.tr("Starting with the system could not be changed: {0}").format(exc))
+                self.banner.show()
+                return
 
         def op(lib: Library) -> object:
             with lib.transaction():

@@ -1,0 +1,333 @@
+"""Installing team packs from the window: trust the publisher's key, preview what changes, apply, check channels."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from huashu.core.packs import PackPreview, PackUntrustedError, diff_segments
+from huashu.gui import theme
+from huashu.gui.context import AppContext
+from huashu.gui.ops import OpError
+from huashu.gui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QObject,
+    Qt,
+    QTextBrowser,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from huashu.storage import packs as store
+from huashu.storage.library import Library
+
+# Leads publish a few times a week at most; a check every half hour is quick to notice and costs nothing.
+CHANNEL_CHECK_MS = 30 * 60 * 1000
+FIRST_CHECK_MS = 5000
+MAX_LISTED = 300
+
+
+def _text_diff_html(old: str, new: str) -> str:
+    """A character-level diff: removed text struck through in red, added text in green."""
+    c = theme.colors()
+    if len(old) + len(new) > 6000:
+        return html.escape(new)
+    styles = {
+        "=": "{0}",
+        "-": f'<s style="color:{c.error};">{{0}}</s>',
+        "+": f'<b style="color:{c.accent};">{{0}}</b>',
+    }
+    return "".join(styles[kind].format(html.escape(text)) for kind, text in diff_segments(old, new))
+
+
+class TrustDialog(QDialog):
+    """Asks whether to trust an unknown publisher, showing the key's fingerprint to compare with the lead's."""
+
+    def __init__(self, error: PackUntrustedError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packTrust")
+        self.setWindowTitle(self.tr("Unknown publisher"))
+        self.resize(560, 300)
+        text = QLabel()
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        rows = (
+            (self.tr("Pack"), error.pack_name),
+            (self.tr("Publisher"), error.publisher),
+            (self.tr("Key fingerprint"), error.fingerprint),
+        )
+        table = "".join(
+            f"<tr><td style='padding-right:12px;'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>"
+            for k, v in rows
+        )
+        text.setText(
+            "<p>"
+            + html.escape(self.tr("This team pack is signed by a key this library does not trust yet."))
+            + f"</p><table>{table}</table><p>"
+            + html.escape(
+                self.tr(
+                    "Compare the fingerprint with the one your team lead gave you. Trust it only if they match: "
+                    "packs from this publisher will then install without asking again."
+                )
+            )
+            + "</p>"
+        )
+        buttons = QDialogButtonBox()
+        trust = buttons.addButton(self.tr("Trust and continue"), QDialogButtonBox.ButtonRole.AcceptRole)
+        trust.setProperty("primary", True)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+
+
+class PackPreviewDialog(QDialog):
+    """What installing or updating the pack will do, before anything is written: apply or cancel."""
+
+    def __init__(self, preview: PackPreview, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packPreview")
+        self.preview = preview
+        m = preview.manifest
+        self.setWindowTitle(self.tr("Team pack"))
+        self.resize(720, 560)
+        title = QLabel()
+        title.setObjectName("sectionTitle")
+        title.setWordWrap(True)
+        if preview.is_update:
+            title.setText(
+                self.tr("Update “{0}” from v{1} to v{2}").format(m.name, preview.installed_version, m.version)
+            )
+        else:
+            title.setText(self.tr("Install “{0}” v{1}").format(m.name, m.version))
+        summary = QLabel(
+            self.tr("{0} new · {1} changed · {2} removed · {3} unchanged · publisher {4}").format(
+                len(preview.added), len(preview.changed), len(preview.removed), preview.unchanged, m.publisher
+            )
+        )
+        summary.setObjectName("muted")
+        summary.setWordWrap(True)
+        self.body = QTextBrowser()
+        self.body.setObjectName("packDetails")
+        self.body.setHtml(self._details())
+        buttons = QDialogButtonBox()
+        self.apply_button = buttons.addButton(
+            self.tr("Update") if preview.is_update else self.tr("Install"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
+        self.apply_button.setProperty("primary", True)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.addWidget(title)
+        layout.addWidget(summary)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(buttons)
+        self.apply_button.setFocus()
+
+    def _details(self) -> str:
+        p = self.preview
+        c = theme.colors()
+        out: list[str] = []
+
+        def heading(text: str, count: int, color: str) -> None:
+            out.append(f'<h4 style="color:{color};">{html.escape(text)} ({count})</h4>')
+
+        def item(category: str, title: str, extra: str = "") -> str:
+            where = f'<span style="color:{c.muted};">{html.escape(category)} › </span>'
+            return f"<li>{where}<b>{html.escape(title)}</b>{extra}</li>"
+
+        if p.changed:
+            heading(self.tr("Changed"), len(p.changed), c.warning)
+            out.append("<ul>")
+            for change in p.changed[:MAX_LISTED]:
+                extra = ""
+                if "text" in change.fields:
+                    extra += "<br>" + _text_diff_html(change.old.phrase.text, change.new.text)
+                others = [f for f in change.fields if f != "text"]
+                if others:
+                    extra += (
+                        f'<br><span style="color:{c.muted};">' + html.escape(", ".join(others)) + "</span>"
+                    )
+                if change.keeps_personal_copy:
+                    extra += (
+                        f'<br><i style="color:{c.info};">'
+                        + html.escape(
+                            self.tr("You edited this phrase: your version is kept as a personal phrase.")
+                        )
+                        + "</i>"
+                    )
+                out.append(item(change.new.category, change.new.title, extra))
+            out.append("</ul>")
+        if p.added:
+            heading(self.tr("New"), len(p.added), c.accent)
+            out.append("<ul>" + "".join(item(a.category, a.title) for a in p.added[:MAX_LISTED]) + "</ul>")
+        if p.removed:
+            heading(self.tr("Removed"), len(p.removed), c.error)
+            out.append("<ul>")
+            for removal in p.removed[:MAX_LISTED]:
+                extra = ""
+                if removal.keep:
+                    extra = (
+                        f' <i style="color:{c.info};">'
+                        + html.escape(self.tr("(a favourite or edited: moves to your personal phrases)"))
+                        + "</i>"
+                    )
+                out.append(item(removal.old.phrase.category, removal.old.phrase.title, extra))
+            out.append("</ul>")
+        if p.rules_changed_any:
+            heading(
+                self.tr("Forbidden-phrase rules"),
+                len(p.rules_added) + len(p.rules_changed) + len(p.rules_removed),
+                c.info,
+            )
+            out.append(
+                "<p>"
+                + html.escape(
+                    self.tr("{0} new, {1} changed, {2} removed").format(
+                        len(p.rules_added), len(p.rules_changed), len(p.rules_removed)
+                    )
+                )
+                + "</p>"
+            )
+        if p.synonyms_changed_any:
+            heading(self.tr("Search synonyms"), len(p.synonyms_added) + len(p.synonyms_removed), c.info)
+        if p.shortcuts_dropped:
+            heading(
+                self.tr("Shortcuts you already use (the pack's are left out)"),
+                len(p.shortcuts_dropped),
+                c.muted,
+            )
+        if not out:
+            out.append("<p>" + html.escape(self.tr("Nothing changes in your library.")) + "</p>")
+        out.append(
+            f'<p style="color:{c.muted};">'
+            + html.escape(
+                self.tr("A backup of your library is taken first. Your personal phrases are never touched.")
+            )
+            + "</p>"
+        )
+        return "".join(out)
+
+
+class PackFlow(QObject):
+    """Install or update a pack: verify and preview on the worker, ask, then apply in one transaction."""
+
+    installed = Signal(object)  # ApplyResult
+    failed = Signal(str)
+    updates_found = Signal(list)  # list[AvailableUpdate]
+
+    def __init__(self, ctx: AppContext, window: QWidget) -> None:
+        super().__init__(window)
+        self.ctx = ctx
+        self.window = window
+        self.dialog: QDialog | None = None
+        self.running = False
+        self.available: list[store.AvailableUpdate] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHANNEL_CHECK_MS)
+        self.timer.timeout.connect(self.check_channels)
+
+    # -- installing a file -----------------------------------------------------------------------
+
+    def start(self, path: Path, trust: str | None = None) -> bool:
+        if self.running:
+            return False
+        self.running = True
+
+        def op(lib: Library) -> store.PendingInstall:
+            return store.preview_file(lib, path, trust=trust)
+
+        self.ctx.ops.run(op, self._previewed, lambda error: self._preview_failed(path, error))
+        return True
+
+    def _preview_failed(self, path: Path, error: OpError) -> None:
+        exc = error.exception
+        if isinstance(exc, PackUntrustedError):
+            dialog = TrustDialog(exc, self.window)
+            self.dialog = dialog
+
+            def decided(result: int) -> None:
+                self.running = False
+                if result == QDialog.DialogCode.Accepted:
+                    self.start(path, trust=exc.public_key)
+
+            dialog.finished.connect(decided)
+            dialog.open()
+            return
+        self.running = False
+        self.failed.emit(error.message)
+
+    def _previewed(self, pending: store.PendingInstall) -> None:
+        dialog = PackPreviewDialog(pending.preview, self.window)
+        self.dialog = dialog
+
+        def decided(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted:
+                self.running = False
+                return
+            self.ctx.ops.run(lambda lib: store.apply_install(lib, pending), self._applied, self._apply_failed)
+
+        dialog.finished.connect(decided)
+        dialog.open()
+
+    def _applied(self, result: store.ApplyResult) -> None:
+        self.running = False
+        self.available = [u for u in self.available if u.pack_id != result.preview.manifest.id]
+        self.installed.emit(result)
+
+    def _apply_failed(self, error: OpError) -> None:
+        self.running = False
+        self.failed.emit(error.message)
+
+    # -- channels --------------------------------------------------------------------------------
+
+    def start_checking(self) -> None:
+        """Check the configured channels soon after start and then periodically (nothing if none)."""
+        QTimer.singleShot(FIRST_CHECK_MS, self.check_channels)
+        self.timer.start()
+
+    def check_channels(self) -> None:
+        def op(lib: Library) -> list[store.AvailableUpdate]:
+            if not store.channels(lib):
+                return []
+            found: list[store.AvailableUpdate] = []
+            for check in store.check_channels(lib):
+                found.extend(check.updates)
+            return found
+
+        self.ctx.ops.run(op, self._checked, lambda _error: None)
+
+    def _checked(self, updates: list[store.AvailableUpdate]) -> None:
+        self.available = updates
+        if updates:
+            self.updates_found.emit(updates)
+
+    def install_available(self) -> bool:
+        """Preview the first available update (fetching it first for an HTTPS channel)."""
+        if not self.available or self.running:
+            return False
+        update = self.available[0]
+        if update.path is not None:
+            return self.start(update.path)
+        self.running = True
+
+        def fetched(path: Path) -> None:
+            self.running = False
+            self.start(path)
+
+        def fetch_failed(error: OpError) -> None:
+            self.running = False
+            self.failed.emit(error.message)
+
+        self.ctx.ops.run(lambda _lib: store.fetch_update(update), fetched, fetch_failed)
+        return True

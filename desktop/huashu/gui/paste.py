@@ -1,0 +1,350 @@
+"""Pasting into the chat window: return focus, send the paste keys, then put the clipboard back as it was."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import struct
+import sys
+from typing import Any
+
+from huashu.gui.qt import (
+    QAbstractNativeEventFilter,
+    QApplication,
+    QClipboard,
+    QCoreApplication,
+    QElapsedTimer,
+    QGuiApplication,
+    QMimeData,
+    QObject,
+    QTimer,
+    Signal,
+)
+
+log = logging.getLogger(__name__)
+
+FOCUS_TIMEOUT_MS = 400  # how long the window manager may take to hand focus back to the chat tool
+RESTORE_IDLE_MS = 25  # after the chat tool's last clipboard read, so a second read still gets our text
+RESTORE_TIMEOUT_MS = 600  # restore even if nobody read the clipboard (the paste keys went nowhere)
+BLIND_RESTORE_MS = 200  # where reads cannot be seen (Windows, macOS): the usual time an app takes
+
+
+class ClipboardSnapshot:
+    """Every format on the clipboard copied out (text, HTML, images, files), to be put back exactly."""
+
+    def __init__(self, formats: dict[str, bytes], image: Any = None) -> None:
+        self.formats = formats
+        self.image = image
+
+    @classmethod
+    def take(cls, clipboard: QClipboard | None = None) -> ClipboardSnapshot:
+        clipboard = clipboard or QApplication.clipboard()
+        data = clipboard.mimeData(QClipboard.Mode.Clipboard)
+        if data is None:
+            return cls({})
+        formats: dict[str, bytes] = {}
+        for name in data.formats():
+            raw = bytes(data.data(name).data())
+            if raw:
+                formats[name] = raw
+        # An image can be offered only as a native bitmap (Windows CF_DIB); keep Qt's decoded copy too.
+        image = data.imageData() if data.hasImage() else None
+        return cls(formats, image)
+
+    @property
+    def empty(self) -> bool:
+        return not self.formats and self.image is None
+
+    def mime_data(self) -> QMimeData:
+        mime = QMimeData()
+        if self.image is not None:
+            mime.setImageData(self.image)
+        for name, raw in self.formats.items():
+            mime.setData(name, raw)
+        return mime
+
+    def restore(self, clipboard: QClipboard | None = None) -> None:
+        clipboard = clipboard or QApplication.clipboard()
+        if self.empty:
+            clipboard.clear(QClipboard.Mode.Clipboard)
+        else:
+            clipboard.setMimeData(self.mime_data(), QClipboard.Mode.Clipboard)
+
+
+class Paster(QObject):
+    """Platform part: which window is active, giving it focus back, and sending the paste keys."""
+
+    clipboard_read = Signal()  # another program asked for our clipboard (X11 only)
+    name = "none"
+    sees_reads = False
+
+    def active_window(self) -> int:
+        return 0
+
+    def activate(self, window: int, timestamp: int = 0) -> None:
+        pass
+
+    def has_focus(self, window: int) -> bool:
+        return False
+
+    def send_paste(self) -> None:
+        pass
+
+    def watch_reads(self, on: bool) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _SelectionFilter(QAbstractNativeEventFilter):
+    """Sees the SelectionRequest events Qt answers for our clipboard: a program is reading it."""
+
+    SELECTION_REQUEST = 30
+    CONTENT_TARGETS_SKIPPED = ("TARGETS", "TIMESTAMP", "MULTIPLE", "SAVE_TARGETS")
+
+    def __init__(self, paster: X11Paster) -> None:
+        super().__init__()
+        self.paster = paster
+        self.active = False
+
+    def nativeEventFilter(self, event_type: Any, message: Any) -> Any:
+        if self.active and bytes(event_type) == b"xcb_generic_event_t":
+            head = ctypes.string_at(int(message), 32)
+            if head[0] & 0x7F == self.SELECTION_REQUEST:
+                # xcb_selection_request_event_t: type, pad, seq(2), time, owner, requestor, selection, target
+                selection, target = struct.unpack_from("=II", head, 16)
+                if selection == self.paster.clipboard_atom and target not in self.paster.meta_targets:
+                    # Qt answers this request right after we return; tell the flow on the next turn.
+                    QTimer.singleShot(0, self.paster.clipboard_read.emit)
+        return False, 0
+
+
+class X11Paster(Paster):
+    """python-xlib: _NET_ACTIVE_WINDOW to find and refocus the chat window, XTest for Ctrl+V."""
+
+    name = "x11"
+    sees_reads = True
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from Xlib import XK, X, display
+        from Xlib.ext import xtest
+
+        self._X, self._xtest = X, xtest
+        self.display = display.Display()
+        if not self.display.has_extension("XTEST"):
+            raise RuntimeError("the X server has no XTEST extension")
+        self.root = self.display.screen().root
+        self._active_atom = self.display.intern_atom("_NET_ACTIVE_WINDOW")
+        self.clipboard_atom = self.display.intern_atom("CLIPBOARD")
+        self.meta_targets = {self.display.intern_atom(n) for n in _SelectionFilter.CONTENT_TARGETS_SKIPPED}
+        self._ctrl = self.display.keysym_to_keycode(XK.string_to_keysym("Control_L"))
+        self._v = self.display.keysym_to_keycode(XK.string_to_keysym("v"))
+        self._filter = _SelectionFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installNativeEventFilter(self._filter)
+
+    def _has_wm(self) -> bool:
+        check = self.display.intern_atom("_NET_SUPPORTING_WM_CHECK")
+        prop = self.root.get_full_property(check, self._X.AnyPropertyType)
+        return bool(prop and prop.value)
+
+    def active_window(self) -> int:
+        prop = self.root.get_full_property(self._active_atom, self._X.AnyPropertyType)
+        if prop is not None and len(prop.value) and int(prop.value[0]):
+            return int(prop.value[0])
+        focus = self.display.get_input_focus().focus
+        return int(getattr(focus, "id", 0) or 0)
+
+    def activate(self, window: int, timestamp: int = 0) -> None:
+        from Xlib import protocol
+
+        target = self.display.create_resource_object("window", window)
+        if self._has_wm():
+            # Source 2 ("pager"): a request on the user's behalf, which window managers always honour.
+            event = protocol.event.ClientMessage(
+                window=target,
+                client_type=self._active_atom,
+                data=(32, [2, timestamp or self._X.CurrentTime, 0, 0, 0]),
+            )
+            mask = self._X.SubstructureRedirectMask | self._X.SubstructureNotifyMask
+            self.root.send_event(event, event_mask=mask)
+        else:
+            target.set_input_focus(self._X.RevertToParent, timestamp or self._X.CurrentTime)
+        self.display.flush()
+
+    def has_focus(self, window: int) -> bool:
+        focus = self.display.get_input_focus().focus
+        node = int(getattr(focus, "id", 0) or 0)
+        # The focus may sit on a child of the top-level (toolkits focus an inner window).
+        for _ in range(8):
+            if node == window:
+                return True
+            if node in (0, 1, self.root.id):
+                return False
+            with contextlib.suppress(Exception):
+                node = int(self.display.create_resource_object("window", node).query_tree().parent.id)
+                continue
+            return False
+        return False
+
+    def send_paste(self) -> None:
+        fake = self._xtest.fake_input
+        fake(self.display, self._X.KeyPress, self._ctrl)
+        fake(self.display, self._X.KeyPress, self._v)
+        fake(self.display, self._X.KeyRelease, self._v)
+        fake(self.display, self._X.KeyRelease, self._ctrl)
+        self.display.sync()
+
+    def watch_reads(self, on: bool) -> None:
+        self._filter.active = on
+
+    def close(self) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeNativeEventFilter(self._filter)
+        with contextlib.suppress(Exception):
+            self.display.close()
+
+
+class WindowsPaster(Paster):
+    """GetForegroundWindow / SetForegroundWindow and SendInput (ctypes)."""
+
+    name = "windows"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+
+    def active_window(self) -> int:
+        return int(self.user32.GetForegroundWindow() or 0)
+
+    def activate(self, window: int, timestamp: int = 0) -> None:
+        # Allowed: our popup is the foreground window at this moment, so we may hand the foreground on.
+        self.user32.SetForegroundWindow(ctypes.c_void_p(window))
+
+    def has_focus(self, window: int) -> bool:
+        return int(self.user32.GetForegroundWindow() or 0) == window
+
+    def send_paste(self) -> None:
+        from ctypes import wintypes
+
+        class KEYBDINPUT(ctypes.Structure):
+            _fields_ = (
+                ("wVk", wintypes.WORD),
+                ("wScan", wintypes.WORD),
+                ("dwFlags", wintypes.DWORD),
+                ("time", wintypes.DWORD),
+                ("dwExtraInfo", ctypes.c_size_t),
+            )
+
+        class MOUSEINPUT(ctypes.Structure):  # only to give the union its full size
+            _fields_ = (
+                ("dx", wintypes.LONG),
+                ("dy", wintypes.LONG),
+                ("mouseData", wintypes.DWORD),
+                ("dwFlags", wintypes.DWORD),
+                ("time", wintypes.DWORD),
+                ("dwExtraInfo", ctypes.c_size_t),
+            )
+
+        class _U(ctypes.Union):
+            _fields_ = (("ki", KEYBDINPUT), ("mi", MOUSEINPUT))
+
+        class INPUT(ctypes.Structure):
+            _fields_ = (("type", wintypes.DWORD), ("u", _U))
+
+        vk_control, vk_v, keyup = 0x11, 0x56, 0x2
+        steps = [(vk_control, 0), (vk_v, 0), (vk_v, keyup), (vk_control, keyup)]
+        inputs = (INPUT * len(steps))()
+        for slot, (vk, flags) in zip(inputs, steps, strict=True):
+            slot.type = 1  # INPUT_KEYBOARD
+            slot.u.ki = KEYBDINPUT(vk, 0, flags, 0, 0)
+        self.user32.SendInput(len(steps), inputs, ctypes.sizeof(INPUT))
+
+
+def create_paster(parent: QObject | None = None) -> Paster | None:
+    """The paster for this platform, or None where a program may not type into another (Wayland)."""
+    platform = QGuiApplication.platformName()
+    try:
+        if platform == "xcb":
+            return X11Paster(parent)
+        if platform == "windows" and sys.platform == "win32":
+            return WindowsPaster(parent)
+    except Exception as exc:
+        log.warning("paste into the chat window unavailable: %s", exc)
+    return None
+
+
+class PasteFlow(QObject):
+    """One delivery: clipboard snapshot, text on the clipboard, focus back, paste keys, restore once.
+
+    `finished` says "pasted", or "copied" when focus could not be returned (the text stays on the
+    clipboard then, so the agent can paste by hand; nothing is restored under them).
+    """
+
+    finished = Signal(str)
+
+    def __init__(self, paster: Paster, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paster = paster
+        self._snapshot: ClipboardSnapshot | None = None
+        self._target = 0
+        self._clock = QElapsedTimer()
+        self._poll = QTimer(self)
+        self._poll.setInterval(2)
+        self._poll.timeout.connect(self._check_focus)
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.timeout.connect(self._restore)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._restore)
+        paster.clipboard_read.connect(self._read_seen)
+        self.busy = False
+
+    def start(self, text: str, target: int, timestamp: int = 0) -> None:
+        if self.busy:  # a second Enter before the first finished: put the first one's clipboard back now
+            self._restore()
+        self.busy = True
+        self._snapshot = ClipboardSnapshot.take()
+        self._target = target
+        QApplication.clipboard().setText(text, QClipboard.Mode.Clipboard)
+        self.paster.activate(target, timestamp)
+        self._clock.start()
+        self._poll.start()
+        self._check_focus()
+
+    def _check_focus(self) -> None:
+        if not self.busy:
+            self._poll.stop()
+            return
+        if self.paster.has_focus(self._target):
+            self._poll.stop()
+            self.paster.watch_reads(True)
+            self.paster.send_paste()
+            self._deadline.start(RESTORE_TIMEOUT_MS if self.paster.sees_reads else BLIND_RESTORE_MS)
+        elif self._clock.elapsed() > FOCUS_TIMEOUT_MS:
+            self._poll.stop()
+            self._snapshot = None  # the reply stays on the clipboard for a manual paste
+            self.busy = False
+            self.finished.emit("copied")
+
+    def _read_seen(self) -> None:
+        if self.busy and self._deadline.isActive():
+            self._idle.start(RESTORE_IDLE_MS)
+
+    def _restore(self) -> None:
+        """Put the earlier clipboard back: exactly once per delivery, whichever timer fires first."""
+        self._idle.stop()
+        self._deadline.stop()
+        self.paster.watch_reads(False)
+        snapshot, self._snapshot = self._snapshot, None
+        if not self.busy or snapshot is None:
+            return
+        self.busy = False
+        snapshot.restore()
+        self.finished.emit("pasted")

@@ -1,0 +1,258 @@
+"""The quick popup: a small always-on-top search opened by the global hotkey near the mouse cursor."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+from huashu.gui.context import AppContext
+from huashu.gui.fill_panel import FilledReply, FillPanel, instant_reply
+from huashu.gui.qt import (
+    QApplication,
+    QCursor,
+    QEvent,
+    QFrame,
+    QGuiApplication,
+    QKeySequence,
+    QPoint,
+    QRect,
+    QShortcut,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from huashu.gui.results import ResultItem, ResultsModel, ResultsView
+from huashu.gui.search_panel import Outcome, SearchBox, SearchController
+from huashu.gui.toast import Toast
+from huashu.gui.widgets import muted_label
+
+POPUP_SIZE = (560, 440)
+CURSOR_GAP = 12
+
+
+def place_near(cursor: QPoint, size: tuple[int, int], screen: QRect) -> QPoint:
+    """Top-left for a window of `size` beside `cursor`, moved inside `screen` (the cursor's screen)."""
+    width, height = size
+    x = cursor.x() + CURSOR_GAP
+    y = cursor.y() + CURSOR_GAP
+    if x + width > screen.right():
+        x = cursor.x() - width - CURSOR_GAP
+    if y + height > screen.bottom():
+        y = cursor.y() - height - CURSOR_GAP
+    x = max(screen.left(), min(x, screen.right() - width))
+    y = max(screen.top(), min(y, screen.bottom() - height))
+    return QPoint(x, y)
+
+
+class QuickPopup(QWidget):
+    """Created once and shown on demand: search box, results and the fill panel of the main window.
+
+    Enter uses the selected phrase like in the main window (fields open the fill panel); the
+    finished reply is handed out through `used` and the popup hides. Esc (outside input-method
+    composition) or clicking elsewhere hides it.
+    """
+
+    used = Signal(object)  # FilledReply
+    hidden = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quickPopup")
+        self.setWindowFlags(
+            Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # never what keeps the app running
+        self.ctx = ctx
+        self.platform_focus: Callable[[], bool] | None = None  # asks the window system, where it can
+        self.search_box = SearchBox()
+        self.model = ResultsModel(self)
+        self.results = ResultsView()
+        self.results.setModel(self.model)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the search box keeps the keys; arrows move here
+        self.fill = FillPanel(ctx)
+        self.header = muted_label()
+        self.header.setWordWrap(False)
+        self.footer = muted_label()
+        self.footer.setWordWrap(False)
+        self.controller = SearchController(ctx.ops, self)
+
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(4)
+        list_layout.addWidget(self.header)
+        list_layout.addWidget(self.results, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(list_page)
+        self.pages.addWidget(self.fill)
+
+        frame = QFrame(self)
+        frame.setObjectName("quickFrame")
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(12, 12, 12, 8)
+        inner.setSpacing(8)
+        inner.addWidget(self.search_box)
+        inner.addWidget(self.pages, 1)
+        inner.addWidget(self.footer)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.toast = Toast(self)
+        self.resize(*POPUP_SIZE)
+
+        self.search_box.textChanged.connect(self._query_changed)
+        self.search_box.submitted.connect(lambda _ctrl: self.use_row(self.results.currentIndex().row()))
+        self.search_box.escaped.connect(self.dismiss)
+        self.search_box.navigated.connect(self._navigate)
+        self.results.activated.connect(lambda index: self.use_row(index.row()))
+        self.controller.results_ready.connect(self._show_results)
+        self.controller.failed.connect(lambda message: self.toast.show_message(message, "error"))
+        self.fill.copy_requested.connect(self._deliver)
+        self.fill.cancelled.connect(self.back_to_list)
+        self.shortcuts: list[QShortcut] = []
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            shortcut.activated.connect(lambda row=n - 1: self.use_row(row))
+            self.shortcuts.append(shortcut)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Huashu quick search"))
+        self.search_box.setPlaceholderText(self.tr("Search or /shortcut   Enter paste · Esc close"))
+        self.footer.setText(self.tr("↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close"))
+        self._update_header()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.ActivationChange and self.isVisible() and not self.isActiveWindow():
+            # Clicking another window hides us; a combo box list or a checker dialog of our own does not.
+            QTimer.singleShot(0, self._hide_if_inactive)
+        super().changeEvent(event)
+
+    def _hide_if_inactive(self) -> None:
+        if self.platform_focus is not None and self.platform_focus():
+            # Qt's X11 backend can drop a window's active state after the fact (its delayed
+            # focus-out from the previous use); the window system still has us focused: keep going.
+            self.adopt_focus_window()
+            return
+        active = QApplication.activeWindow()
+        if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget() is not None:
+            return
+        if active is None or (active is not self and not self.isAncestorOf(active)):
+            self.dismiss()
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show_near_cursor(self) -> None:
+        """Show on the cursor's screen beside the cursor, with the search text selected and focused."""
+        cursor = QCursor.pos()
+        screen = QGuiApplication.screenAt(cursor) or QGuiApplication.primaryScreen()
+        self.move(place_near(cursor, (self.width(), self.height()), screen.availableGeometry()))
+        self.back_to_list(focus=False)
+        if self.controller.last is None:
+            self.controller.request(self.search_box.text())
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        self.search_box.selectAll()
+
+    def adopt_focus_window(self) -> bool:
+        """Make the widgets agree with the platform that the popup is active; True if it is.
+
+        After Enter, Qt's X11 backend waits up to 400 ms for focus to come back before it lets go of
+        the hidden popup as its focus window. A hotkey within that time shows the popup with focus
+        but no "focus changed" for the widgets, so no active window and no focused search box.
+        """
+        handle = self.windowHandle()
+        platform_has_it = self.platform_focus() if self.platform_focus is not None else False
+        if handle is None or not (handle.isActive() or platform_has_it):
+            return False
+        if QApplication.activeWindow() is not self:
+            with warnings.catch_warnings():  # deprecated for apps; here it repairs Qt's own bookkeeping
+                warnings.simplefilter("ignore", DeprecationWarning)
+                QApplication.setActiveWindow(self)
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        return QApplication.activeWindow() is self
+
+    def dismiss(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.hidden.emit()
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def _query_changed(self, text: str) -> None:
+        if self.pages.currentWidget() is self.fill:
+            self.back_to_list(focus=False)
+        self.controller.request(text)
+
+    def _show_results(self, outcome: Outcome) -> None:
+        self.model.set_items(outcome.items)
+        self.select_row(0 if outcome.items else -1)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        outcome = self.controller.last
+        if outcome is None:
+            self.header.setText(self.tr("Loading…"))
+        elif outcome.browsing:
+            self.header.setText(self.tr("{0} phrases").format(len(outcome.items)))
+        elif not outcome.items:
+            self.header.setText(self.tr("Nothing found for “{0}”").format(outcome.query.strip()))
+        else:
+            self.header.setText(self.tr("{0} results").format(len(outcome.items)))
+
+    def select_row(self, row: int) -> None:
+        self.results.setCurrentIndex(self.model.index(row, 0) if row >= 0 else self.model.index(-1, 0))
+        if row >= 0:
+            self.results.scrollTo(self.model.index(row, 0))
+
+    def _navigate(self, key: int) -> None:
+        count = self.model.rowCount()
+        if count:
+            page = max(1, self.results.viewport().height() // max(1, self.results.sizeHintForRow(0)))
+            steps = {
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_PageUp: -page,
+                Qt.Key.Key_PageDown: page,
+            }
+            row = self.results.currentIndex().row() + steps.get(Qt.Key(key), 0)
+            self.select_row(max(0, min(count - 1, row)))
+
+    # -- using -------------------------------------------------------------------------------
+
+    def use_row(self, row: int) -> None:
+        if self.search_box.composing:  # Enter and Ctrl+digit while composing pinyin belong to the IME
+            return
+        item = self.model.item(row)
+        if item is not None:
+            self.select_row(row)
+            self.use_item(item)
+
+    def use_item(self, item: ResultItem) -> None:
+        reply = instant_reply(item, self.ctx.builtins())
+        if reply is not None:
+            self._deliver(reply)
+            return
+        self.fill.start(item)
+        self.pages.setCurrentWidget(self.fill)
+        self.fill.focus_first_empty()
+
+    def back_to_list(self, focus: bool = True) -> None:
+        self.pages.setCurrentIndex(0)
+        if focus:
+            self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _deliver(self, reply: FilledReply) -> None:
+        self.back_to_list(focus=False)
+        self.hide()  # before the paste: the chat window must get focus back
+        self.used.emit(reply)

@@ -1,0 +1,429 @@
+"""Beside the chat tool: hotkey popup, paste into another program, clipboard restore, compact mode, tray."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from huashu.gui import hotkeys, paste
+from huashu.gui.companion import Companion
+from huashu.gui.main_window import MainWindow
+from huashu.gui.paste import ClipboardSnapshot, Paster
+from huashu.gui.qt import (
+    QApplication,
+    QByteArray,
+    QClipboard,
+    QColor,
+    QGuiApplication,
+    QImage,
+    QInputMethodEvent,
+    QMimeData,
+    Qt,
+)
+from huashu.gui.tray import Tray
+
+QSD = "请您稍等，我帮您查询一下。"  # the default library's /qsd, a phrase without fields
+HAS_X = bool(os.environ.get("DISPLAY")) and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb"
+STANDIN = Path(__file__).with_name("chat_standin.py")
+
+
+def pumped(qtbot, args: list[str], timeout: float = 10.0, stdin: bytes | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    """Run a command while Qt keeps serving events: xclip reading our clipboard needs us to answer."""
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE if stdin is not None else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    if stdin is not None:
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=int(timeout * 1000))
+    assert proc.stdout is not None
+    return proc.stdout.read()
+
+
+def xdotool(*args: str) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=10).stdout
+
+
+class ChatStandIn:
+    """A separate process with a focused QLineEdit; its text is mirrored to `out`."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.out = tmp / "chat.txt"
+        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.out)])
+        found = xdotool("search", "--sync", "--name", "^Chat stand-in$").split()
+        assert found, "the chat stand-in did not open"
+        self.window = int(found[0])
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not self.out.exists():
+            time.sleep(0.02)
+
+    def focus(self) -> None:
+        xdotool("windowactivate", "--sync", str(self.window))
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not self.is_active():
+            time.sleep(0.02)
+
+    def is_active(self) -> bool:
+        return xdotool("getactivewindow").strip() == str(self.window)
+
+    def text(self) -> str:
+        return self.out.read_text(encoding="utf-8") if self.out.exists() else ""
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(5)
+
+
+needs_xdotool = pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
+
+
+class FakePaster(Paster):
+    """Records what the flow asks for; `focus` decides whether the chat window gets focus back."""
+
+    name = "fake"
+    sees_reads = True
+
+    def __init__(self, focus: bool = True) -> None:
+        super().__init__()
+        self.focus = focus
+        self.pastes = 0
+        self.activated: list[int] = []
+
+    def active_window(self) -> int:
+        return 4242
+
+    def activate(self, window: int, timestamp: int = 0) -> None:
+        self.activated.append(window)
+
+    def has_focus(self, window: int) -> bool:
+        return self.focus
+
+    def send_paste(self) -> None:
+        self.pastes += 1
+
+
+@pytest.fixture
+def companion(window: MainWindow) -> Iterator[Companion]:
+    c = Companion(window, tray=False)
+    yield c
+    c.close()
+
+
+def fake_companion(window: MainWindow, paster: Paster | None) -> Companion:
+    return Companion(window, backend=hotkeys.NullBackend("test"), paster=paster, use_paster=False, tray=False)
+
+
+def set_rich_clipboard() -> None:
+    """Text, HTML and an image at once: what a browser or a screenshot tool leaves behind."""
+    mime = QMimeData()
+    mime.setText("earlier text")
+    mime.setHtml("<b>earlier</b>")
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    mime.setImageData(image)
+    QApplication.clipboard().setMimeData(mime, QClipboard.Mode.Clipboard)
+
+
+def count_restores(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original = ClipboardSnapshot.restore
+
+    def counted(self: ClipboardSnapshot, clipboard: QClipboard | None = None) -> None:
+        calls.append(1)
+        original(self, clipboard)
+
+    monkeypatch.setattr(ClipboardSnapshot, "restore", counted)
+    return calls
+
+
+# -- the popup on any platform -------------------------------------------------------------------
+
+
+def test_popup_is_created_once_and_searches_like_the_main_window(qtbot, type_, companion, shot) -> None:
+    popup = companion.popup
+    assert popup.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert popup.windowFlags() & Qt.WindowType.FramelessWindowHint
+    companion.show_popup()
+    qtbot.waitExposed(popup)
+    assert companion.popup is popup
+    screen = QGuiApplication.screenAt(popup.geometry().center())
+    assert screen is not None and screen.availableGeometry().contains(popup.geometry())
+    type_(popup.search_box, "/qsd")
+    qtbot.waitUntil(lambda: popup.model.rowCount() > 0 and popup.model.item(0).text == QSD)
+    shot(popup, "popup")
+
+
+def test_enter_while_composing_belongs_to_the_input_method(qtbot, window, companion) -> None:
+    popup = companion.popup
+    companion.show_popup()
+    qtbot.waitExposed(popup)
+    used: list[object] = []
+    popup.used.connect(used.append)
+    popup.search_box.setText("/qsd")
+    qtbot.waitUntil(lambda: popup.model.rowCount() > 0)
+    preedit = QInputMethodEvent("cha", [])
+    QApplication.sendEvent(popup.search_box, preedit)
+    assert popup.search_box.composing
+    qtbot.keyClick(popup.search_box, Qt.Key.Key_Return)
+    qtbot.keyClick(popup.search_box, Qt.Key.Key_Escape)
+    qtbot.keyClick(popup.search_box, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert used == [] and popup.isVisible()
+    commit = QInputMethodEvent()
+    commit.setCommitString("")
+    QApplication.sendEvent(popup.search_box, commit)
+    assert not popup.search_box.composing
+    qtbot.keyClick(popup.search_box, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+
+
+def test_fields_open_the_fill_panel_in_the_popup(qtbot, window, type_) -> None:
+    paster = FakePaster()
+    c = fake_companion(window, paster)
+    popup = c.popup
+    c.show_popup()
+    popup.search_box.setText("/wl")
+    qtbot.waitUntil(lambda: popup.model.rowCount() > 0)
+    qtbot.keyClick(popup.search_box, Qt.Key.Key_Return)
+    assert popup.pages.currentWidget() is popup.fill
+    type_(popup.fill.inputs["快递公司"], "顺丰")
+    qtbot.keyClick(popup.fill.inputs["快递公司"], Qt.Key.Key_Return)
+    type_(popup.fill.inputs["物流单号"], "SF123")
+    qtbot.keyClick(popup.fill.inputs["物流单号"], Qt.Key.Key_Return)
+    type_(popup.fill.inputs["当前位置"], "上海")
+    type_(popup.fill.inputs["日期"], "明天")
+    with qtbot.waitSignal(c.delivered, timeout=3000) as got:
+        qtbot.keyClick(popup.fill.inputs["日期"], Qt.Key.Key_Return)
+    assert got.args == ["pasted"] or got.args == ["copied"]
+    assert not popup.isVisible()
+    assert window.ctx.memory.get("物流单号") == "SF123"  # the conversation remembers it, as in the window
+    c.close()
+
+
+@pytest.mark.x11
+def test_focus_not_returned_falls_back_to_copy_with_a_notice(qtbot, window, monkeypatch) -> None:
+    monkeypatch.setattr(paste, "FOCUS_TIMEOUT_MS", 50)
+    paster = FakePaster(focus=False)
+    c = fake_companion(window, paster)
+    c.show_popup()
+    c.popup.search_box.setText("/qsd")
+    qtbot.waitUntil(lambda: c.popup.model.rowCount() > 0)
+    with qtbot.waitSignal(c.delivered, timeout=3000) as got:
+        qtbot.keyClick(c.popup.search_box, Qt.Key.Key_Return)
+    assert got.args == ["copied"]
+    assert paster.pastes == 0
+    assert QApplication.clipboard().text() == QSD  # left there for a paste by hand
+    assert "Ctrl+V" in window.toast.text()
+    c.close()
+
+
+@pytest.mark.x11
+def test_clipboard_is_restored_once_in_every_format(qtbot, window, monkeypatch) -> None:
+    restores = count_restores(monkeypatch)
+    set_rich_clipboard()
+    paster = FakePaster()
+    c = fake_companion(window, paster)
+    assert c.flow is not None
+    c.target = 4242
+    c.flow.start(QSD, 4242)
+    assert QApplication.clipboard().text() == QSD and paster.pastes == 1
+    # The chat tool reads twice (targets, then text); the restore waits for the quiet after both.
+    paster.clipboard_read.emit()
+    paster.clipboard_read.emit()
+    qtbot.waitUntil(lambda: not c.flow.busy, timeout=2000)
+    qtbot.wait(700)  # past the deadline timer too: still one restore
+    assert restores == [1]
+    data = QApplication.clipboard().mimeData()
+    assert data.text() == "earlier text"
+    assert "<b>earlier</b>" in data.html()
+    assert data.hasImage() and QImage(data.imageData()).pixelColor(1, 1) == QColor("red")
+    c.close()
+
+
+# -- a real X desktop: hotkey, focus, paste into another program ---------------------------------
+
+
+@pytest.fixture
+def chat(desktop: None, tmp_path: Path) -> Iterator[ChatStandIn]:
+    standin = ChatStandIn(tmp_path)
+    yield standin
+    standin.close()
+
+
+@pytest.mark.x11
+@needs_xdotool
+def test_hotkey_popup_pastes_into_the_chat_window(qtbot, window, chat, tmp_path, monkeypatch, shot) -> None:
+    if shutil.which("xclip") is None:
+        pytest.skip("needs xclip")
+    restores = count_restores(monkeypatch)
+    c = Companion(window, tray=False)
+    try:
+        if c.backend.name != "x11" or c.paster is None:
+            pytest.skip(f"no X11 hotkey backend here: {c.backend.unavailable_reason()}")
+        assert c.backend.current == hotkeys.parse("Ctrl+Alt+H"), c.hotkey_error
+        window.showMinimized()
+        # Another program owns the clipboard with an image: it must be there again afterwards.
+        png = tmp_path / "earlier.png"
+        image = QImage(6, 6, QImage.Format.Format_RGB32)
+        image.fill(QColor("blue"))
+        image.save(str(png))
+        owner = subprocess.Popen(["xclip", "-selection", "clipboard", "-t", "image/png", "-i", str(png)])
+        qtbot.wait(200)
+        chat.focus()
+        assert chat.is_active()
+
+        xdotool("key", "ctrl+alt+h")
+        popup = c.popup
+        qtbot.waitUntil(lambda: popup.isVisible() and popup.isActiveWindow(), timeout=3000)
+        # Windows and some WMs show a popup behind the active window: focus is what counts.
+        assert QApplication.focusWidget() is popup.search_box
+        assert QApplication.activeWindow() is popup
+        assert c.target == chat.window
+        xdotool("type", "--delay", "15", "/qsd")
+        qtbot.waitUntil(
+            lambda: popup.search_box.text() == "/qsd" and popup.model.rowCount() > 0, timeout=3000
+        )
+        assert popup.model.item(0).text == QSD
+        shot(popup, "popup-x11")
+        with qtbot.waitSignal(c.delivered, timeout=5000) as got:
+            xdotool("key", "Return")
+        assert got.args == ["pasted"]
+        qtbot.waitUntil(lambda: chat.text() == QSD, timeout=3000)
+        assert not popup.isVisible()
+        assert restores == [1]
+        targets = pumped(qtbot, ["xclip", "-selection", "clipboard", "-o", "-t", "TARGETS"]).decode()
+        assert "image/png" in targets
+        restored = pumped(qtbot, ["xclip", "-selection", "clipboard", "-o", "-t", "image/png"])
+        assert restored == png.read_bytes() or QImage.fromData(QByteArray(restored)).pixelColor(
+            1, 1
+        ) == QColor("blue")
+        owner.wait(5)  # xclip ends once it has lost the clipboard to us
+    finally:
+        c.close()
+
+
+@pytest.mark.x11
+@needs_xdotool
+def test_clicking_elsewhere_hides_the_popup(qtbot, window, chat) -> None:
+    c = Companion(window, tray=False)
+    try:
+        c.show_popup()
+        qtbot.waitUntil(lambda: c.popup.isActiveWindow(), timeout=3000)
+        chat.focus()
+        qtbot.waitUntil(lambda: not c.popup.isVisible(), timeout=3000)
+    finally:
+        c.close()
+
+
+# -- compact mode and tray -----------------------------------------------------------------------
+
+
+def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, idle, shot) -> None:
+    before = window.geometry()
+    window.actions_by_name["compact"].trigger()
+    assert window.compact.active
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert not window.tree.isVisible() and not window.side.isVisible()
+    assert window.search_box.isVisible() and window.results.isVisible() and window.compose.isVisible()
+    qtbot.waitUntil(lambda: window.width() <= 400)
+    area = window.screen().availableGeometry()
+    assert window.geometry().left() == area.left() or window.geometry().right() == area.right()
+    shot(window, "compact")
+    # A phrase with fields still gets its fill panel while compact.
+    window.search_box.setText("/wl")
+    idle(window)
+    window.use_selected()
+    assert window.side.isVisible()
+    window.close_fill()
+    window.actions_by_name["compact"].trigger()
+    assert not window.compact.active and window.tree.isVisible()
+    assert not window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    # The full size comes back (give or take a frame: without a window manager X guesses it).
+    if HAS_X:
+        qtbot.waitUntil(
+            lambda: abs(window.width() - before.width()) <= 8 and abs(window.height() - before.height()) <= 30
+        )
+    window.compact.set_active(True)
+    idle(window)
+    # Remembered for the next start on this library.
+    from huashu.gui.app import create_main_window
+
+    again = create_main_window(gui_lib)
+    qtbot.addWidget(again)
+    again.compact.load()
+    qtbot.waitUntil(lambda: again.compact.loaded and again.compact.active, timeout=3000)
+    again.close()
+
+
+def test_tray_menu_and_closing_into_the_tray(qtbot, window) -> None:
+    c = fake_companion(window, None)
+    tray = Tray(c)
+    seen: list[str] = []
+    tray.show_requested.connect(lambda: seen.append("show"))
+    tray.quick_requested.connect(lambda: seen.append("quick"))
+    tray.compact_toggled.connect(lambda on: seen.append(f"compact {on}"))
+    tray.pause_toggled.connect(lambda on: seen.append(f"pause {on}"))
+    tray.quit_requested.connect(lambda: seen.append("quit"))
+    for action in (
+        tray.show_action,
+        tray.quick_action,
+        tray.compact_action,
+        tray.pause_action,
+        tray.quit_action,
+    ):
+        action.trigger()
+    assert seen == ["show", "quick", "compact True", "pause True", "quit"]
+    assert [a.text() for a in tray.menu.actions() if a.text()] == [
+        "显示话术助手",
+        "快速搜索",
+        "紧凑模式",
+        "暂停快捷键",
+        "退出话术助手",
+    ]
+    # With a tray, closing the window keeps the app (and its hotkey) running.
+    c.tray = tray
+    window.close()
+    assert not window.isVisible() and not window.ops._closed
+    c.show_window()
+    assert window.isVisible()
+    c.tray = None
+    c.close()
+
+
+def test_pause_from_the_tray_releases_the_hotkey(window) -> None:
+    class Recording(hotkeys.HotkeyBackend):
+        available = True
+
+        def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
+            return None
+
+    backend = Recording()
+    c = Companion(window, backend=backend, use_paster=False, tray=False)
+    assert backend.current == hotkeys.parse("Ctrl+Alt+H")
+    c.set_paused(True)
+    assert backend.current is None
+    c.set_paused(False)
+    assert backend.current is not None
+    c.close()
+
+
+def test_second_start_requests_reach_the_window(qtbot, window) -> None:
+    c = fake_companion(window, None)
+    window.hide()
+    c.handle_request({"command": "activate", "files": []})
+    assert window.isVisible()
+    c.handle_request({"command": "toggle"})
+    assert c.popup.isVisible()
+    c.handle_request({"command": "toggle"})
+    assert not c.popup.isVisible()
+    c.close()

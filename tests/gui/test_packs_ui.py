@@ -1,0 +1,130 @@
+"""Team packs in the window: an unknown key asks for trust, the preview shows the diff, cancel changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from huashu.core import packs as core
+from huashu.core.packs import PackPhrase
+from huashu.gui.main_window import MainWindow
+from huashu.gui.pack_flow import PackPreviewDialog, TrustDialog
+from huashu.gui.qt import QApplication, QDialog, QLabel, QWidget
+from huashu.storage import packs as store
+
+LEAD = core.PrivateKey(seed=b"G" * 32, publisher="总部客服部")
+
+
+def build(tmp: Path, version: int, texts: dict[str, str]) -> Path:
+    phrases = [
+        PackPhrase(uid=uid, category="团队/售后", title=f"团队{uid}", text=text)
+        for uid, text in texts.items()
+    ]
+    pack = core.make_pack(name="公司话术", version=version, key=LEAD, phrases=phrases)
+    out = tmp / f"company-v{version}.huashu"
+    core.write_pack(out, pack, LEAD)
+    return out
+
+
+def dialog_of(kind: type[QDialog]) -> QDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and widget.isVisible():
+            return widget
+    return None
+
+
+def test_install_asks_trust_then_previews_then_applies(
+    qtbot,
+    window: MainWindow,
+    tmp_path: Path,
+    idle: Callable[..., None],
+    shot: Callable[[QWidget, str], object],
+) -> None:
+    v1 = build(tmp_path, 1, {"a": "退款会在3个工作日内原路退回", "b": "换货请在订单页申请"})
+    assert window.import_file(v1)
+    qtbot.waitUntil(lambda: dialog_of(TrustDialog) is not None, timeout=10000)
+    trust = dialog_of(TrustDialog)
+    assert trust is not None
+    shot(trust, "pack-trust")
+    assert any(LEAD.fingerprint in label.text() for label in trust.findChildren(QLabel))
+    trust.accept()
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+    preview = dialog_of(PackPreviewDialog)
+    assert isinstance(preview, PackPreviewDialog)
+    assert "团队a" in preview.body.toPlainText()
+    preview.accept()
+    qtbot.waitUntil(lambda: window.ctx.lib.count_phrases() >= 279 and not window.ops.busy, timeout=10000)
+    idle(window)
+    assert store.is_trusted(window.ctx.lib, LEAD.public_key)
+    assert {p.title for p in window.ctx.lib.phrases() if p.origin == "pack"} >= {"团队a", "团队b"}
+
+    # The update's preview shows what changed in the text; cancelling leaves the library as it was.
+    v2 = build(tmp_path, 2, {"a": "退款会在1-3个工作日内原路退回", "c": "新话术"})
+    before = [(p.uid, p.text) for p in window.ctx.lib.phrases()]
+    assert window.import_file(v2)
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+    preview = dialog_of(PackPreviewDialog)
+    assert isinstance(preview, PackPreviewDialog)
+    html = preview.body.toHtml()
+    assert "<s" in html and "1-" in preview.body.toPlainText()
+    assert "团队b" in preview.body.toPlainText()  # removed
+    shot(preview, "pack-preview")
+    preview.reject()
+    qtbot.wait(200)
+    idle(window)
+    assert [(p.uid, p.text) for p in window.ctx.lib.phrases()] == before
+    assert not window.pack_flow.running
+
+
+def test_a_tampered_pack_is_refused_with_a_message(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    good = build(tmp_path, 1, {"a": "您好"})
+    data = bytearray(good.read_bytes())
+    data[-5] ^= 0xFF
+    bad = tmp_path / "bad.huashu"
+    bad.write_bytes(bytes(data))
+    errors: list[str] = []
+    monkeypatch.setattr("huashu.gui.dialogs.show_error", lambda _parent, message: errors.append(message))
+    count = window.ctx.lib.count_phrases()
+    assert window.import_file(bad)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert "Traceback" not in errors[0] and errors[0]
+    assert window.ctx.lib.count_phrases() == count
+
+
+def test_dropping_a_pack_on_the_window_starts_the_install(
+    qtbot, window: MainWindow, tmp_path: Path, drop_files
+) -> None:  # type: ignore[no-untyped-def]
+    path = build(tmp_path, 1, {"a": "您好"})
+    assert drop_files(window, [path]).isAccepted()
+    qtbot.waitUntil(lambda: dialog_of(TrustDialog) is not None, timeout=10000)
+    trust = dialog_of(TrustDialog)
+    assert trust is not None
+    trust.reject()
+    qtbot.wait(100)
+    assert not window.pack_flow.running
+
+
+def test_a_folder_channel_offers_the_new_pack(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    build(folder, 1, {"a": "您好"})
+    store.trust_key(window.ctx.lib, LEAD.public_key, "总部客服部")
+    store.add_channel(window.ctx.lib, str(folder))
+    found: list[list[object]] = []
+    window.pack_flow.updates_found.connect(found.append)
+    window.pack_flow.check_channels()
+    qtbot.waitUntil(lambda: bool(found), timeout=10000)
+    assert [u.version for u in found[0]] == [1]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+    preview = dialog_of(PackPreviewDialog)
+    assert preview is not None
+    preview.accept()
+    qtbot.waitUntil(lambda: any(p.origin == "pack" for p in window.ctx.lib.phrases()), timeout=10000)
+    qtbot.waitUntil(lambda: not window.pack_flow.running, timeout=10000)
+    found.clear()
+    window.pack_flow.check_channels()
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not window.ops.busy, timeout=10000)
+    assert found == []  # installed: nothing new to offer

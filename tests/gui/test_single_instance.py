@@ -1,0 +1,133 @@
+"""One app per library: the lock, requests from a second start, crash recovery, `huashu --toggle`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from huashu.gui.single_instance import SingleInstance, instance_key
+
+HAS_X = bool(os.environ.get("DISPLAY")) and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb"
+
+
+def test_one_lock_per_library(tmp_path: Path) -> None:
+    lib_a, lib_b = tmp_path / "a.db", tmp_path / "b.db"
+    first = SingleInstance(lib_a, tmp_path / "locks")
+    assert first.try_acquire()
+    try:
+        assert not SingleInstance(lib_a, tmp_path / "locks").try_acquire()
+        # The same file spelt another way is the same library.
+        assert not SingleInstance(tmp_path / "x" / ".." / "a.db", tmp_path / "locks").try_acquire()
+        other = SingleInstance(lib_b, tmp_path / "locks")
+        assert other.try_acquire()
+        other.release()
+    finally:
+        first.release()
+    again = SingleInstance(lib_a, tmp_path / "locks")
+    assert again.try_acquire()
+    again.release()
+    assert instance_key(lib_a) != instance_key(lib_b)
+
+
+def test_a_crashed_apps_lock_is_recovered(tmp_path: Path) -> None:
+    code = (
+        "import os, signal, sys; from pathlib import Path\n"
+        "from huashu.gui.single_instance import SingleInstance\n"
+        "s = SingleInstance(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "assert s.try_acquire(); print('locked', flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "lib.db"), str(tmp_path / "locks")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert "locked" in result.stdout and result.returncode == -9
+    assert list((tmp_path / "locks").glob("*.lock")), "the killed process left its lock file"
+    recovered = SingleInstance(tmp_path / "lib.db", tmp_path / "locks")
+    assert recovered.try_acquire()
+    recovered.release()
+
+
+def test_requests_from_a_second_start_arrive(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    primary = SingleInstance(tmp_path / "lib.db", tmp_path / "locks")
+    assert primary.try_acquire()
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from huashu.gui.single_instance import SingleInstance, claim_or_forward\n"
+        "s = SingleInstance(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "print('primary' if claim_or_forward(s, {'command': 'toggle', 'files': ['订单.csv']}) else 'forwarded')\n"
+    )
+    try:
+        with qtbot.waitSignal(primary.message, timeout=10000) as got:
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code, str(tmp_path / "lib.db"), str(tmp_path / "locks")],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10000)
+        assert proc.stdout is not None and proc.stdout.read().strip() == "forwarded"
+        assert got.args == [{"command": "toggle", "files": ["订单.csv"]}]
+    finally:
+        primary.release()
+
+
+def _xdotool(*args: str) -> str:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=15).stdout
+
+
+def _visible(name: str) -> list[str]:
+    return _xdotool("search", "--onlyvisible", "--name", name).split()
+
+
+@pytest.mark.x11
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
+def test_toggle_and_second_start_talk_to_the_running_app(lib_path: Path, desktop: None) -> None:
+    if not HAS_X:
+        pytest.skip("needs X")
+    script = Path(sys.executable).with_name("huashu")
+    entry = (
+        [str(script)] if script.exists() else [sys.executable, "-c", "from huashu.cli import main; main()"]
+    )
+    huashu = [*entry, "--db", str(lib_path)]
+    first = subprocess.Popen(huashu, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        found = _xdotool("search", "--sync", "--onlyvisible", "--name", "^话术助手$").split()
+        assert found, "the first app did not show its window"
+        main = found[0]
+
+        started = time.monotonic()
+        toggled = subprocess.run([*huashu, "--toggle"], capture_output=True, timeout=30, check=False)
+        assert toggled.returncode == 0, toggled.stderr
+        assert time.monotonic() - started < 15
+        deadline = time.monotonic() + 5
+        while not _visible("快速搜索") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _visible("快速搜索"), "--toggle did not show the quick popup"
+        assert subprocess.run([*huashu, "--toggle"], timeout=30, check=False).returncode == 0
+        deadline = time.monotonic() + 5
+        while _visible("快速搜索") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _visible("快速搜索"), "a second --toggle did not hide it"
+
+        _xdotool("windowminimize", "--sync", main)
+        second = subprocess.run(huashu, capture_output=True, timeout=30, check=False)
+        assert second.returncode == 0, second.stderr
+        deadline = time.monotonic() + 5
+        while _xdotool("getactivewindow").strip() != main and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _xdotool("getactivewindow").strip() == main, "the running app was not brought forward"
+        windows = _xdotool("search", "--onlyvisible", "--name", "^话术助手$").split()
+        assert windows == [main], "a second app window opened"
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(10)
