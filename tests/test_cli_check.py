@@ -80,7 +80,10 @@ def test_default_library_has_no_error_level_findings(db: str, capsys: pytest.Cap
 
 
 def test_library_check_reports_a_bad_personal_phrase(db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "--db", db, "add", "--category", "个人", "--title", "坏", "--text", "这事不归我管")[0] == 0
+    assert (
+        run(capsys, "--db", db, "add", "--category", "个人", "--title", "坏", "--text", "这事不归我管")[0]
+        == 0
+    )
     code, out, _ = run(capsys, "--db", db, "check", "--library", "--json")
     assert code == 1
     hits = json.loads(out)
@@ -114,7 +117,9 @@ def test_lead_sheet_with_chinese_headers_adds_a_rule(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sheet = tmp_path / "忌语.csv"
-    sheet.write_text("忌语,级别,建议,例外,分类,备注\n没办法,禁用,我帮您想想其他办法,,推诿,\n", encoding="utf-8")
+    sheet.write_text(
+        "忌语,级别,建议,例外,分类,备注\n没办法,禁用,我帮您想想其他办法,,推诿,\n", encoding="utf-8"
+    )
     before = run(capsys, "--db", db, "rules", "export", str(tmp_path / "before.yaml"))[1]
     code, _, err = run(capsys, "--db", db, "rules", "import", str(sheet))
     assert code == 0, err
@@ -163,3 +168,27 @@ def test_usage_errors(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--db", db, "rules")[0] == 2
     assert run(capsys, "--db", db, "check", "--batch", "file.txt")[0] == 2
     assert run(capsys, "--db", db, "check", "/no/such/file.txt")[0] == 2
+
+
+def test_batch_reads_gbk_and_utf8_with_bom_whatever_the_locale(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for data in ("我不知道\n".encode("gbk"), "\ufeff我不知道\n".encode()):
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="ascii")  # a locale that fits neither
+        try:
+            code = main(["--db", db, "check", "--batch"])
+        finally:
+            sys.stdin = sys.__stdin__
+        out = capsys.readouterr().out
+        assert code == 1
+        assert json.loads(out)[0]["start"] == 0 and json.loads(out)[0]["text"] == "我不知道"
+
+
+def test_rules_exported_by_default_are_the_personal_ones(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from huashu.core.rules import load_rules_yaml
+
+    out_file = tmp_path / "mine.yaml"
+    assert run(capsys, "--db", db, "rules", "export", str(out_file))[0] == 0
+    assert all("/" not in r.uid for r in load_rules_yaml(out_file.read_text(encoding="utf-8")))

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -286,8 +286,27 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _batch_lines() -> list[str]:
-    return [line.rstrip("\r\n") for line in sys.stdin]
+def decode_text(data: bytes) -> str:
+    """Bytes from a file or a pipe: UTF-8 (BOM stripped) or GB18030, whatever the locale says.
+
+    Chinese Windows pipes GBK; a script may pipe UTF-8 under any locale. Reading stdin as text in
+    the locale's encoding would quietly garble one of them and miss what a check should catch.
+    """
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CliError("无法识别文本编码（请使用 UTF-8 或 GBK）")
+
+
+def batch_lines() -> Iterator[str]:
+    """One query per stdin line, decoded line by line (so a long pipe streams)."""
+    for number, raw in enumerate(sys.stdin.buffer):
+        line = raw.rstrip(b"\r\n")
+        if number == 0 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield decode_text(line)
 
 
 def _ranked(args: argparse.Namespace, kind: str) -> int:
@@ -296,7 +315,7 @@ def _ranked(args: argparse.Namespace, kind: str) -> int:
     with _open(args) as lib:
         run_one = lib.search if kind == "search" else lib.suggest
         if args.batch:
-            for line in _batch_lines():
+            for line in batch_lines():
                 _json([r.to_json() for r in run_one(line, limit=args.limit)])
             return EXIT_OK
         if args.query is None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from huashu.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CliError
+from huashu.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CliError, batch_lines, decode_text
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 SEVERITY_LABELS = {"error": "禁用", "warning": "慎用", "info": "提示"}
@@ -54,12 +54,7 @@ def _read_text(source: str | None) -> str:
             raise CliError(f"无法读取 {source}: {exc.strerror or exc}") from exc
     if len(data) > MAX_TEXT_BYTES:
         raise CliError(f"文本太大（超过 {MAX_TEXT_BYTES // 1024 // 1024} MB）")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CliError("无法识别文本编码（请使用 UTF-8 或 GBK）")
+    return decode_text(data)
 
 
 def _finding_line(text: str, finding: Any) -> str:
@@ -84,8 +79,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.file not in (None, "-"):
             raise CliError("--batch 从标准输入读取，每行一段文本；不能同时给出文件")
         worst = False
-        for raw in sys.stdin:
-            found = checker.check(raw.rstrip("\r\n"))
+        for line in batch_lines():
+            found = checker.check(line)
             worst = worst or _has_error(found)
             _json([f.to_json() for f in found])
             sys.stdout.flush()
@@ -150,11 +145,17 @@ def _read_rules(path: Path) -> list[Any]:
     if not result.ok:
         raise rules_io.RuleFileError(
             f"{path.name}: {len(result.problems)} 行无法导入，规则未做任何更改",
-            [f"第 {line} 行: {reason}" for line, reason in result.problems],
+            _capped([f"第 {line} 行: {reason}" for line, reason in result.problems]),
         )
     for line, message in result.warnings:
         sys.stderr.write(f"huashu: 第 {line} 行: {message}\n")
     return result.rules
+
+
+def _capped(lines: list[str], limit: int = 20) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"…… 还有 {len(lines) - limit} 处"]
 
 
 def cmd_rules_import(args: argparse.Namespace) -> int:
@@ -192,6 +193,9 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     rules = _library_rules(args, include_disabled=args.disabled)
+    if not args.all:
+        # Team-pack rules come back with their pack; a lead's sheet holds the personal ones.
+        rules = [r for r in rules if r.origin == "personal"]
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         from huashu.core.spreadsheet import _atomic_write_bytes
@@ -234,4 +238,5 @@ def register(sub: Any) -> None:
     p = group.add_parser("export", help="导出规则")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--disabled", action="store_true", help="也导出停用的规则")
+    p.add_argument("--all", action="store_true", help="也导出团队话术包中的规则（仅供查看，不能再导入）")
     p.set_defaults(func=cmd_rules_export)

@@ -128,3 +128,29 @@ def test_a_folder_channel_offers_the_new_pack(qtbot, window: MainWindow, tmp_pat
     qtbot.wait(300)
     qtbot.waitUntil(lambda: not window.ops.busy, timeout=10000)
     assert found == []  # installed: nothing new to offer
+
+
+def test_a_declined_channel_update_is_not_pushed_again(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    build(folder, 1, {"a": "您好"})
+    store.trust_key(window.ctx.lib, LEAD.public_key, "总部客服部")
+    store.add_channel(window.ctx.lib, str(folder))
+    window.pack_flow.check_channels()
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+    preview = dialog_of(PackPreviewDialog)
+    assert preview is not None
+    preview.reject()
+    qtbot.waitUntil(lambda: not window.pack_flow.running, timeout=10000)
+    found: list[list[object]] = []
+    window.pack_flow.updates_found.connect(found.append)
+    window.pack_flow.check_channels()
+    qtbot.wait(500)
+    qtbot.waitUntil(lambda: not window.ops.busy and not window.pack_flow.io.busy, timeout=10000)
+    assert found == [] and dialog_of(PackPreviewDialog) is None
+    assert window.pack_flow.available == []
+    # A newer version is offered again.
+    build(folder, 2, {"a": "您好！"})
+    window.pack_flow.check_channels()
+    qtbot.waitUntil(lambda: bool(found), timeout=10000)
+    assert [u.version for u in found[0]] == [2]  # type: ignore[attr-defined]

@@ -26,7 +26,7 @@ def library_with_backup(default_library_file: Path, tmp_path: Path) -> Path:
     shutil.copyfile(default_library_file, path)
     with Library.open(path) as lib:
         lib.add_phrase("个人", "备份前的话术", "这条在备份里")
-        recovery.backup_before(lib, "test")
+        recovery.backup_before(lib, "manual")
         lib.add_phrase("个人", "备份后的话术", "这条不在备份里")
     return path
 
@@ -75,3 +75,34 @@ def test_without_a_good_backup_a_fresh_library_replaces_the_damaged_one_kept_asi
         lib.close()
     kept = list(tmp_path.glob("lonely.db.corrupt-*"))
     assert [k.read_bytes() for k in kept] == [damaged]
+
+
+def test_the_apps_own_file_with_a_wrecked_header_can_start_again(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huashu.paths import default_db_path
+
+    own = default_db_path()
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_bytes(b"\0" * 8192)  # a power cut that zeroed the first pages
+    monkeypatch.setattr(app_module, "_ask", lambda *_a: True)
+    lib = app_module.open_library(None)
+    assert lib is not None
+    try:
+        assert lib.count_phrases() > 100
+    finally:
+        lib.close()
+    assert [p.read_bytes() for p in own.parent.glob(own.name + ".corrupt-*")] == [b"\0" * 8192]
+
+
+def test_a_file_that_is_not_a_library_is_never_moved(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes.csv"
+    notes.write_text("title,text\n", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "_ask", lambda *_a: True)
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda *a: shown.append(str(a[2])))
+    assert app_module.open_library(notes) is None
+    assert notes.read_text(encoding="utf-8") == "title,text\n" and shown
+    assert list(tmp_path.glob("notes.csv.corrupt-*")) == []

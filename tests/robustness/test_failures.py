@@ -390,3 +390,19 @@ def test_a_missing_chosen_folder_is_not_replaced_by_an_empty_library(tmp_path: P
     # `huashu init` is the explicit way to make a library in a new folder.
     assert main(["--db", str(target), "init", "--empty"]) == 0
     assert target.exists()
+
+
+def test_backups_of_a_neighbouring_library_are_neither_restored_nor_pruned(tmp_path: Path) -> None:
+    """shop-north.db's backups sit in the same backups/ folder as shop.db's: they are not shop.db's."""
+    shop, north = tmp_path / "shop.db", tmp_path / "shop-north.db"
+    for path, title in ((shop, "本店话术"), (north, "北店话术")):
+        with Library.open(path, empty=True) as lib:
+            lib.add_phrase("个人", title, title)
+            store.make_backup(lib, reason="manual")
+    north_backups = store.list_backups(north)
+    assert len(north_backups) == 1
+    assert [b.reason for b in store.list_backups(shop)] == ["manual"]
+    store.prune_backups(shop, keep=0)
+    assert store.list_backups(north) == north_backups
+    with pytest.raises(ValueError), Library.open(shop) as lib:
+        store.make_backup(lib, reason="north-manual")

@@ -76,7 +76,8 @@ def _install_excepthook() -> None:
                 handle.write(details + "\n")
         except OSError:
             pass
-        sys.stderr.write(details)
+        if sys.stderr is not None:  # a windowed build (Windows, console=False) has none
+            sys.stderr.write(details)
         if QApplication.instance() is not None:
             QMessageBox.warning(
                 None,
@@ -164,12 +165,14 @@ def open_library(db_path: Path | None) -> Library | None:
         try:
             return Library.open(db_path)
         except LibraryCorruptError as exc:
-            return _recover(exc)
-    except LibraryError as exc:
+            return _recover(exc, own_file=db_path is None)
+    except (LibraryError, OSError) as exc:  # OSError: a restore or set-aside the disk refused
         QMessageBox.critical(
             None,
             QCoreApplication.translate("app", "Huashu"),
-            QCoreApplication.translate("app", "The phrase library could not be opened.\n\n{0}").format(exc),
+            QCoreApplication.translate("app", "The phrase library could not be opened.\n\n{0}").format(
+                friendly_error(exc)
+            ),
         )
         return None
 
@@ -184,7 +187,7 @@ def _looks_like_sqlite(path: Path) -> bool:
         return False
 
 
-def _recover(exc: Any) -> Library | None:
+def _recover(exc: Any, *, own_file: bool) -> Library | None:
     from huashu.storage import recovery
 
     damaged: Path = exc.path
@@ -201,8 +204,10 @@ def _recover(exc: Any) -> Library | None:
             return None
         recovery.restore(damaged, found.path)
         return Library.open(damaged, create=False)
-    if not _looks_like_sqlite(damaged):
-        raise exc  # not a library at all (a wrong --db): say so, and never move someone's file away
+    if not own_file and not _looks_like_sqlite(damaged):
+        # Not a library at all and not the app's own file (a wrong --db): say so, and never move
+        # someone's file away. The app's own file with a wrecked header is offered a fresh start.
+        raise exc
     if not _ask(
         QCoreApplication.translate("app", "The phrase library is damaged and there is no good backup."),
         QCoreApplication.translate(
@@ -225,10 +230,26 @@ def _run_primary(
     open_files: Sequence[Path],
     minimized: bool,
 ) -> int:
+    theme.apply(app)
+    previous_hook = sys.excepthook
+    _install_excepthook()
+    try:
+        return _run_window(app, db_path, instance, ready=ready, open_files=open_files, minimized=minimized)
+    finally:
+        sys.excepthook = previous_hook  # the hook belongs to this run (tests run the app many times)
+
+
+def _run_window(
+    app: QApplication,
+    db_path: Path | None,
+    instance: SingleInstance,
+    *,
+    ready: Callable[[MainWindow], None] | None,
+    open_files: Sequence[Path],
+    minimized: bool,
+) -> int:
     from huashu.gui.companion import Companion
 
-    theme.apply(app)
-    _install_excepthook()
     lib = open_library(db_path)
     if lib is None:
         return 1

@@ -68,6 +68,7 @@ SHEET_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 
 PACK_SUFFIX = ".huashu"
+PACK_CHECK_DELAY_MS = 5000
 
 
 def is_sheet(path: Path) -> bool:
@@ -437,7 +438,12 @@ class MainWindow(QMainWindow):
         self.controller.request(self.search_box.text(), self.tree.current_scope())
         self.refresh_tree()
         self.ctx.load()
-        self.pack_flow.start_checking()
+        # Team-pack channels are looked at a few seconds in: the pack code stays off the start path.
+        # A child timer, not QTimer.singleShot: it dies with the window instead of firing into it.
+        self._pack_timer = QTimer(self)
+        self._pack_timer.setSingleShot(True)
+        self._pack_timer.timeout.connect(lambda: self.pack_flow.start_checking())
+        self._pack_timer.start(PACK_CHECK_DELAY_MS)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -922,7 +928,10 @@ class MainWindow(QMainWindow):
 
     def import_file(self, path: Path) -> bool:
         if path.suffix.lower() == PACK_SUFFIX:
-            return self.pack_flow.start(path)
+            if self.pack_flow.start(path):
+                return True
+            self.notify(self.tr("A team pack is being installed: open this one when it is done"), "warning")
+            return False
         if not is_sheet(path):
             self.notify(self.tr("Only CSV or Excel (.xlsx) files can be imported"), "warning")
             return False

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from huashu.core.packs import PackPreview, PackUntrustedError, diff_segments
 from huashu.gui import theme
 from huashu.gui.context import AppContext
-from huashu.gui.ops import OpError
+from huashu.gui.ops import OpError, Ops
 from huashu.gui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +27,6 @@ from huashu.storage.library import Library
 
 # Leads publish a few times a week at most; a check every half hour is quick to notice and costs nothing.
 CHANNEL_CHECK_MS = 30 * 60 * 1000
-FIRST_CHECK_MS = 5000
 MAX_LISTED = 300
 
 
@@ -220,19 +220,30 @@ class PackPreviewDialog(QDialog):
 
 
 class PackFlow(QObject):
-    """Install or update a pack: verify and preview on the worker, ask, then apply in one transaction."""
+    """Install or update a pack: verify and preview on the worker, ask, then apply in one transaction.
+
+    Channel checks and downloads run on a second worker of their own: a slow network drive or
+    HTTPS server must never queue the agent's search behind it. Only their short reads and writes
+    of the library go through the library worker.
+    """
 
     installed = Signal(object)  # ApplyResult
     failed = Signal(str)
-    updates_found = Signal(list)  # list[AvailableUpdate]
+    updates_found = Signal(list)  # list[AvailableUpdate] not offered before in this session
 
     def __init__(self, ctx: AppContext, window: QWidget) -> None:
         super().__init__(window)
         self.ctx = ctx
         self.window = window
+        self.io = Ops(ctx.lib, self)  # its jobs never touch the library they are handed
         self.dialog: QDialog | None = None
         self.running = False
         self.available: list[store.AvailableUpdate] = []
+        # (pack id, version) of channel updates offered, and of those the agent declined or that
+        # failed: a declined update is not pushed at the agent again every half hour.
+        self.offered: set[tuple[str, int]] = set()
+        self.declined: set[tuple[str, int]] = set()
+        self._from_channel: tuple[str, int] | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(CHANNEL_CHECK_MS)
         self.timer.timeout.connect(self.check_channels)
@@ -250,84 +261,103 @@ class PackFlow(QObject):
         self.ctx.ops.run(op, self._previewed, lambda error: self._preview_failed(path, error))
         return True
 
+    def _finish(self, *, declined: bool = False) -> None:
+        self.running = False
+        if declined and self._from_channel is not None:
+            self.declined.add(self._from_channel)
+            self.available = [u for u in self.available if (u.pack_id, u.version) not in self.declined]
+        self._from_channel = None
+
+    def _show(self, dialog: QDialog, decided: Callable[[int], None]) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(decided)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def _preview_failed(self, path: Path, error: OpError) -> None:
         exc = error.exception
         if isinstance(exc, PackUntrustedError):
-            dialog = TrustDialog(exc, self.window)
-            self.dialog = dialog
 
             def decided(result: int) -> None:
-                self.running = False
                 if result == QDialog.DialogCode.Accepted:
+                    self.running = False
                     self.start(path, trust=exc.public_key)
+                else:
+                    self._finish(declined=True)
 
-            dialog.finished.connect(decided)
-            dialog.open()
+            self._show(TrustDialog(exc, self.window), decided)
             return
-        self.running = False
+        self._finish(declined=True)
         self.failed.emit(error.message)
 
     def _previewed(self, pending: store.PendingInstall) -> None:
-        dialog = PackPreviewDialog(pending.preview, self.window)
-        self.dialog = dialog
-
         def decided(result: int) -> None:
             if result != QDialog.DialogCode.Accepted:
-                self.running = False
+                self._finish(declined=True)
                 return
             self.ctx.ops.run(lambda lib: store.apply_install(lib, pending), self._applied, self._apply_failed)
 
-        dialog.finished.connect(decided)
-        dialog.open()
+        try:
+            self._show(PackPreviewDialog(pending.preview, self.window), decided)
+        except Exception:
+            self._finish()
+            raise
 
     def _applied(self, result: store.ApplyResult) -> None:
-        self.running = False
+        self._finish()
         self.available = [u for u in self.available if u.pack_id != result.preview.manifest.id]
         self.installed.emit(result)
 
     def _apply_failed(self, error: OpError) -> None:
-        self.running = False
+        self._finish(declined=True)
         self.failed.emit(error.message)
 
     # -- channels --------------------------------------------------------------------------------
 
     def start_checking(self) -> None:
-        """Check the configured channels soon after start and then periodically (nothing if none)."""
-        QTimer.singleShot(FIRST_CHECK_MS, self.check_channels)
+        """Check the configured channels now and then periodically (nothing if there are none)."""
+        self.check_channels()
         self.timer.start()
 
     def check_channels(self) -> None:
-        def op(lib: Library) -> list[store.AvailableUpdate]:
-            if not store.channels(lib):
-                return []
-            found: list[store.AvailableUpdate] = []
-            for check in store.check_channels(lib):
-                found.extend(check.updates)
-            return found
+        def planned(plan: store.ChannelPlan) -> None:
+            if plan.channels:
+                self.io.run(lambda _lib: store.scan_channels(plan), scanned, lambda _error: None)
 
-        self.ctx.ops.run(op, self._checked, lambda _error: None)
+        def scanned(results: list[store.ChannelCheck]) -> None:
+            self.ctx.ops.run(lambda lib: store.record_checks(lib, results), None, lambda _error: None)
+            self._checked([u for check in results for u in check.updates])
+
+        self.ctx.ops.run(store.channel_plan, planned, lambda _error: None)
 
     def _checked(self, updates: list[store.AvailableUpdate]) -> None:
-        self.available = updates
-        if updates:
-            self.updates_found.emit(updates)
+        self.available = [u for u in updates if (u.pack_id, u.version) not in self.declined]
+        new = [u for u in self.available if (u.pack_id, u.version) not in self.offered]
+        self.offered.update((u.pack_id, u.version) for u in new)
+        if new:
+            self.updates_found.emit(new)
 
     def install_available(self) -> bool:
         """Preview the first available update (fetching it first for an HTTPS channel)."""
         if not self.available or self.running:
             return False
         update = self.available[0]
+        key = (update.pack_id, update.version)
         if update.path is not None:
-            return self.start(update.path)
+            started = self.start(update.path)
+            self._from_channel = key if started else None
+            return started
         self.running = True
+        self._from_channel = key
 
         def fetched(path: Path) -> None:
             self.running = False
-            self.start(path)
+            if self.start(path):
+                self._from_channel = key
 
         def fetch_failed(error: OpError) -> None:
-            self.running = False
+            self._finish(declined=True)
             self.failed.emit(error.message)
 
-        self.ctx.ops.run(lambda _lib: store.fetch_update(update), fetched, fetch_failed)
+        self.io.run(lambda _lib: store.fetch_update(update), fetched, fetch_failed)
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -12,11 +13,10 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from huashu.core import placeholders
 from huashu.core.models import (
@@ -28,7 +28,7 @@ from huashu.core.models import (
     Rule,
 )
 from huashu.core.spreadsheet import normalize_category_path, read_phrase_sheet
-from huashu.paths import default_db_path, resource
+from huashu.paths import backups_dir, default_db_path, resource
 from huashu.storage import migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -171,13 +171,18 @@ def check_template(text: str) -> None:
         raise ValidationError(f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
 
 
+def _has_daily_backup(db_path: Path) -> bool:
+    """Whether today's daily backup exists, by name (the fast check behind every start)."""
+    day = datetime.now().strftime("%Y%m%d")
+    return any(backups_dir(db_path).glob(f"{glob_escape(db_path.stem)}-daily-{day}-*.db"))
+
+
 class Library:
     """Owns the connection; every read and write of the library goes through here."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
         self._categories: dict[int, Category] | None = None
@@ -189,6 +194,14 @@ class Library:
         # Set by open(): the automatic daily backup written (or why it could not be), for the GUI.
         self.daily_backup: Path | None = None
         self.backup_problem: str | None = None
+
+    @functools.cached_property
+    def db(self) -> Any:
+        """sqlite-utils over the same connection, for schema work; imported when first used
+        (it brings click and pluggy, ~40 ms of every start otherwise)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -272,7 +285,8 @@ class Library:
         except BaseException:
             conn.close()
             raise
-        if writable and backup and not is_new:
+        if writable and backup and not is_new and not _has_daily_backup(target):
+            # Imported only when a backup is due: the pack code behind it costs every start ~40 ms.
             from huashu.storage import recovery
 
             lib.daily_backup, lib.backup_problem = recovery.daily_backup(lib)

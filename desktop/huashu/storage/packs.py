@@ -805,12 +805,25 @@ def remove_channel(lib: Library, ref: str) -> None:
             raise NotFoundError(f"没有这个渠道: {ref}")
 
 
-def check_channels(lib: Library, *, context: Any = None, record: bool = True) -> list[ChannelCheck]:
-    """Look at every channel for packs newer than installed; never installs, never raises for a
-    channel that is offline or broken (the app works without any channel)."""
-    installed = {p.id: p.version for p in installed_packs(lib)}
+@dataclass(frozen=True)
+class ChannelPlan:
+    """What a channel check needs from the library, read in one go so the slow part (network
+    drives, HTTPS) can run without holding the library: the app's one worker stays free for search."""
+
+    channels: list[Channel]
+    installed: dict[str, int]
+
+
+def channel_plan(lib: Library) -> ChannelPlan:
+    return ChannelPlan(channels(lib), {p.id: p.version for p in installed_packs(lib)})
+
+
+def scan_channels(plan: ChannelPlan, *, context: Any = None) -> list[ChannelCheck]:
+    """Look at every channel for packs newer than installed; touches no library, never raises for
+    a channel that is offline or broken (the app works without any channel)."""
+    installed = plan.installed
     results = []
-    for channel in channels(lib):
+    for channel in plan.channels:
         check = ChannelCheck(channel)
         try:
             if channel.kind == "folder":
@@ -841,13 +854,26 @@ def check_channels(lib: Library, *, context: Any = None, record: bool = True) ->
         except PackError as exc:
             check.error = str(exc)
         results.append(check)
-    if record and not lib.read_only:
-        with lib.transaction():
-            for check in results:
-                lib.conn.execute(
-                    "UPDATE pack_channels SET last_checked = ?, last_error = ? WHERE id = ?",
-                    (now_iso(), check.error, check.channel.id),
-                )
+    return results
+
+
+def record_checks(lib: Library, results: Sequence[ChannelCheck]) -> None:
+    """Note when each channel was looked at and what went wrong (shown by `channel list`)."""
+    if lib.read_only:
+        return
+    with lib.transaction():
+        for check in results:
+            lib.conn.execute(
+                "UPDATE pack_channels SET last_checked = ?, last_error = ? WHERE id = ?",
+                (now_iso(), check.error, check.channel.id),
+            )
+
+
+def check_channels(lib: Library, *, context: Any = None, record: bool = True) -> list[ChannelCheck]:
+    """All three steps at once, for the command line."""
+    results = scan_channels(channel_plan(lib), context=context)
+    if record:
+        record_checks(lib, results)
     return results
 
 
@@ -863,7 +889,12 @@ def fetch_update(update: AvailableUpdate, *, context: Any = None, cache_dir: Pat
 # -- backups and restore ---------------------------------------------------------------------------
 
 
-_BACKUP_RE_TEMPLATE = r"^{stem}-(?P<reason>[a-z]+(?:-[a-z]+)*)-(?P<stamp>\d{{8}}-\d{{6}}(?:-\d{{6}})?)\.db$"
+# A fixed set of reasons: with free-form ones, `shop-north-manual-….db` (a backup of shop-north.db
+# in the same folder) would read as a "north-manual" backup of shop.db, to be restored or pruned.
+BACKUP_REASONS = ("daily", "manual", "pre-migration", "pre-pack", "pre-restore")
+_BACKUP_RE_TEMPLATE = (
+    r"^{stem}-(?P<reason>" + "|".join(BACKUP_REASONS) + r")-(?P<stamp>\d{{8}}-\d{{6}}(?:-\d{{6}})?)\.db$"
+)
 _NOT_DEFAULT = ("pre-restore",)
 
 
@@ -924,7 +955,7 @@ def make_backup(
         raise LibraryError("内存中的话术库不能备份")
     if target is not None:
         return lib.backup_to(Path(target))
-    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", reason):
+    if reason not in BACKUP_REASONS:
         raise ValueError(f"bad backup reason {reason!r}")
     path = lib.backup_to(backups_dir(lib.path) / f"{lib.path.stem}-{reason}-{_stamp()}.db")
     prune_backups(lib.path, keep)
@@ -1007,10 +1038,16 @@ def keep_damaged(db_path: Path, *, move: bool = False) -> Path | None:
     aside = corrupt_copy_name(db_path)
     wal = Path(f"{db_path}-wal")
     if move:
-        if wal.exists():
-            os.replace(wal, Path(f"{aside}-wal"))
-        Path(f"{db_path}-shm").unlink(missing_ok=True)
+        # The database first: if it cannot move (a Windows lock), nothing has moved. If then its
+        # -wal cannot follow, put the database back rather than split recent commits from it.
         os.replace(db_path, aside)
+        if wal.exists():
+            try:
+                os.replace(wal, Path(f"{aside}-wal"))
+            except OSError:
+                os.replace(aside, db_path)
+                raise
+        Path(f"{db_path}-shm").unlink(missing_ok=True)
     else:
         shutil.copyfile(db_path, aside)
         if wal.exists() and wal.stat().st_size:
