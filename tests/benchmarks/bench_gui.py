@@ -52,8 +52,21 @@ QUERIES = [
     "换货",
 ]
 
-BARE_CHILD = """
-import resource, sys, time
+PEAK_KB = """
+import resource
+def peak_kb():
+    # ru_maxrss survives exec on Linux (it would report the benchmark's own peak): VmHWM does not.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+BARE_CHILD = PEAK_KB + """
+import sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
@@ -64,14 +77,14 @@ def ready():
     print("READY", flush=True)
     QTimer.singleShot(1000, idle)
 def idle():
-    print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print("RSS", peak_kb(), flush=True)
     app.quit()
 QTimer.singleShot(0, ready)
 app.exec()
 """
 
-APP_CHILD = """
-import resource, sys
+APP_CHILD = PEAK_KB + """
+import sys
 from pathlib import Path
 from huashu.gui.app import run
 from huashu.gui.qt import QApplication, QTimer
@@ -80,7 +93,7 @@ def ready(window):
     print("JIEBA", int("jieba" in sys.modules), flush=True)
     QTimer.singleShot(1000, lambda: idle(window))
 def idle(window):
-    print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    print("RSS", peak_kb(), flush=True)
     window.close()
     QApplication.quit()  # closing the window alone keeps the app in the tray
 sys.exit(run(Path(sys.argv[1]), ["huashu"], ready=ready))
