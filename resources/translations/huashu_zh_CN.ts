@@ -64,12 +64,16 @@
 <context>
     <name>Companion</name>
     <message>
-        <source>Copied. Huashu could not return to the chat window: paste with Ctrl+V.</source>
-        <translation>已复制。话术助手无法回到聊天窗口，请按 Ctrl+V 粘贴。</translation>
+        <source>{0} stays active.</source>
+        <translation>{0} 仍然有效。</translation>
     </message>
     <message>
-        <source>Copied: paste with Ctrl+V.</source>
-        <translation>已复制，请按 Ctrl+V 粘贴。</translation>
+        <source>Copied. Huashu could not return to the chat window: paste with {0}.</source>
+        <translation>已复制。话术助手无法回到聊天窗口，请按 {0} 粘贴。</translation>
+    </message>
+    <message>
+        <source>Copied: paste with {0}.</source>
+        <translation>已复制，请按 {0} 粘贴。</translation>
     </message>
     <message>
         <source>Huashu</source>
@@ -616,6 +620,10 @@
     <message>
         <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv)</source>
         <translation>表格文件 (*.csv *.xlsx *.txt *.tsv)</translation>
+    </message>
+    <message>
+        <source>A team pack is being installed: open this one when it is done</source>
+        <translation>正在安装另一个团队话术包，请完成后再打开这个</translation>
     </message>
     <message>
         <source>Only CSV or Excel (.xlsx) files can be imported</source>
@@ -1300,10 +1308,6 @@ Start again with the default library? The damaged file is kept as {1}.</source>
         <translation>全局快捷键不可用：{0}</translation>
     </message>
     <message>
-        <source>Global hotkeys need the pynput package here.</source>
-        <translation>在此系统上使用全局快捷键需要安装 pynput 组件。</translation>
-    </message>
-    <message>
         <source>This platform ({0}) has no global hotkeys.</source>
         <translation>此平台（{0}）不支持全局快捷键。</translation>
     </message>
@@ -1406,10 +1410,6 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     <message>
         <source>{0} could not be registered (error {1}).</source>
         <translation>{0} 注册失败（错误 {1}）。</translation>
-    </message>
-    <message>
-        <source>{0} could not be registered: {1}. On macOS, allow Huashu under System Settings → Privacy &amp; Security → Accessibility and Input Monitoring.</source>
-        <translation>{0} 注册失败：{1}。在 macOS 上，请在“系统设置 → 隐私与安全性 → 辅助功能”和“输入监控”中允许话术助手。</translation>
     </message>
     <message>
         <source>{0} is Huashu&apos;s own shortcut for “{1}”.</source>

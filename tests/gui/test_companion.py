@@ -8,11 +8,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from huashu.gui import hotkeys, paste
+from huashu.gui import hotkeys, i18n, paste
+from huashu.gui import popup as popup_module
 from huashu.gui.companion import Companion
 from huashu.gui.main_window import MainWindow
 from huashu.gui.paste import ClipboardSnapshot, Paster
@@ -21,6 +23,7 @@ from huashu.gui.qt import (
     QByteArray,
     QClipboard,
     QColor,
+    QElapsedTimer,
     QGuiApplication,
     QImage,
     QInputMethodEvent,
@@ -250,6 +253,100 @@ def test_clipboard_is_restored_once_in_every_format(qtbot, window, monkeypatch) 
     c.close()
 
 
+class BlindPaster(FakePaster):
+    """Like Windows and macOS: the platform does not report clipboard reads."""
+
+    sees_reads = False
+
+
+class RefusingPaster(FakePaster):
+    """SendInput inserted fewer events than asked (another program blocks input)."""
+
+    def send_paste(self) -> bool:
+        self.pastes += 1
+        return False
+
+
+@pytest.mark.x11
+def test_where_reads_are_not_reported_our_data_reports_them(qtbot, window, monkeypatch) -> None:
+    restores = count_restores(monkeypatch)
+    QApplication.clipboard().setText("earlier text")
+    paster = BlindPaster()
+    c = fake_companion(window, paster)
+    assert c.flow is not None
+    clock = QElapsedTimer()
+    clock.start()
+    c.flow.start(QSD, 4242)
+    assert paster.pastes == 1 and c.flow.busy
+    # The chat tool pastes: Qt asks our data for the text only now (lazily, as on Windows and macOS).
+    assert QApplication.clipboard().mimeData().text() == QSD
+    qtbot.waitUntil(lambda: not c.flow.busy, timeout=2000)
+    assert clock.elapsed() < paste.RESTORE_TIMEOUT_MS - 200  # 25 ms after the read, not at the deadline
+    qtbot.wait(paste.RESTORE_TIMEOUT_MS + 100)
+    assert restores == [1]
+    assert QApplication.clipboard().text() == "earlier text"
+    # Nobody reads (the keys went nowhere): restored at the deadline, once.
+    c.flow.start(QSD, 4242)
+    qtbot.waitUntil(lambda: not c.flow.busy, timeout=2000)
+    assert restores == [1, 1] and QApplication.clipboard().text() == "earlier text"
+    c.close()
+
+
+@pytest.mark.x11
+def test_refused_paste_keys_leave_the_reply_to_paste_by_hand(qtbot, window, monkeypatch) -> None:
+    restores = count_restores(monkeypatch)
+    QApplication.clipboard().setText("earlier text")
+    paster = RefusingPaster()
+    c = fake_companion(window, paster)
+    assert c.flow is not None
+    c.target = 4242
+    with qtbot.waitSignal(c.delivered, timeout=2000) as got:
+        c.flow.start(QSD, 4242)
+    assert got.args == ["copied"] and paster.pastes == 1
+    qtbot.wait(paste.RESTORE_TIMEOUT_MS + 100)
+    assert restores == [] and QApplication.clipboard().text() == QSD
+    assert paste.paste_keys() in window.toast.text()
+    c.close()
+
+
+@pytest.mark.x11
+@pytest.mark.skipif(shutil.which("xclip") is None, reason="needs xclip")
+def test_watched_data_sees_another_program_read_it(qtbot) -> None:
+    data = paste.WatchedMimeData()
+    data.setText("你好")
+    reads: list[int] = []
+    data.read.connect(lambda: reads.append(1))
+    QApplication.clipboard().setMimeData(data, QClipboard.Mode.Clipboard)
+    assert reads == []
+    assert pumped(qtbot, ["xclip", "-selection", "clipboard", "-o"]).decode() == "你好"
+    assert reads
+
+
+def test_paste_hint_names_this_platforms_keys(window) -> None:
+    keys = paste.paste_keys()
+    assert keys == ("⌘V" if sys.platform == "darwin" else "Ctrl+V")
+    c = fake_companion(window, None)
+    c._delivered("copied")
+    assert keys in window.toast.text()
+    c.close()
+
+
+def test_windows_paste_target_is_never_ours_or_the_shells() -> None:
+    assert paste.is_paste_target(1200, "WeChatMainWndForPC", own_pid=77)
+    assert not paste.is_paste_target(77, "Qt6110QWindowIcon", own_pid=77)  # our own window
+    for shell in ("Shell_TrayWnd", "NotifyIconOverflowWindow", "Progman", "WorkerW"):
+        assert not paste.is_paste_target(1200, shell, own_pid=77)
+
+
+def test_mac_popup_stays_visible_over_other_apps(window, monkeypatch) -> None:
+    monkeypatch.setattr(popup_module.sys, "platform", "darwin")
+    quick = popup_module.QuickPopup(window.ctx)
+    assert quick.testAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
+    popup_module.activate_mac_app()  # no Objective-C runtime here: logged, never raised
+    monkeypatch.undo()
+    quick.deleteLater()
+
+
 # -- a real X desktop: hotkey, focus, paste into another program ---------------------------------
 
 
@@ -427,3 +524,32 @@ def test_second_start_requests_reach_the_window(qtbot, window) -> None:
     c.handle_request({"command": "toggle"})
     assert not c.popup.isVisible()
     c.close()
+
+
+def test_a_taken_hotkey_keeps_the_one_that_worked(window) -> None:
+    class Taken(hotkeys.HotkeyBackend):
+        available = True
+
+        def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
+            return hotkeys.taken_message(hotkey) if str(hotkey) == "Ctrl+Alt+J" else None
+
+    backend = Taken()
+    c = Companion(window, backend=backend, use_paster=False, tray=False)
+    assert backend.current == hotkeys.parse("Ctrl+Alt+H")
+    c.apply_settings(replace(window.ctx.settings, hotkey="Ctrl+Alt+J"))
+    assert backend.current == hotkeys.parse("Ctrl+Alt+H")
+    assert c.hotkey_error is not None
+    assert "Ctrl+Alt+J" in c.hotkey_error and "Ctrl+Alt+H" in c.hotkey_error
+    assert c.hotkey_status() == c.hotkey_error
+    c.close()
+
+
+def test_tray_keeps_the_hotkey_across_a_language_change(qtbot, app) -> None:
+    tray = Tray()
+    tray.retranslate("Ctrl+Alt+H")
+    assert "Ctrl+Alt+H" in tray.quick_action.text()
+    i18n.install_translators(app, "en")
+    qtbot.waitUntil(lambda: tray.quick_action.text() == "Quick search (Ctrl+Alt+H)", timeout=2000)
+    tray.retranslate("")  # the hotkey was switched off
+    assert tray.quick_action.text() == "Quick search"
+    tray.set_visible(False)

@@ -59,15 +59,76 @@ def test_windows_form() -> None:
     assert parse("Alt+`").windows()[1] == 0xC0
 
 
-def test_pynput_form() -> None:
-    assert parse("Ctrl+Alt+H").pynput() == "<ctrl>+<alt>+h"
-    assert parse("Meta+Shift+Space").pynput() == "<shift>+<cmd>+<space>"
-    assert parse("Ctrl+F3").pynput() == "<ctrl>+<f3>"
-    assert parse("Alt+,").pynput() == "<alt>+,"
+def test_macos_form() -> None:
+    control, option, shift, command = 0x1000, 0x800, 0x200, 0x100
+    assert parse("Ctrl+Alt+H").macos() == (control | option, 0x04)  # kVK_ANSI_H, whatever Option types
+    assert parse("Cmd+Shift+Space").macos() == (command | shift, 0x31)
+    assert parse("F12").macos() == (0, 0x6F)
+    assert parse("Ctrl+F1").macos() == (control, 0x7A)
+    assert parse("Ctrl+Alt+5").macos() == (control | option, 0x17)
+    assert parse("Ctrl+Alt+0").macos() == (control | option, 0x1D)
+    assert parse("Ctrl+Alt+/").macos() == (control | option, 0x2C)
+    assert parse("Ctrl+Alt+PgDown").macos() == (control | option, 0x79)
+    assert parse("Ctrl+F21").macos() is None  # no such key on a Mac keyboard
+
+
+def test_macos_key_codes_cover_every_key_once() -> None:
+    """Every letter, digit, F-key and named key has its own kVK code (a typo would bind two keys)."""
+    keys = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", *(f"F{n}" for n in range(1, 21))]
+    keys += list(hotkeys._NAMED_KEYS)
+    codes = {}
+    for key in keys:
+        form = Hotkey(frozenset({"ctrl"}), key).macos()
+        assert form is not None, key
+        codes[key] = form[1]
+    assert len(set(codes.values())) == len(codes)
+    assert [codes[k] for k in "ASDFHGZXCV"] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+
+
+def test_fourcc() -> None:
+    assert hotkeys.fourcc("keyb") == 0x6B657962
+    assert hotkeys.MacBackend.SIGNATURE == 0x48534855  # "HSHU"
+
+
+class Taken(hotkeys.HotkeyBackend):
+    """A backend where some combinations belong to another program."""
+
+    available = True
+
+    def __init__(self, taken: set[str]) -> None:
+        super().__init__()
+        self.taken = taken
+        self.grabbed: list[str] = []
+
+    def _grab(self, hotkey: Hotkey) -> str | None:
+        if str(hotkey) in self.taken:
+            return hotkeys.taken_message(hotkey)
+        self.grabbed.append(str(hotkey))
+        return None
+
+    def _ungrab(self, hotkey: Hotkey) -> None:
+        self.grabbed.remove(str(hotkey))
+
+
+def test_a_taken_combination_keeps_the_one_that_worked() -> None:
+    backend = Taken({"Ctrl+Alt+J"})
+    assert backend.register(parse("Ctrl+Alt+H")) is None
+    message = backend.register(parse("Ctrl+Alt+J"))
+    assert message is not None and "Ctrl+Alt+J" in message
+    assert backend.current == parse("Ctrl+Alt+H") and backend.grabbed == ["Ctrl+Alt+H"]
+    assert backend.register(parse("Ctrl+Alt+K")) is None
+    assert backend.current == parse("Ctrl+Alt+K") and backend.grabbed == ["Ctrl+Alt+K"]
+    # Paused (unregistered) and resumed on a combination taken meanwhile: the last good one returns.
+    backend.unregister()
+    assert backend.register(parse("Ctrl+Alt+J")) is not None
+    assert backend.current == parse("Ctrl+Alt+K")
+    # Nothing ever worked: nothing to keep.
+    fresh = Taken({"Ctrl+Alt+J"})
+    assert fresh.register(parse("Ctrl+Alt+J")) is not None and fresh.current is None
 
 
 def test_conflicts_with_the_system_and_common_programs() -> None:
-    for reserved in ("Ctrl+V", "ctrl+c", "Alt+Tab", "Win+L", "Ctrl+Space", "Alt+F4"):
+    for reserved in ("Ctrl+V", "ctrl+c", "Alt+Tab", "Win+L", "Ctrl+Space", "Alt+F4", "Cmd+V", "Win+V"):
         assert hotkeys.conflict(parse(reserved)), reserved
     assert hotkeys.conflict(parse("Ctrl+Alt+H")) is None
     assert hotkeys.conflict(parse(hotkeys.DEFAULT_HOTKEY)) is None

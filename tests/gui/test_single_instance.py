@@ -80,6 +80,73 @@ def test_requests_from_a_second_start_arrive(qtbot, tmp_path: Path) -> None:  # 
         primary.release()
 
 
+_CLIENT = (
+    "import sys; from pathlib import Path\n"
+    "from huashu.gui import single_instance as si\n"
+    "si.REPLY_MS = int(sys.argv[3])\n"
+    "s = si.SingleInstance(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+    "print('sending', flush=True)\n"
+    "print('primary' if si.claim_or_forward(s, {'command': 'toggle', 'files': []}) else 'forwarded')\n"
+)
+
+
+def _client(tmp_path: Path, reply_ms: int = 3000) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _CLIENT, str(tmp_path / "lib.db"), str(tmp_path / "locks"), str(reply_ms)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_busy_primary_gets_the_request_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The running app is busy (its event loop blocked) for longer than one wait for its answer.
+
+    The second start used to give up on its connection and send again on a new one; the app read
+    both once it was free and toggled the popup twice. Now it keeps waiting on the one connection.
+    """
+    primary = SingleInstance(tmp_path / "lib.db", tmp_path / "locks")
+    assert primary.try_acquire()
+    got: list[dict[str, object]] = []
+    primary.message.connect(got.append)
+    try:
+        proc = _client(tmp_path, reply_ms=500)
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "sending"
+        time.sleep(3.5)  # busy: no event processing while the client waits (longer than 3 s)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=15000)
+        assert proc.stdout.read().strip() == "forwarded"
+        qtbot.wait(800)  # a second request, had one been sent, would be read by now
+        assert got == [{"command": "toggle", "files": []}]
+    finally:
+        primary.release()
+
+
+def test_requests_wait_for_a_receiver(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A request that arrives before the app has connected `message` is kept until it has."""
+    primary = SingleInstance(tmp_path / "lib.db", tmp_path / "locks")
+    assert primary.try_acquire()
+    try:
+        proc = _client(tmp_path)
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=15000)
+        assert proc.stdout is not None and proc.stdout.read().strip() == "sending\nforwarded"
+        qtbot.wait(200)
+        assert primary.pending == [{"command": "toggle", "files": []}]
+        got: list[dict[str, object]] = []
+        primary.message.connect(got.append)
+        qtbot.waitUntil(lambda: got == [{"command": "toggle", "files": []}], timeout=2000)
+        assert primary.pending == []
+    finally:
+        primary.release()
+
+
+def test_no_running_app_is_unreachable_and_retried(tmp_path: Path) -> None:
+    from huashu.gui import single_instance
+
+    assert single_instance.send("huashu-test-nobody-listens", {"command": "activate"}) is (
+        single_instance.Delivery.UNREACHABLE
+    )
+
+
 def _xdotool(*args: str) -> str:
     return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=15).stdout
 

@@ -4,24 +4,56 @@ from __future__ import annotations
 
 import contextlib
 import os
+import plistlib
 import shlex
 import shutil
+import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 ENTRY_NAME = "huashu"
+AGENT_LABEL = "com.huashu.app"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 START_ARGS = ("--minimized",)  # to the tray: the agent opens it with the hotkey when a chat starts
+RUN_CODE = "from huashu.cli import main; raise SystemExit(main())"
 
 
-def command() -> list[str]:
+def command(platform: str | None = None) -> list[str]:
     """How to start this installation: the frozen executable, the `huashu` script, or the interpreter."""
     if getattr(sys, "frozen", False):
         return [sys.executable, *START_ARGS]
+    if (platform or sys.platform) == "win32":
+        return windows_command()
     script = shutil.which("huashu", path=str(Path(sys.executable).parent)) or shutil.which("huashu")
     if script:
         return [script, *START_ARGS]
-    return [sys.executable, "-c", "from huashu.cli import main; raise SystemExit(main())", *START_ARGS]
+    return [sys.executable, "-c", RUN_CODE, *START_ARGS]
+
+
+def windows_command() -> list[str]:
+    """Windows, not frozen: a start without a console window.
+
+    `huashu.exe` and `python.exe` are console programs, which would open a black window at every
+    log-in; the `huashu-gui.exe` launcher (pip makes it from [project.gui-scripts]) and
+    `pythonw.exe` are not.
+    """
+    here = Path(sys.executable).parent
+    folders = [here, here / "Scripts"]  # a venv keeps python.exe with its scripts; an install does not
+    with contextlib.suppress(KeyError, ValueError):
+        folders.append(Path(sysconfig.get_path("scripts")))
+    for folder in folders:
+        launcher = folder / "huashu-gui.exe"
+        if launcher.is_file():
+            return [str(launcher), *START_ARGS]
+    pythonw = here / "pythonw.exe"
+    interpreter = str(pythonw) if pythonw.is_file() else sys.executable
+    return [interpreter, "-c", RUN_CODE, *START_ARGS]
+
+
+def windows_command_line(cmd: list[str]) -> str:
+    """The Run key's value: one command line, quoted the way Windows programs split it."""
+    return subprocess.list2cmdline(cmd)
 
 
 def desktop_file() -> Path:
@@ -30,7 +62,18 @@ def desktop_file() -> Path:
 
 
 def launch_agent() -> Path:
-    return Path.home() / "Library" / "LaunchAgents" / "com.huashu.app.plist"
+    return Path.home() / "Library" / "LaunchAgents" / f"{AGENT_LABEL}.plist"
+
+
+def launch_agent_plist(cmd: list[str]) -> bytes:
+    """The LaunchAgent: run `cmd` at log-in (plistlib escapes paths with & or < in them)."""
+    agent = {
+        "Label": AGENT_LABEL,
+        "ProgramArguments": list(cmd),
+        "RunAtLoad": True,
+        "ProcessType": "Interactive",  # a GUI app the user works with: no background throttling
+    }
+    return plistlib.dumps(agent, fmt=plistlib.FMT_XML)
 
 
 def desktop_entry(cmd: list[str]) -> str:
@@ -68,7 +111,7 @@ def set_enabled(on: bool) -> None:
 
         with winreg.CreateKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
             if on:
-                winreg.SetValueEx(key, ENTRY_NAME, 0, winreg.REG_SZ, " ".join(f'"{c}"' for c in cmd))
+                winreg.SetValueEx(key, ENTRY_NAME, 0, winreg.REG_SZ, windows_command_line(cmd))
             else:
                 with contextlib.suppress(FileNotFoundError):
                     winreg.DeleteValue(key, ENTRY_NAME)
@@ -79,13 +122,6 @@ def set_enabled(on: bool) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     if sys.platform == "darwin":
-        args = "".join(f"<string>{c}</string>" for c in cmd)
-        path.write_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict>'
-            "<key>Label</key><string>com.huashu.app</string>"
-            f"<key>ProgramArguments</key><array>{args}</array>"
-            "<key>RunAtLoad</key><true/></dict></plist>\n",
-            encoding="utf-8",
-        )
+        path.write_bytes(launch_agent_plist(cmd))
     else:
         path.write_text(desktop_entry(cmd), encoding="utf-8")

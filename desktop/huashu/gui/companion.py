@@ -10,7 +10,7 @@ from huashu.gui import hotkeys, prefs
 from huashu.gui.fill_panel import FilledReply
 from huashu.gui.hotkeys import HotkeyBackend
 from huashu.gui.main_window import MainWindow, plain_label
-from huashu.gui.paste import PasteFlow, Paster, create_paster
+from huashu.gui.paste import PasteFlow, Paster, create_paster, paste_keys
 from huashu.gui.popup import QuickPopup
 from huashu.gui.qt import QApplication, QClipboard, QKeySequence, QObject, QTimer, Signal
 from huashu.gui.tray import Tray
@@ -108,6 +108,10 @@ class Companion(QObject):
             try:
                 hotkey = hotkeys.parse(settings.hotkey)
                 self.hotkey_error = self.backend.register(hotkey)
+                kept = self.backend.current
+                if self.hotkey_error and kept is not None and kept != hotkey:
+                    # The one that worked before is still registered: say so, it is not lost.
+                    self.hotkey_error += " " + self.tr("{0} stays active.").format(kept)
             except hotkeys.HotkeyError as exc:
                 self.hotkey_error = str(exc)
             if self.hotkey_error:
@@ -169,10 +173,10 @@ class Companion(QObject):
     def _delivered(self, how: str) -> None:
         if how == "copied":
             message = (
-                self.tr("Copied. Huashu could not return to the chat window: paste with Ctrl+V.")
+                self.tr("Copied. Huashu could not return to the chat window: paste with {0}.")
                 if self.flow is not None and self.ctx.settings.paste_into_chat and self.target
-                else self.tr("Copied: paste with Ctrl+V.")
-            )
+                else self.tr("Copied: paste with {0}.")
+            ).format(paste_keys())
             self._show_notice(message)
         self.delivered.emit(how)
 

@@ -15,6 +15,7 @@ from huashu.gui.qt import (
     QGuiApplication,
     QObject,
     QSocketNotifier,
+    QTimer,
     Signal,
 )
 
@@ -39,35 +40,47 @@ _MODIFIER_ALIASES = {
     "command": "meta",
 }
 _DISPLAY = {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "meta": "Meta"}
-# Named keys: canonical display name -> (X11 keysym name, Windows virtual-key code, pynput name).
-_NAMED_KEYS: dict[str, tuple[str, int, str]] = {
-    "Space": ("space", 0x20, "space"),
-    "Tab": ("Tab", 0x09, "tab"),
-    "Enter": ("Return", 0x0D, "enter"),
-    "Esc": ("Escape", 0x1B, "esc"),
-    "Backspace": ("BackSpace", 0x08, "backspace"),
-    "Insert": ("Insert", 0x2D, "insert"),
-    "Delete": ("Delete", 0x2E, "delete"),
-    "Home": ("Home", 0x24, "home"),
-    "End": ("End", 0x23, "end"),
-    "PgUp": ("Prior", 0x21, "page_up"),
-    "PgDown": ("Next", 0x22, "page_down"),
-    "Left": ("Left", 0x25, "left"),
-    "Up": ("Up", 0x26, "up"),
-    "Right": ("Right", 0x27, "right"),
-    "Down": ("Down", 0x28, "down"),
-    "`": ("grave", 0xC0, "`"),
-    "-": ("minus", 0xBD, "-"),
-    "=": ("equal", 0xBB, "="),
-    ";": ("semicolon", 0xBA, ";"),
-    "'": ("apostrophe", 0xDE, "'"),
-    ",": ("comma", 0xBC, ","),
-    ".": ("period", 0xBE, "."),
-    "/": ("slash", 0xBF, "/"),
-    "\\": ("backslash", 0xDC, "\\"),
-    "[": ("bracketleft", 0xDB, "["),
-    "]": ("bracketright", 0xDD, "]"),
+# Named keys: canonical display name -> (X11 keysym name, Windows virtual-key code, macOS kVK_* code).
+_NAMED_KEYS: dict[str, tuple[str, int, int]] = {
+    "Space": ("space", 0x20, 0x31),
+    "Tab": ("Tab", 0x09, 0x30),
+    "Enter": ("Return", 0x0D, 0x24),
+    "Esc": ("Escape", 0x1B, 0x35),
+    "Backspace": ("BackSpace", 0x08, 0x33),  # kVK_Delete: the Mac's backspace
+    "Insert": ("Insert", 0x2D, 0x72),  # kVK_Help sits where Insert is on PC keyboards
+    "Delete": ("Delete", 0x2E, 0x75),  # kVK_ForwardDelete
+    "Home": ("Home", 0x24, 0x73),
+    "End": ("End", 0x23, 0x77),
+    "PgUp": ("Prior", 0x21, 0x74),
+    "PgDown": ("Next", 0x22, 0x79),
+    "Left": ("Left", 0x25, 0x7B),
+    "Up": ("Up", 0x26, 0x7E),
+    "Right": ("Right", 0x27, 0x7C),
+    "Down": ("Down", 0x28, 0x7D),
+    "`": ("grave", 0xC0, 0x32),
+    "-": ("minus", 0xBD, 0x1B),
+    "=": ("equal", 0xBB, 0x18),
+    ";": ("semicolon", 0xBA, 0x29),
+    "'": ("apostrophe", 0xDE, 0x27),
+    ",": ("comma", 0xBC, 0x2B),
+    ".": ("period", 0xBE, 0x2F),
+    "/": ("slash", 0xBF, 0x2C),
+    "\\": ("backslash", 0xDC, 0x2A),
+    "[": ("bracketleft", 0xDB, 0x21),
+    "]": ("bracketright", 0xDD, 0x1E),
 }
+# macOS virtual key codes (Carbon's kVK_ANSI_*, kVK_F*) of the letters, digits and function keys.
+# They name key positions of the US layout, which is also the position on Chinese keyboards.
+_MAC_KEYS: dict[str, int] = {
+    "A": 0x00, "S": 0x01, "D": 0x02, "F": 0x03, "H": 0x04, "G": 0x05, "Z": 0x06, "X": 0x07,
+    "C": 0x08, "V": 0x09, "B": 0x0B, "Q": 0x0C, "W": 0x0D, "E": 0x0E, "R": 0x0F, "Y": 0x10,
+    "T": 0x11, "1": 0x12, "2": 0x13, "3": 0x14, "4": 0x15, "6": 0x16, "5": 0x17, "9": 0x19,
+    "7": 0x1A, "8": 0x1C, "0": 0x1D, "O": 0x1F, "U": 0x20, "I": 0x22, "P": 0x23, "L": 0x25,
+    "J": 0x26, "K": 0x28, "N": 0x2D, "M": 0x2E,
+    "F1": 0x7A, "F2": 0x78, "F3": 0x63, "F4": 0x76, "F5": 0x60, "F6": 0x61, "F7": 0x62,
+    "F8": 0x64, "F9": 0x65, "F10": 0x6D, "F11": 0x67, "F12": 0x6F, "F13": 0x69, "F14": 0x6B,
+    "F15": 0x71, "F16": 0x6A, "F17": 0x40, "F18": 0x4F, "F19": 0x50, "F20": 0x5A,
+}  # fmt: skip
 _KEY_ALIASES = {
     "space": "Space",
     "tab": "Tab",
@@ -153,18 +166,18 @@ class Hotkey:
             vk = ord(self.key.upper())  # VK codes of A-Z and 0-9 are their ASCII codes
         return mods, vk
 
-    def pynput(self) -> str:
-        """The form pynput.keyboard.GlobalHotKeys expects: "<ctrl>+<alt>+h"."""
-        names = {"ctrl": "<ctrl>", "alt": "<alt>", "shift": "<shift>", "meta": "<cmd>"}
-        parts = [names[m] for m in MODIFIERS if m in self.modifiers]
-        if self.key in _NAMED_KEYS:
-            name = _NAMED_KEYS[self.key][2]
-            parts.append(name if len(name) == 1 else f"<{name}>")
-        elif self.is_function_key:
-            parts.append(f"<{self.key.lower()}>")
-        else:
-            parts.append(self.key.lower())
-        return "+".join(parts)
+    def macos(self) -> tuple[int, int] | None:
+        """(Carbon modifiers, kVK_* key code) for RegisterEventHotKey, or None for a key Macs lack (F21+).
+
+        Ctrl is the Control key and Meta the Command key (the parser reads "Cmd" as Meta); Alt is
+        Option. cmdKey=0x100, shiftKey=0x200, optionKey=0x800, controlKey=0x1000.
+        """
+        flags = {"meta": 0x100, "shift": 0x200, "alt": 0x800, "ctrl": 0x1000}
+        mods = 0
+        for m in self.modifiers:
+            mods |= flags[m]
+        code = _NAMED_KEYS[self.key][2] if self.key in _NAMED_KEYS else _MAC_KEYS.get(self.key)
+        return None if code is None else (mods, code)
 
 
 def parse(text: str) -> Hotkey:
@@ -264,6 +277,13 @@ _RESERVED: dict[str, str] = {
     "Meta+Tab": "switching windows",
     "Meta+Space": "switching the input method",
     "Alt+Space": "the window menu",
+    # Command on a Mac; on Windows Win+V is the clipboard history, Win+X/A/Z/C system menus.
+    "Meta+A": "select all",
+    "Meta+C": "copy",
+    "Meta+V": "paste",
+    "Meta+X": "cut",
+    "Meta+Z": "undo",
+    "Meta+W": "closing windows",
     "F1": "help in most programs",
 }
 
@@ -325,14 +345,23 @@ class HotkeyBackend(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.current: Hotkey | None = None
+        self.last_working: Hotkey | None = None  # the last combination that registered: the fallback
         self.last_event_time = 0  # the key event's server time, where the platform tells it
 
     def register(self, hotkey: Hotkey) -> str | None:
-        """Grab `hotkey` (replacing any earlier one); returns an error message or None when it works."""
+        """Grab `hotkey` (replacing any earlier one); returns an error message or None when it works.
+
+        When the new combination cannot be had, the one that worked before is taken back (and stays
+        `current`), so a conflict never leaves the agent without a hotkey; the error still says why.
+        """
+        previous = self.current or self.last_working
         self.unregister()
         error = self._grab(hotkey)
         if error is None:
-            self.current = hotkey
+            self.current = self.last_working = hotkey
+            return None
+        if previous is not None and previous != hotkey and self._grab(previous) is None:
+            self.current = previous
         return error
 
     def unregister(self) -> None:
@@ -472,7 +501,15 @@ class WindowsBackend(HotkeyBackend):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        from ctypes import wintypes
+
+        user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        # Declared: without argtypes ctypes passes ints, and a 64-bit HWND would be cut to 32 bits.
+        user32.RegisterHotKey.argtypes = (wintypes.HWND, ctypes.c_int, wintypes.UINT, wintypes.UINT)
+        user32.RegisterHotKey.restype = wintypes.BOOL
+        user32.UnregisterHotKey.argtypes = (wintypes.HWND, ctypes.c_int)
+        user32.UnregisterHotKey.restype = wintypes.BOOL
+        self._user32 = user32
         self._filter = _WindowsFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
@@ -499,37 +536,139 @@ class WindowsBackend(HotkeyBackend):
             app.removeNativeEventFilter(self._filter)
 
 
-class PynputBackend(HotkeyBackend):
-    """pynput's GlobalHotKeys (macOS): its listener thread emits the signal, which Qt queues to the GUI."""
+def fourcc(code: str) -> int:
+    """A Mac OSType ("keyb") as the big-endian UInt32 Carbon compares."""
+    return int.from_bytes(code.encode("ascii"), "big")
 
-    name = "pynput"
+
+class MacBackend(HotkeyBackend):
+    """Carbon's RegisterEventHotKey with a handler on the application event target (as QHotkey does).
+
+    The system delivers the press as a Carbon event to the main thread's run loop, which Qt runs:
+    no listener thread and no Accessibility or Input Monitoring permission. The combination is
+    matched by key position, so Option+H arriving as "˙" does not matter.
+    """
+
+    name = "carbon"
     available = True
+    HOTKEY_ID = 1
+    SIGNATURE = fourcc("HSHU")
+    EVENT_CLASS_KEYBOARD = fourcc("keyb")  # kEventClassKeyboard
+    EVENT_HOTKEY_PRESSED = 6  # kEventHotKeyPressed
+    PARAM_DIRECT_OBJECT = fourcc("----")  # kEventParamDirectObject
+    TYPE_HOTKEY_ID = fourcc("hkid")  # typeEventHotKeyID
+    NOT_HANDLED = -9874  # eventNotHandledErr: let other handlers see it
+    HOTKEY_EXISTS = -9878  # eventHotKeyExistsErr: another program registered it exclusively
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._listener: Any = None
+
+        class EventTypeSpec(ctypes.Structure):
+            _fields_ = (("eventClass", ctypes.c_uint32), ("eventKind", ctypes.c_uint32))
+
+        class EventHotKeyID(ctypes.Structure):
+            _fields_ = (("signature", ctypes.c_uint32), ("id", ctypes.c_uint32))
+
+        self._HotKeyID = EventHotKeyID
+        carbon = ctypes.CDLL("/System/Library/Frameworks/Carbon.framework/Carbon")
+        vp, u32, i32, ulong = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.c_ulong
+        # OSStatus (*EventHandlerProcPtr)(EventHandlerCallRef, EventRef, void *userData)
+        handler_type = ctypes.CFUNCTYPE(i32, vp, vp, vp)
+        carbon.GetApplicationEventTarget.argtypes = ()
+        carbon.GetApplicationEventTarget.restype = vp
+        # InstallEventHandler(EventTargetRef, EventHandlerUPP, ItemCount, const EventTypeSpec *,
+        #                     void *userData, EventHandlerRef *out)
+        carbon.InstallEventHandler.argtypes = (
+            vp,
+            handler_type,
+            ulong,
+            ctypes.POINTER(EventTypeSpec),
+            vp,
+            ctypes.POINTER(vp),
+        )
+        carbon.InstallEventHandler.restype = i32
+        carbon.RemoveEventHandler.argtypes = (vp,)
+        carbon.RemoveEventHandler.restype = i32
+        # RegisterEventHotKey(UInt32 keyCode, UInt32 modifiers, EventHotKeyID (by value),
+        #                     EventTargetRef, OptionBits, EventHotKeyRef *out)
+        carbon.RegisterEventHotKey.argtypes = (u32, u32, EventHotKeyID, vp, u32, ctypes.POINTER(vp))
+        carbon.RegisterEventHotKey.restype = i32
+        carbon.UnregisterEventHotKey.argtypes = (vp,)
+        carbon.UnregisterEventHotKey.restype = i32
+        # GetEventParameter(EventRef, EventParamName, EventParamType desired, EventParamType *actual,
+        #                   ByteCount bufferSize, ByteCount *actualSize, void *data)
+        carbon.GetEventParameter.argtypes = (vp, u32, u32, vp, ulong, vp, vp)
+        carbon.GetEventParameter.restype = i32
+        self._carbon = carbon
+        self._hotkey_ref = ctypes.c_void_p()
+        self._handler_ref = ctypes.c_void_p()
+        self._callback = handler_type(self._on_event)  # kept alive: Carbon holds only the pointer
+        spec = EventTypeSpec(self.EVENT_CLASS_KEYBOARD, self.EVENT_HOTKEY_PRESSED)
+        status = carbon.InstallEventHandler(
+            carbon.GetApplicationEventTarget(),
+            self._callback,
+            1,
+            ctypes.byref(spec),
+            None,
+            ctypes.byref(self._handler_ref),
+        )
+        if status != 0:
+            raise OSError(f"InstallEventHandler failed ({status})")
+
+    def _on_event(self, _call_ref: Any, event: Any, _user_data: Any) -> int:
+        try:
+            got = self._HotKeyID()
+            status = self._carbon.GetEventParameter(
+                event,
+                self.PARAM_DIRECT_OBJECT,
+                self.TYPE_HOTKEY_ID,
+                None,
+                ctypes.sizeof(got),
+                None,
+                ctypes.byref(got),
+            )
+            if status != 0 or got.signature != self.SIGNATURE or got.id != self.HOTKEY_ID:
+                return self.NOT_HANDLED
+            # Already the main thread; the next turn lets Carbon finish its dispatch first.
+            QTimer.singleShot(0, self.activated.emit)
+            return 0
+        except Exception:  # an exception must not unwind through Carbon's C frames
+            log.exception("hotkey event")
+            return self.NOT_HANDLED
 
     def _grab(self, hotkey: Hotkey) -> str | None:
-        try:
-            from pynput import keyboard
-        except ImportError:
-            return QCoreApplication.translate("hotkeys", "Global hotkeys need the pynput package here.")
-        try:
-            listener = keyboard.GlobalHotKeys({hotkey.pynput(): self.activated.emit})
-            listener.start()
-        except Exception as exc:  # pynput reports missing permissions in many ways
-            return QCoreApplication.translate(
-                "hotkeys",
-                "{0} could not be registered: {1}. On macOS, allow Huashu under System Settings → "
-                "Privacy & Security → Accessibility and Input Monitoring.",
-            ).format(hotkey, exc)
-        self._listener = listener
+        form = hotkey.macos()
+        if form is None:
+            return QCoreApplication.translate("hotkeys", "{0}: this keyboard has no such key.").format(hotkey)
+        mods, code = form
+        ref = ctypes.c_void_p()
+        status = self._carbon.RegisterEventHotKey(
+            code,
+            mods,
+            self._HotKeyID(self.SIGNATURE, self.HOTKEY_ID),
+            self._carbon.GetApplicationEventTarget(),
+            0,
+            ctypes.byref(ref),
+        )
+        if status == self.HOTKEY_EXISTS:
+            return taken_message(hotkey)
+        if status != 0:
+            return QCoreApplication.translate("hotkeys", "{0} could not be registered (error {1}).").format(
+                hotkey, status
+            )
+        self._hotkey_ref = ref
         return None
 
     def _ungrab(self, hotkey: Hotkey) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        if self._hotkey_ref.value:
+            self._carbon.UnregisterEventHotKey(self._hotkey_ref)
+        self._hotkey_ref = ctypes.c_void_p()
+
+    def close(self) -> None:
+        super().close()
+        if self._handler_ref.value:
+            self._carbon.RemoveEventHandler(self._handler_ref)
+            self._handler_ref = ctypes.c_void_p()
 
 
 def wayland_reason() -> str:
@@ -548,8 +687,8 @@ def create_backend(parent: QObject | None = None) -> HotkeyBackend:
             return X11Backend(parent)
         if platform == "windows" and sys.platform == "win32":
             return WindowsBackend(parent)
-        if platform == "cocoa":
-            return PynputBackend(parent)
+        if platform == "cocoa" and sys.platform == "darwin":
+            return MacBackend(parent)
     except Exception as exc:  # no python-xlib, a refused connection: the app still works without
         log.warning("global hotkey backend unavailable: %s", exc)
         return NullBackend(

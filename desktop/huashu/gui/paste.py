@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import struct
 import sys
 from typing import Any
@@ -16,6 +17,7 @@ from huashu.gui.qt import (
     QCoreApplication,
     QElapsedTimer,
     QGuiApplication,
+    QKeySequence,
     QMimeData,
     QObject,
     QTimer,
@@ -27,7 +29,32 @@ log = logging.getLogger(__name__)
 FOCUS_TIMEOUT_MS = 400  # how long the window manager may take to hand focus back to the chat tool
 RESTORE_IDLE_MS = 25  # after the chat tool's last clipboard read, so a second read still gets our text
 RESTORE_TIMEOUT_MS = 600  # restore even if nobody read the clipboard (the paste keys went nowhere)
-BLIND_RESTORE_MS = 200  # where reads cannot be seen (Windows, macOS): the usual time an app takes
+# Windows windows that are never a chat tool: the taskbar, its overflow area, the desktop.
+SHELL_WINDOW_CLASSES = frozenset({"Shell_TrayWnd", "NotifyIconOverflowWindow", "Progman", "WorkerW"})
+
+
+def paste_keys() -> str:
+    """The paste shortcut as this platform writes it: "Ctrl+V", or "⌘V" on a Mac."""
+    return QKeySequence(QKeySequence.StandardKey.Paste).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def is_paste_target(window_pid: int, class_name: str, own_pid: int) -> bool:
+    """Whether a foreground window (Windows) may receive the reply: not ours, not the shell's."""
+    return window_pid != own_pid and class_name not in SHELL_WINDOW_CLASSES
+
+
+class WatchedMimeData(QMimeData):
+    """Clipboard data that tells when another program reads it.
+
+    Windows (OLE) and macOS (pasteboard promises) hand the clipboard over lazily: Qt asks this
+    object for the data only when a program pastes, so each read passes through retrieveData.
+    """
+
+    read = Signal()
+
+    def retrieveData(self, mimetype: str, preferredType: Any) -> Any:
+        self.read.emit()  # the flow only (re)starts a timer: safe while Qt is answering the reader
+        return super().retrieveData(mimetype, preferredType)
 
 
 class ClipboardSnapshot:
@@ -77,7 +104,7 @@ class Paster(QObject):
 
     clipboard_read = Signal()  # another program asked for our clipboard (X11 only)
     name = "none"
-    sees_reads = False
+    sees_reads = False  # True: clipboard_read reports reads; otherwise the flow watches its own data
 
     def active_window(self) -> int:
         return 0
@@ -88,8 +115,9 @@ class Paster(QObject):
     def has_focus(self, window: int) -> bool:
         return False
 
-    def send_paste(self) -> None:
-        pass
+    def send_paste(self) -> bool | None:
+        """Press the paste keys in the focused window; False when the system did not take them."""
+        return True
 
     def watch_reads(self, on: bool) -> None:
         pass
@@ -191,13 +219,14 @@ class X11Paster(Paster):
             return False
         return False
 
-    def send_paste(self) -> None:
+    def send_paste(self) -> bool:
         fake = self._xtest.fake_input
         fake(self.display, self._X.KeyPress, self._ctrl)
         fake(self.display, self._X.KeyPress, self._v)
         fake(self.display, self._X.KeyRelease, self._v)
         fake(self.display, self._X.KeyRelease, self._ctrl)
         self.display.sync()
+        return True
 
     def watch_reads(self, on: bool) -> None:
         self._filter.active = on
@@ -217,19 +246,47 @@ class WindowsPaster(Paster):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        from ctypes import wintypes
+
+        user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
+        # Declared: without them ctypes passes and returns C ints, which cuts 64-bit handles.
+        user32.GetForegroundWindow.argtypes = ()
+        user32.GetForegroundWindow.restype = wintypes.HWND
+        user32.SetForegroundWindow.argtypes = (wintypes.HWND,)
+        user32.SetForegroundWindow.restype = wintypes.BOOL
+        user32.GetWindowThreadProcessId.argtypes = (wintypes.HWND, ctypes.POINTER(wintypes.DWORD))
+        user32.GetWindowThreadProcessId.restype = wintypes.DWORD
+        user32.GetClassNameW.argtypes = (wintypes.HWND, wintypes.LPWSTR, ctypes.c_int)
+        user32.GetClassNameW.restype = ctypes.c_int
+        user32.SendInput.argtypes = (wintypes.UINT, ctypes.c_void_p, ctypes.c_int)
+        user32.SendInput.restype = wintypes.UINT
+        self.user32 = user32
+
+    def _foreground(self) -> int:
+        return int(self.user32.GetForegroundWindow() or 0)
 
     def active_window(self) -> int:
-        return int(self.user32.GetForegroundWindow() or 0)
+        """The chat window to paste into; 0 for our own windows and the taskbar, tray or desktop."""
+        from ctypes import wintypes
+
+        window = self._foreground()
+        if not window:
+            return 0
+        pid = wintypes.DWORD(0)
+        self.user32.GetWindowThreadProcessId(window, ctypes.byref(pid))
+        name = ctypes.create_unicode_buffer(256)
+        self.user32.GetClassNameW(window, name, len(name))
+        return window if is_paste_target(int(pid.value), name.value, os.getpid()) else 0
 
     def activate(self, window: int, timestamp: int = 0) -> None:
         # Allowed: our popup is the foreground window at this moment, so we may hand the foreground on.
-        self.user32.SetForegroundWindow(ctypes.c_void_p(window))
+        self.user32.SetForegroundWindow(window)
 
     def has_focus(self, window: int) -> bool:
-        return int(self.user32.GetForegroundWindow() or 0) == window
+        return self._foreground() == window
 
-    def send_paste(self) -> None:
+    def send_paste(self) -> bool:
+        """Ctrl down, V down, V up, Ctrl up; False when SendInput did not insert all four."""
         from ctypes import wintypes
 
         class KEYBDINPUT(ctypes.Structure):
@@ -263,7 +320,17 @@ class WindowsPaster(Paster):
         for slot, (vk, flags) in zip(inputs, steps, strict=True):
             slot.type = 1  # INPUT_KEYBOARD
             slot.u.ki = KEYBDINPUT(vk, 0, flags, 0, 0)
-        self.user32.SendInput(len(steps), inputs, ctypes.sizeof(INPUT))
+        sent = int(self.user32.SendInput(len(steps), ctypes.byref(inputs), ctypes.sizeof(INPUT)))
+        if sent != len(steps):
+            error = ctypes.get_last_error()  # type: ignore[attr-defined]
+            log.warning("SendInput inserted %d of %d key events (error %d)", sent, len(steps), error)
+            if sent > 0:  # Ctrl may be down: let it go, or the agent's next keys arrive with Ctrl
+                release = (INPUT * 1)()
+                release[0].type = 1
+                release[0].u.ki = KEYBDINPUT(vk_control, 0, keyup, 0, 0)
+                self.user32.SendInput(1, ctypes.byref(release), ctypes.sizeof(INPUT))
+            return False
+        return True
 
 
 def create_paster(parent: QObject | None = None) -> Paster | None:
@@ -312,7 +379,14 @@ class PasteFlow(QObject):
         self.busy = True
         self._snapshot = ClipboardSnapshot.take()
         self._target = target
-        QApplication.clipboard().setText(text, QClipboard.Mode.Clipboard)
+        if self.paster.sees_reads:
+            QApplication.clipboard().setText(text, QClipboard.Mode.Clipboard)
+        else:
+            # Windows and macOS: our own data reports the chat tool's reads (Qt renders it lazily).
+            data = WatchedMimeData()
+            data.setText(text)
+            data.read.connect(self._read_seen)
+            QApplication.clipboard().setMimeData(data, QClipboard.Mode.Clipboard)
         self.paster.activate(target, timestamp)
         self._clock.start()
         self._poll.start()
@@ -325,13 +399,20 @@ class PasteFlow(QObject):
         if self.paster.has_focus(self._target):
             self._poll.stop()
             self.paster.watch_reads(True)
-            self.paster.send_paste()
-            self._deadline.start(RESTORE_TIMEOUT_MS if self.paster.sees_reads else BLIND_RESTORE_MS)
+            if self.paster.send_paste() is False:  # the system refused the keys: paste by hand
+                self._give_up()
+                return
+            self._deadline.start(RESTORE_TIMEOUT_MS)
         elif self._clock.elapsed() > FOCUS_TIMEOUT_MS:
             self._poll.stop()
-            self._snapshot = None  # the reply stays on the clipboard for a manual paste
-            self.busy = False
-            self.finished.emit("copied")
+            self._give_up()
+
+    def _give_up(self) -> None:
+        """Copied, not pasted: the reply stays on the clipboard for a paste by hand, nothing restored."""
+        self.paster.watch_reads(False)
+        self._snapshot = None
+        self.busy = False
+        self.finished.emit("copied")
 
     def _read_seen(self) -> None:
         if self.busy and self._deadline.isActive():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import sys
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import FilledReply, FillPanel, instant_reply
@@ -29,8 +33,44 @@ from huashu.gui.search_panel import Outcome, SearchBox, SearchController
 from huashu.gui.toast import Toast
 from huashu.gui.widgets import muted_label
 
+log = logging.getLogger(__name__)
+
 POPUP_SIZE = (560, 440)
 CURSOR_GAP = 12
+
+
+@functools.cache
+def _objc() -> tuple[Any, Any, Any]:
+    """(objc_getClass + sel_registerName library, msgSend returning id, msgSend taking a BOOL)."""
+    import ctypes
+
+    objc = ctypes.CDLL("/usr/lib/libobjc.A.dylib")
+    objc.objc_getClass.argtypes = (ctypes.c_char_p,)
+    objc.objc_getClass.restype = ctypes.c_void_p
+    objc.sel_registerName.argtypes = (ctypes.c_char_p,)
+    objc.sel_registerName.restype = ctypes.c_void_p
+    # objc_msgSend must be called through a prototype of the real method (arm64 passes variadic
+    # arguments differently): one per signature, each its own function object.
+    send_id = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)(("objc_msgSend", objc))
+    send_bool = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_bool)(
+        ("objc_msgSend", objc)
+    )
+    return objc, send_id, send_bool
+
+
+def activate_mac_app() -> None:
+    """macOS: [NSApp activateIgnoringOtherApps:YES]. A global hotkey does not make Huashu the active
+    app, and a window of an inactive app gets no keyboard focus; activating the window is not enough.
+    """
+    if sys.platform != "darwin":
+        return
+    try:
+        objc, send_id, send_bool = _objc()
+        app = send_id(objc.objc_getClass(b"NSApplication"), objc.sel_registerName(b"sharedApplication"))
+        if app:
+            send_bool(app, objc.sel_registerName(b"activateIgnoringOtherApps:"), True)
+    except Exception as exc:  # never worth losing the popup over
+        log.warning("could not activate the app: %s", exc)
 
 
 def place_near(cursor: QPoint, size: tuple[int, int], screen: QRect) -> QPoint:
@@ -66,6 +106,9 @@ class QuickPopup(QWidget):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # never what keeps the app running
+        if sys.platform == "darwin":
+            # A tool window of an inactive app is hidden by macOS; the popup opens over another app.
+            self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow, True)
         self.ctx = ctx
         self.platform_focus: Callable[[], bool] | None = None  # asks the window system, where it can
         self.search_box = SearchBox()
@@ -156,6 +199,7 @@ class QuickPopup(QWidget):
         self.back_to_list(focus=False)
         if self.controller.last is None:
             self.controller.request(self.search_box.text())
+        activate_mac_app()
         self.show()
         self.raise_()
         self.activateWindow()

@@ -38,16 +38,20 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.menu.installEventFilter(self)
+        self.hotkey = ""  # shown in "Quick search (…)"; kept for a language change
         self.retranslate()
 
     @staticmethod
     def available() -> bool:
         return QSystemTrayIcon.isSystemTrayAvailable()
 
-    def retranslate(self, hotkey: str = "") -> None:
+    def retranslate(self, hotkey: str | None = None) -> None:
+        """Texts in the current language; `hotkey` ("" for none) replaces the one remembered."""
+        if hotkey is not None:
+            self.hotkey = hotkey
         self.show_action.setText(self.tr("Show Huashu"))
         self.quick_action.setText(
-            self.tr("Quick search ({0})").format(hotkey) if hotkey else self.tr("Quick search")
+            self.tr("Quick search ({0})").format(self.hotkey) if self.hotkey else self.tr("Quick search")
         )
         self.compact_action.setText(self.tr("Compact mode"))
         self.pause_action.setText(self.tr("Pause the hotkey"))
