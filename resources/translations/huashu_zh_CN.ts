@@ -518,6 +518,10 @@
         <translation>已安装团队话术包“{0}” v{1}</translation>
     </message>
     <message>
+        <source>No new team packs</source>
+        <translation>没有新的团队话术包</translation>
+    </message>
+    <message>
         <source>A team pack update is ready: “{0}” v{1}</source>
         <translation>有新的团队话术包：“{0}” v{1}</translation>
     </message>

@@ -154,3 +154,27 @@ def test_a_declined_channel_update_is_not_pushed_again(qtbot, window: MainWindow
     window.pack_flow.check_channels()
     qtbot.waitUntil(lambda: bool(found), timeout=10000)
     assert [u.version for u in found[0]] == [2]  # type: ignore[attr-defined]
+
+
+def test_asking_for_updates_offers_a_declined_one_again_or_says_none(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    quiet: list[bool] = []
+    window.pack_flow.up_to_date.connect(lambda: quiet.append(True))
+    window.actions_by_name["pack_updates"].trigger()
+    qtbot.waitUntil(lambda: bool(quiet), timeout=10000)  # no channel at all: nothing new
+    folder = tmp_path / "share"
+    folder.mkdir()
+    build(folder, 1, {"a": "您好"})
+    store.trust_key(window.ctx.lib, LEAD.public_key, "总部客服部")
+    store.add_channel(window.ctx.lib, str(folder))
+    window.pack_flow.check_channels()
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+    preview = dialog_of(PackPreviewDialog)
+    assert preview is not None
+    preview.reject()
+    qtbot.waitUntil(
+        lambda: not window.pack_flow.running and dialog_of(PackPreviewDialog) is None, timeout=10000
+    )
+    window.actions_by_name["pack_updates"].trigger()
+    qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)

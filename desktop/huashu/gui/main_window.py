@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         a("import", self.choose_import, ("Ctrl+I",), "import")
         a("export", self.choose_export, ("Ctrl+Shift+E",), "export")
         a("install_pack", self.choose_pack)
-        a("pack_updates", lambda: self.pack_flow.check_channels())
+        a("pack_updates", lambda: self.pack_flow.check_channels(asked=True))
         a("open_folder", self.open_data_folder)
         a("quit", self.quit_app, ("Ctrl+Q",))
         a("undo", self.ctx.undo.undo, ("Ctrl+Z",), "undo")
@@ -730,6 +730,7 @@ class MainWindow(QMainWindow):
                 )
             )
             flow.updates_found.connect(self._pack_updates_found)
+            flow.up_to_date.connect(lambda: self.notify(self.tr("No new team packs")))
             self._pack_flow = flow
         return self._pack_flow
 

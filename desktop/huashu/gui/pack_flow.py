@@ -230,6 +230,7 @@ class PackFlow(QObject):
     installed = Signal(object)  # ApplyResult
     failed = Signal(str)
     updates_found = Signal(list)  # list[AvailableUpdate] not offered before in this session
+    up_to_date = Signal()  # a check the agent asked for found nothing new
 
     def __init__(self, ctx: AppContext, window: QWidget) -> None:
         super().__init__(window)
@@ -319,18 +320,28 @@ class PackFlow(QObject):
         self.check_channels()
         self.timer.start()
 
-    def check_channels(self) -> None:
+    def check_channels(self, *, asked: bool = False) -> None:
+        """Look for new packs; `asked` (the menu command) offers declined ones again and says when
+        there is nothing new, where the periodic check stays quiet."""
+
         def planned(plan: store.ChannelPlan) -> None:
             if plan.channels:
                 self.io.run(lambda _lib: store.scan_channels(plan), scanned, lambda _error: None)
+            elif asked:
+                self.up_to_date.emit()
 
         def scanned(results: list[store.ChannelCheck]) -> None:
             self.ctx.ops.run(lambda lib: store.record_checks(lib, results), None, lambda _error: None)
-            self._checked([u for check in results for u in check.updates])
+            self._checked([u for check in results for u in check.updates], asked=asked)
 
         self.ctx.ops.run(store.channel_plan, planned, lambda _error: None)
 
-    def _checked(self, updates: list[store.AvailableUpdate]) -> None:
+    def _checked(self, updates: list[store.AvailableUpdate], *, asked: bool = False) -> None:
+        if asked:
+            self.declined.clear()
+            self.offered.clear()
+            if not updates:
+                self.up_to_date.emit()
         self.available = [u for u in updates if (u.pack_id, u.version) not in self.declined]
         new = [u for u in self.available if (u.pack_id, u.version) not in self.offered]
         self.offered.update((u.pack_id, u.version) for u in new)
