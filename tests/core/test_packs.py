@@ -493,7 +493,7 @@ def test_phrases_from_sheet_with_and_without_uid(tmp_path: Path) -> None:
     plain.write_text("分类,标题,内容\n问候,开场,您好XX先生\n问候,坏,未闭合[字段\n", encoding="utf-8")
     phrases, problems = packs.phrases_from_sheet(plain)
     assert [p.title for p in phrases] == ["开场"]
-    assert phrases[0].uid == packs.phrase_uid_for_row("问候", "开场")
+    assert phrases[0].uid == packs.default_uid("问候", "开场")
     assert "[" in phrases[0].text  # legacy XX marker converted to a field
     assert problems and problems[0][0] == 3
     with_uid = tmp_path / "uid.csv"
@@ -504,7 +504,7 @@ def test_phrases_from_sheet_with_and_without_uid(tmp_path: Path) -> None:
 def test_sheet_uid_matches_the_library_default_uid() -> None:
     from huashu.storage.library import default_uid
 
-    assert packs.phrase_uid_for_row("问候", "开场") == default_uid("问候", "开场")
+    assert packs.default_uid("问候", "开场") == default_uid("问候", "开场")
 
 
 # -- usage ---------------------------------------------------------------------------------------

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Literal
+
+# Phrases of the default library and sheet rows without a uid get uuid5(namespace, "category/title"),
+# so the same row means the same phrase in a library, a spreadsheet and a team pack.
+DEFAULT_NAMESPACE = uuid.UUID("5f0d3c1e-7a52-4c0e-9a57-2f1c8e7b1a90")
+MAX_SHORTCUT = 32
+
+
+def default_uid(category: str, title: str) -> str:
+    return str(uuid.uuid5(DEFAULT_NAMESPACE, f"{category}/{title}"))
+
+
+def normalize_shortcut(value: str | None, error: type[Exception] = ValueError) -> str | None:
+    """A shortcut code as stored (trimmed, lower case) or None; `error` is raised for a bad one."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if any(ch.isspace() for ch in value) or len(value) > MAX_SHORTCUT:
+        raise error(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {value!r}")
+    return value.lower()
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

@@ -27,8 +27,8 @@ from typing import IO, Any
 from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
-from huashu.core import placeholders
-from huashu.core.models import SEVERITIES, PhraseRow, Rule
+from huashu.core import models, placeholders
+from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid
 from huashu.core.spreadsheet import normalize_category_path, read_table, write_table
 
 # -- limits and constants --------------------------------------------------------------------------
@@ -51,7 +51,6 @@ MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
 MAX_NAME_CHARS = 100
 MAX_LIST_ITEMS = 200
-MAX_SHORTCUT = 32
 MAX_VERSION = 2**53 - 1
 DEFAULT_MIN_APP = "0.1.0"  # the first Huashu that reads format 1
 _PACK_NAMESPACE = uuid.UUID("b7a4c5e2-3f1d-4d8a-9c6e-1a2b3c4d5e6f")
@@ -367,21 +366,8 @@ def default_pack_id(public_key: str, name: str) -> str:
     return str(uuid.uuid5(_PACK_NAMESPACE, f"{public_key}\n{name.strip()}"))
 
 
-def phrase_uid_for_row(category: str, title: str) -> str:
-    """The uid of a sheet row without a uid column: the same as the default library would give it."""
-    namespace = uuid.UUID("5f0d3c1e-7a52-4c0e-9a57-2f1c8e7b1a90")  # library.DEFAULT_NAMESPACE
-    return str(uuid.uuid5(namespace, f"{category}/{title}"))
-
-
 def normalize_shortcut(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if any(ch.isspace() for ch in value) or len(value) > MAX_SHORTCUT:
-        raise PackFormatError(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {value!r}")
-    return value.lower()
+    return models.normalize_shortcut(value, PackFormatError)
 
 
 def _clean_list(values: Iterable[str]) -> tuple[str, ...]:
@@ -1241,7 +1227,7 @@ def phrases_from_sheet(path: Path | str) -> tuple[list[PackPhrase], list[tuple[i
             continue
         phrases.append(
             PackPhrase(
-                uid=uids.get(line) or phrase_uid_for_row(row.category, row.title),
+                uid=uids.get(line) or default_uid(row.category, row.title),
                 category=row.category,
                 title=row.title,
                 text=text,

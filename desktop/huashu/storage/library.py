@@ -18,7 +18,7 @@ from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
-from huashu.core import placeholders
+from huashu.core import models, placeholders
 from huashu.core.models import (
     Category,
     ImportReport,
@@ -26,6 +26,7 @@ from huashu.core.models import (
     Phrase,
     PhraseRow,
     Rule,
+    default_uid,
 )
 from huashu.core.spreadsheet import normalize_category_path, read_phrase_sheet
 from huashu.paths import backups_dir, default_db_path, resource
@@ -33,7 +34,6 @@ from huashu.storage import migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Stable ids for the embedded default library, so every seat agrees on them.
-DEFAULT_NAMESPACE = uuid.UUID("5f0d3c1e-7a52-4c0e-9a57-2f1c8e7b1a90")
 PROFILE_KEYS: tuple[str, ...] = ("名字", "工号", "公司", "门店")
 PROFILE_ALIASES: dict[str, str] = {
     "name": "名字",
@@ -43,7 +43,6 @@ PROFILE_ALIASES: dict[str, str] = {
     "company": "公司",
     "store": "门店",
 }
-MAX_SHORTCUT = 32
 
 
 class LibraryError(RuntimeError):
@@ -140,19 +139,8 @@ def _dump(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def default_uid(category: str, title: str) -> str:
-    return str(uuid.uuid5(DEFAULT_NAMESPACE, f"{category}/{title}"))
-
-
 def normalize_shortcut(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if any(ch.isspace() for ch in value) or len(value) > MAX_SHORTCUT:
-        raise ValidationError(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {value!r}")
-    return value.lower()
+    return models.normalize_shortcut(value, ValidationError)
 
 
 def unstorable(value: str) -> str | None:
