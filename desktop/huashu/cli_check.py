@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from huashu.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CliError, batch_lines, decode_text
+from huashu.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, CliError, _json, _out, batch_lines, decode_text
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 SEVERITY_LABELS = {"error": "禁用", "warning": "慎用", "info": "提示"}
 RULE_FILE_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 MAX_TEXT_BYTES = 10 * 1024 * 1024
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
 def _library_rules(args: argparse.Namespace, *, include_disabled: bool = False) -> list[Any]:

@@ -11,21 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from huashu.cli import EXIT_FINDINGS, EXIT_OK, CliError
+from huashu.cli import EXIT_FINDINGS, EXIT_OK, CliError, _json, _out
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
 def _err(text: str) -> None:
     sys.stderr.write(f"huashu: {text}\n")
-
-
-def _json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
 def _pack_errors(func: Handler) -> Handler:
