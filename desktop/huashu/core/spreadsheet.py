@@ -179,7 +179,9 @@ def _check_xlsx_container(path: Path) -> None:
                 raise SpreadsheetError("Excel 文件解压后过大（疑似压缩炸弹），已拒绝")
             if "xl/workbook.xml" not in {info.filename for info in infos}:
                 raise SpreadsheetError(f"不是有效的 Excel (.xlsx) 文件（缺少工作簿）: {path.name}")
-    except zipfile.BadZipFile as exc:
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # zipfile raises BadZipFile, UnicodeDecodeError, struct.error... on damage
         raise SpreadsheetError(f"Excel 文件已损坏: {exc}") from exc
 
 
