@@ -133,7 +133,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
                 _err(f"第 {line} 行: {reason}")
             raise CliError(f"表格中有 {len(problems)} 行有问题，未生成话术包；请修正后重试")
         if categories:
-            from huashu.core.spreadsheet import normalize_category_path
+            from huashu.core.models import normalize_category_path
 
             wanted = [normalize_category_path(c) for c in categories]
             phrases = [

@@ -91,6 +91,13 @@ from huashu.gui.qt import QApplication, QTimer
 def ready(window):
     print("READY", flush=True)
     print("JIEBA", int("jieba" in sys.modules), flush=True)
+    companion(window)
+def companion(window):
+    # The hotkey, paste and tray start once the window is interactive: report when they are live.
+    if window.companion is None:
+        QTimer.singleShot(1, lambda: companion(window))
+        return
+    print("COMPANION", flush=True)
     QTimer.singleShot(1000, lambda: idle(window))
 def idle(window):
     print("RSS", peak_kb(), flush=True)
@@ -130,6 +137,8 @@ def launch(code: str, *args: str) -> dict[str, float]:
     for line in proc.stdout:
         if line.startswith("READY"):
             figures["start_ms"] = (time.perf_counter() - start) * 1000
+        elif line.startswith("COMPANION"):
+            figures["companion_ms"] = (time.perf_counter() - start) * 1000
         elif line.startswith("RSS"):
             figures["rss_mb"] = int(line.split()[1]) / 1024
         elif line.startswith("JIEBA"):
@@ -165,6 +174,7 @@ def measure_start(rounds: int) -> dict[str, Any]:
         "bare_rss": statistics.median(r["rss_mb"] for r in bare),
         "app_rss": statistics.median(r["rss_mb"] for r in app),
         "jieba": max(r.get("jieba", 0) for r in app),
+        "companion_ms": statistics.median(r["companion_ms"] for r in app),
     }
 
 
@@ -382,6 +392,7 @@ def main() -> int:
         f"{'cold start to interactive window':34}{start['app_ms']:>10.0f}ms{start['bare_ms']:>10.0f}ms"
         f"   <= {BUDGET_START_RATIO}x bare: {ratio:.2f}x {'OK' if ok_start else 'MISSED'}"
     )
+    print(f"{'... hotkey, paste and tray live':34}{start['companion_ms']:>10.0f}ms")
     print(f"{'jieba imported during start':34}{'yes' if start['jieba'] else 'no':>12}{'':>12}   must be no")
     print(
         f"{'keystroke -> results p50':34}{keys['p50']:>10.1f}ms{keys['bare_p50']:>10.1f}ms"

@@ -83,6 +83,24 @@ def test_install_and_switch(app) -> None:  # type: ignore[no-untyped-def]
     assert i18n.language_for("zh_TW") == "zh_CN" and i18n.language_for("de_DE") == "en"
 
 
+def test_a_ts_is_compiled_once_and_a_broken_cache_is_rebuilt(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui.qt import QCoreApplication
+    from huashu.paths import user_cache_dir
+
+    ts = Path(__file__).parents[2] / "resources" / "translations" / "huashu_zh_CN.ts"
+    first = i18n._translator_from_ts(ts, "zh_CN")
+    cached = list((user_cache_dir() / "translations").glob("huashu_zh_CN-*.qm"))
+    assert len(cached) == 1 and isinstance(first, i18n.CatalogueTranslator)
+    again = i18n._translator_from_ts(ts, "zh_CN")
+    assert not isinstance(again, i18n.CatalogueTranslator)  # loaded from the cache, not parsed
+    assert again.translate("MainWindow", "Copied") == "已复制"
+    cached[0].write_bytes(b"not a catalogue")
+    rebuilt = i18n._translator_from_ts(ts, "zh_CN")
+    assert isinstance(rebuilt, i18n.CatalogueTranslator) and rebuilt.translate("MainWindow", "Copied") == "已复制"
+    assert cached[0].read_bytes().startswith(i18n.QM_MAGIC)
+    assert QCoreApplication.translate("MainWindow", "Copied")  # the app's own translators are untouched
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="font names are per platform")
 def test_chinese_renders_with_a_simplified_chinese_font(app) -> None:  # type: ignore[no-untyped-def]
     theme.apply(app, "light", 0)

@@ -162,3 +162,9 @@ class ImportReport:
             "ignored_columns": self.ignored_columns,
             "dry_run": self.dry_run,
         }
+
+
+def normalize_category_path(value: str) -> str:
+    """`a / b\\c／d` -> `a/b/c/d`: one spelling of a category path, whatever separators a sheet used."""
+    parts = [p.strip() for p in value.replace("\\", "/").replace("／", "/").split("/")]
+    return "/".join(p for p in parts if p)

@@ -28,8 +28,8 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from huashu.core import models, placeholders
-from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid
-from huashu.core.spreadsheet import normalize_category_path, read_table, write_table
+from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid, normalize_category_path
+from huashu.core.spreadsheet import read_table, write_table
 
 # -- limits and constants --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from huashu.core.models import PhraseRow
+from huashu.core.models import PhraseRow, normalize_category_path
 
 # A lead's sheet is a few thousand rows; anything far larger is junk or an attack.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -282,11 +282,6 @@ def split_tags(value: str) -> tuple[str, ...]:
         if tag:
             seen.setdefault(tag, None)
     return tuple(seen)
-
-
-def normalize_category_path(value: str) -> str:
-    parts = [p.strip() for p in value.replace("\\", "/").replace("／", "/").split("/")]
-    return "/".join(p for p in parts if p)
 
 
 def read_phrase_sheet(path: Path | str) -> PhraseSheet:

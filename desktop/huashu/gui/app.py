@@ -163,7 +163,7 @@ def open_library(db_path: Path | None) -> Library | None:
 
     try:
         try:
-            return Library.open(db_path)
+            return Library.open(db_path, repair_index=False)  # the window repairs it off the start path
         except LibraryCorruptError as exc:
             return _recover(exc, own_file=db_path is None)
     except (LibraryError, OSError) as exc:  # OSError: a restore or set-aside the disk refused
@@ -203,7 +203,7 @@ def _recover(exc: Any, *, own_file: bool) -> Library | None:
         ):
             return None
         recovery.restore(damaged, found.path)
-        return Library.open(damaged, create=False)
+        return Library.open(damaged, create=False, repair_index=False)
     if not own_file and not _looks_like_sqlite(damaged):
         # Not a library at all and not the app's own file (a wrong --db): say so, and never move
         # someone's file away. The app's own file with a wrecked header is offered a fresh start.
@@ -218,7 +218,7 @@ def _recover(exc: Any, *, own_file: bool) -> Library | None:
     ):
         return None
     recovery.set_aside(damaged)
-    return Library.open(damaged)
+    return Library.open(damaged, repair_index=False)
 
 
 def _run_primary(
@@ -266,15 +266,28 @@ def _run_window(
                     QCoreApplication.translate("app", "Today's backup failed: {0}").format(problem), "warning"
                 ),
             )
-        companion = Companion(window)
-        instance.message.connect(companion.handle_request)
+        from huashu.gui.tray import Tray
+
+        in_tray = minimized and Tray.available()
+        shown_window = window
+
+        def start_companion(_w: MainWindow | None = None) -> None:
+            # The hotkey, paste and tray connect to the desktop (python-xlib on X11 costs ~60 ms):
+            # that waits until the window is interactive, unless the app starts hidden in the tray.
+            nonlocal companion
+            if companion is None:
+                companion = Companion(shown_window)
+                instance.message.connect(companion.handle_request)  # requests wait for a receiver
+
         window.compact.load()
-        if minimized and companion.tray is not None:
-            pass  # started with the system: in the tray until the hotkey or the tray icon is used
+        if in_tray:
+            start_companion()  # started with the system: in the tray until the hotkey or the tray icon is used
         elif minimized:
             window.showMinimized()
         else:
             window.show()
+        if not in_tray:
+            QTimer.singleShot(0, lambda: _when_ready(shown_window, lambda w: QTimer.singleShot(0, start_companion)))
         if open_files:
             shown = window
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import xml.etree.ElementTree as ET
+import os
+import tempfile
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
@@ -80,8 +82,13 @@ class CatalogueTranslator(QTranslator):
 
 def read_ts(path: Path) -> dict[tuple[str, str], str]:
     """(context, source) -> translation for every finished message of a .ts file."""
+    import xml.etree.ElementTree as ET  # only without a built .qm, and then once per .ts (cached)
+
     messages: dict[tuple[str, str], str] = {}
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise ValueError(f"{path.name}: {exc}") from exc
     for context in root.iter("context"):
         name = context.findtext("name", "")
         for message in context.iter("message"):
@@ -123,11 +130,36 @@ def _app_translator(language: str) -> QTranslator | None:
             log.warning("could not load %s", qm_path)
         if ts_path is not None:
             try:
-                messages = read_ts(ts_path)
-                return CatalogueTranslator(compile_qm(messages, language), len(messages))
-            except (OSError, ET.ParseError, ValueError) as exc:
+                return _translator_from_ts(ts_path, language)
+            except (OSError, ValueError) as exc:
                 log.warning("could not read %s: %s", ts_path, exc)
     return None
+
+
+def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
+    """The .ts compiled once and kept in the user's cache by content: parsing it costs every start ~8 ms."""
+    from huashu.paths import user_cache_dir
+
+    data = ts_path.read_bytes()
+    cached = user_cache_dir() / "translations" / f"{ts_path.stem}-{hashlib.sha256(data).hexdigest()[:16]}.qm"
+    if cached.is_file():
+        translator = QTranslator()
+        if translator.load(str(cached)):
+            return translator
+    messages = read_ts(ts_path)
+    compiled = compile_qm(messages, language)
+    tmp: str | None = None
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(compiled)
+        os.replace(tmp, cached)
+    except OSError as exc:  # a read-only or full cache only costs the next start the same parse
+        log.debug("could not cache %s: %s", cached, exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return CatalogueTranslator(compiled, len(messages))
 
 
 def _qt_translator(language: str) -> QTranslator | None:

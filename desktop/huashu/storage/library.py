@@ -27,8 +27,8 @@ from huashu.core.models import (
     PhraseRow,
     Rule,
     default_uid,
+    normalize_category_path,
 )
-from huashu.core.spreadsheet import normalize_category_path, read_phrase_sheet
 from huashu.paths import backups_dir, default_db_path, resource
 from huashu.storage import migrations
 
@@ -203,6 +203,7 @@ class Library:
         check: bool = True,
         backup: bool = True,
         make_dirs: bool | None = None,
+        repair_index: bool = True,
     ) -> Library:
         """Open (creating and filling with the default library if new) and migrate a library file.
 
@@ -212,6 +213,8 @@ class Library:
         storage/recovery.py); a locked, full or unreachable file raises the matching LibraryError
         subclass instead, never LibraryCorruptError. An existing writable library gets its daily
         backup (`backup=False` skips it; failures are reported in `backup_problem`, not raised).
+        Phrases missing from the search index are indexed now, or with `repair_index=False` when the
+        caller runs `repair_search_index()` itself (the app does it off the start path).
 
         The folder is created only for the default location (or with `make_dirs=True`, as `huashu
         init` does): a chosen folder that is missing is most likely a network drive or USB stick that
@@ -260,7 +263,8 @@ class Library:
             if writable:
                 lib._migrate()
                 lib._remember_file()
-                lib._repair_search_index()
+                if repair_index:
+                    lib.repair_search_index()
             else:
                 lib._check_schema_readable()
         except sqlite3.DatabaseError as exc:
@@ -280,22 +284,24 @@ class Library:
             lib.daily_backup, lib.backup_problem = recovery.daily_backup(lib)
         return lib
 
-    def _repair_search_index(self) -> None:
+    def repair_search_index(self) -> int:
         """Index phrases that have no (or a stale) search row: a library migrated from before the
-        index existed, or one edited by an older version. One transaction; usually nothing to do."""
+        index existed, or one edited by an older version. One transaction; usually nothing to do.
+        Returns how many phrases were indexed again."""
         from huashu.storage import search_index
 
         try:
             ids = search_index.missing(self.conn)
         except sqlite3.OperationalError:
-            return  # no index tables (cannot happen after migrating)
-        if ids:
-            # Busy or full: search falls back on what is indexed; the next open tries again.
-            with (
-                contextlib.suppress(LibraryBusyError, LibraryFullError, LibraryUnavailableError),
-                self.transaction(),
-            ):
+            return 0  # no index tables (cannot happen after migrating)
+        if not ids or self.read_only:
+            return 0
+        # Busy or full: search falls back on what is indexed; the next open tries again.
+        with contextlib.suppress(LibraryBusyError, LibraryFullError, LibraryUnavailableError):
+            with self.transaction():
                 search_index.reindex(self.conn, ids)
+            return len(ids)
+        return 0
 
     def _remember_file(self) -> None:
         if self.path is None:
@@ -1050,6 +1056,8 @@ class Library:
 
     def import_file(self, path: Path | str, *, dry_run: bool = False) -> ImportReport:
         """Import a CSV/XLSX sheet; a file that cannot be read raises SpreadsheetError, writing nothing."""
+        from huashu.core.spreadsheet import read_phrase_sheet  # csv/zip readers: not on the start path
+
         sheet = read_phrase_sheet(path)
         report = self.import_rows(sheet.rows, dry_run=dry_run)
         report.skipped = sorted(sheet.problems + report.skipped)
@@ -1192,6 +1200,8 @@ class Library:
     def load_defaults(self) -> ImportReport:
         """Fill a new library with the embedded default phrases and rules."""
         with as_file(resource("library", "default_library.csv")) as csv_path:
+            from huashu.core.spreadsheet import read_phrase_sheet
+
             sheet = read_phrase_sheet(csv_path)
         if sheet.problems:
             raise LibraryError(f"内置话术库有错误: {sheet.problems[:3]}")
