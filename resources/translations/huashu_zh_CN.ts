@@ -60,6 +60,10 @@
         <source>Search phrases or /shortcut</source>
         <translation>搜索话术或 /快捷编码</translation>
     </message>
+    <message>
+        <source>No chat window found with room beside it: docked to the right edge instead.</source>
+        <translation>没有找到旁边有空位的聊天窗口，已改为停靠在屏幕右边。</translation>
+    </message>
 </context>
 <context>
     <name>Companion</name>
@@ -444,6 +448,18 @@
     <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Compact &amp;beside the chat window</source>
+        <translation>停靠在聊天窗口旁(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Compact at the &amp;left edge</source>
+        <translation>停靠在屏幕左边(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Compact at the righ&amp;t edge</source>
+        <translation>停靠在屏幕右边(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;About Huashu</source>
@@ -1141,10 +1157,6 @@ Type to search, ↑↓ to move, Enter to use.</source>
         <translation>默认：{0}</translation>
     </message>
     <message>
-        <source>Here the reply is only copied: paste it with Ctrl+V.</source>
-        <translation>在此系统上回复只会复制，请按 Ctrl+V 粘贴。</translation>
-    </message>
-    <message>
         <source>Open the quick search from any program with a global hotkey</source>
         <translation>用全局快捷键在任何程序中打开快速搜索</translation>
     </message>
@@ -1159,6 +1171,10 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>Start Huashu with the system (in the tray)</source>
         <translation>开机自动启动（在托盘中运行）</translation>
+    </message>
+    <message>
+        <source>Here the reply is only copied: paste it with {0}.</source>
+        <translation>在此系统上回复只会复制，请按 {0} 粘贴。</translation>
     </message>
     <message>
         <source>Starting with the system could not be changed: {0}</source>

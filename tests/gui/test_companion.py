@@ -15,6 +15,7 @@ import pytest
 
 from huashu.gui import hotkeys, i18n, paste
 from huashu.gui import popup as popup_module
+from huashu.gui.compact import screen_setup
 from huashu.gui.companion import Companion
 from huashu.gui.main_window import MainWindow
 from huashu.gui.paste import ClipboardSnapshot, Paster
@@ -28,6 +29,7 @@ from huashu.gui.qt import (
     QImage,
     QInputMethodEvent,
     QMimeData,
+    QRect,
     Qt,
 )
 from huashu.gui.tray import Tray
@@ -61,9 +63,9 @@ def xdotool(*args: str) -> str:
 class ChatStandIn:
     """A separate process with a focused QLineEdit; its text is mirrored to `out`."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, geometry: str = "100,100,500,60") -> None:
         self.out = tmp / "chat.txt"
-        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.out)])
+        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.out), geometry])
         found = xdotool("search", "--sync", "--name", "^Chat stand-in$").split()
         assert found, "the chat stand-in did not open"
         self.window = int(found[0])
@@ -460,6 +462,108 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
     again.compact.load()
     qtbot.waitUntil(lambda: again.compact.loaded and again.compact.active, timeout=3000)
     again.close()
+
+
+def test_beside_rect_prefers_the_right_then_the_left_and_fits_the_screen() -> None:
+    from huashu.gui.compact import COMPACT_WIDTH, MIN_BESIDE_HEIGHT, beside_rect
+
+    area = QRect(0, 0, 1600, 1000)
+    right = beside_rect(QRect(100, 150, 800, 600), area)
+    assert right == QRect(900, 150, COMPACT_WIDTH, 600)
+    left = beside_rect(QRect(900, 150, 600, 600), area)
+    assert left == QRect(900 - COMPACT_WIDTH, 150, COMPACT_WIDTH, 600)
+    assert beside_rect(QRect(0, 0, 1600, 1000), area) is None  # a maximized chat window
+    short = beside_rect(QRect(100, 900, 500, 60), area)  # near the bottom: tall enough, still on screen
+    assert short is not None and short.height() == MIN_BESIDE_HEIGHT and short.bottom() == area.bottom()
+    offset = QRect(1600, 0, 1280, 1024)  # a second screen to the right
+    assert beside_rect(QRect(1700, -50, 400, 2000), offset) == QRect(2100, 0, COMPACT_WIDTH, 1024)
+
+
+def test_beside_without_a_chat_window_docks_at_the_edge_and_says_so(qtbot, window) -> None:
+    c = fake_companion(window, None)  # no paster: nothing can be found beside us
+    try:
+        window.actions_by_name["dock_beside"].trigger()
+        assert window.compact.active and window.compact.side == "right"
+        area = window.screen().availableGeometry()
+        qtbot.waitUntil(lambda: window.geometry().right() == area.right())
+        assert "right edge" in window.toast.text() or "右" in window.toast.text()
+    finally:
+        window.compact.set_active(False)
+        c.close()
+
+
+class ChatAt(FakePaster):
+    """A chat window at a fixed place on the desktop."""
+
+    def __init__(self, frame: tuple[int, int, int, int]) -> None:
+        super().__init__()
+        self.frame = frame
+
+    def recent_window(self) -> int:
+        return 4242
+
+    def window_frame(self, window: int) -> tuple[int, int, int, int] | None:
+        return self.frame if window == 4242 else None
+
+
+def test_compact_beside_at_start_waits_for_the_desktop_connections(qtbot, gui_lib, app) -> None:
+    from huashu.gui.app import create_main_window
+
+    gui_lib.set_setting(
+        "ui.compact_state", {"on": True, "setups": {screen_setup(): {"side": "beside", "geometry": ""}}}
+    )
+    window = create_main_window(gui_lib)
+    qtbot.addWidget(window)
+    window.show()
+    window.compact.load()
+    qtbot.waitUntil(lambda: window.compact.active, timeout=3000)
+    # No companion yet (it starts once the window is interactive): the right edge, quietly, for now.
+    assert window.companion is None and window.compact.side == "beside"
+    assert window.geometry().right() == window.screen().availableGeometry().right()
+    assert not window.toast.isVisible()
+    c = fake_companion(window, ChatAt((40, 60, 500, 600)))
+    try:
+        frame = window.frameGeometry()
+        assert frame.left() == 540 and frame.top() == 60 and frame.height() == 600
+        assert window.compact.side == "beside"
+    finally:
+        window.compact.set_active(False)
+        c.close()
+        window.close()
+
+
+@pytest.mark.x11
+@needs_xdotool
+def test_compact_docks_beside_the_chat_window(qtbot, window, desktop, tmp_path, gui_lib, shot) -> None:
+    chat = ChatStandIn(tmp_path, "60,80,640,520")
+    c = Companion(window, backend=hotkeys.NullBackend("test"), tray=False)
+    try:
+        if c.paster is None or c.paster.name != "x11":
+            pytest.skip("no X11 paster here")
+        chat.focus()
+        chat_frame = c.chat_window_rect()
+        assert chat_frame is not None and chat_frame.width() >= 640 and chat_frame.height() >= 520
+        window.actions_by_name["dock_beside"].trigger()
+        assert window.compact.active and window.compact.side == "beside"
+
+        def beside() -> bool:
+            ours = window.frameGeometry()
+            return abs(ours.left() - (chat_frame.right() + 1)) <= 2 and abs(ours.top() - chat_frame.top()) <= 2
+
+        qtbot.waitUntil(beside, timeout=5000)
+        assert not window.frameGeometry().intersects(chat_frame.adjusted(0, 0, -2, -2))
+        assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+        shot(window, "compact-beside-chat")
+        # Remembered as "beside": the next start docks beside the chat window again, wherever it is now.
+        window.compact.remember()
+        qtbot.waitUntil(lambda: not window.ops.busy)
+        stored = gui_lib.setting("ui.compact_state")
+        assert isinstance(stored, dict) and stored["on"]
+        assert [entry["side"] for entry in stored["setups"].values()] == ["beside"]
+    finally:
+        window.compact.set_active(False)
+        c.close()
+        chat.close()
 
 
 def test_tray_menu_and_closing_into_the_tray(qtbot, window) -> None:

@@ -1,4 +1,5 @@
-"""Compact mode: the main window as a narrow always-on-top strip (search, results, compose) at a screen edge."""
+"""Compact mode: the main window as a narrow always-on-top strip (search, results, compose) at a screen
+edge or beside the chat window."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, Signal
+from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, QScreen, Qt, Signal
 
 if TYPE_CHECKING:
     from huashu.gui.main_window import MainWindow
 
 COMPACT_KEY = "ui.compact_state"
 COMPACT_WIDTH = 380
+MIN_BESIDE_HEIGHT = 420  # beside a short chat window the strip still shows a useful list
+SIDES = ("left", "right", "beside")
 
 
 def screen_setup() -> str:
@@ -32,6 +35,19 @@ def docked_rect(area: QRect, side: str, width: int = COMPACT_WIDTH) -> QRect:
     return QRect(x, area.top(), width, area.height())
 
 
+def beside_rect(chat: QRect, area: QRect, width: int = COMPACT_WIDTH) -> QRect | None:
+    """The strip's outer frame right of the chat window's frame, or left of it where the right has no
+    room; None when neither has (a maximized chat window). As tall as the chat window, within `area`."""
+    width = min(width, area.width())
+    height = min(area.height(), max(chat.height(), MIN_BESIDE_HEIGHT))
+    top = min(max(chat.top(), area.top()), area.bottom() + 1 - height)
+    if chat.right() + width <= area.right():
+        return QRect(chat.right() + 1, top, width, height)
+    if chat.left() - width >= area.left():
+        return QRect(chat.left() - width, top, width, height)
+    return None
+
+
 class CompactMode(QObject):
     """Switches a MainWindow between its full layout and the compact strip; remembers mode and place."""
 
@@ -43,6 +59,7 @@ class CompactMode(QObject):
         self.active = False
         self.side = "right"
         self._normal_geometry: bytes | None = None
+        self._wanted: str | None = None  # where the next switch to compact docks, when asked for
         self._stored: dict[str, Any] = {}
         self.loaded = False
         window.side.currentChanged.connect(self._side_page_changed)
@@ -83,6 +100,15 @@ class CompactMode(QObject):
 
     def toggle(self) -> None:
         self.set_active(not self.active)
+
+    def dock_to(self, side: str) -> None:
+        """Compact at `side` ("left", "right" or "beside" the chat window), switching it on if off."""
+        if not self.active:
+            self._wanted = side
+            self.set_active(True)
+            return
+        self.dock(side)
+        self._save()
 
     def set_active(self, on: bool, save: bool = True) -> None:
         if on == self.active:
@@ -131,7 +157,14 @@ class CompactMode(QObject):
 
     def _place(self) -> None:
         w = self.window
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None:
+            self.dock(wanted)
+            return
         entry = self._state().get("setups", {}).get(screen_setup())
+        if isinstance(entry, dict) and entry.get("side") == "beside":
+            self.dock("beside")  # the chat window may have moved since: dock to where it is now
+            return
         if isinstance(entry, dict) and isinstance(entry.get("geometry"), str):
             self.side = "left" if entry.get("side") == "left" else "right"
             with contextlib.suppress(ValueError):
@@ -143,9 +176,55 @@ class CompactMode(QObject):
         self.dock(self.side)
 
     def dock(self, side: str) -> None:
+        if side == "beside":
+            if self.window.companion is None:
+                # Starting up: the desktop connections arrive once the window is interactive, and
+                # companion_ready() docks beside the chat window then. Meanwhile, the right edge.
+                self.window.setGeometry(docked_rect(self._available(), "right"))
+                self.side = "beside"
+                return
+            if self._dock_beside():
+                self.side = "beside"
+                return
+            self.window.notify(
+                self.tr("No chat window found with room beside it: docked to the right edge instead."), "warning"
+            )
+            side = "right"
+        self.side = "left" if side == "left" else "right"
+        self.window.setGeometry(docked_rect(self._available(), self.side))
+
+    def _available(self) -> QRect:
         screen = self.window.screen() or QGuiApplication.primaryScreen()
-        self.side = side
-        self.window.setGeometry(docked_rect(screen.availableGeometry(), side))
+        return screen.availableGeometry()
+
+    def companion_ready(self) -> None:
+        """The hotkey/paste part has started: a compact strip waiting to go beside the chat window goes."""
+        if self.active and self.side == "beside":
+            self.dock("beside")
+
+    def _dock_beside(self) -> bool:
+        companion = self.window.companion
+        chat = companion.chat_window_rect() if companion is not None else None
+        if chat is None:
+            return False
+        screen: QScreen | None = QGuiApplication.screenAt(chat.center()) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return False
+        frame = beside_rect(chat, screen.availableGeometry())
+        if frame is None:
+            return False
+        w = self.window
+        # Our own title bar and borders go inside that frame, so the strip never covers the chat tool.
+        outer, inner = w.frameGeometry(), w.geometry()
+        w.setGeometry(
+            frame.adjusted(
+                inner.left() - outer.left(),
+                inner.top() - outer.top(),
+                inner.right() - outer.right(),
+                inner.bottom() - outer.bottom(),
+            )
+        )
+        return True
 
     def _side_page_changed(self, *_args: object) -> None:
         # Compact keeps only search, results and compose; the fill panel appears while it is in use.

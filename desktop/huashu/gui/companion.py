@@ -12,7 +12,16 @@ from huashu.gui.hotkeys import HotkeyBackend
 from huashu.gui.main_window import MainWindow, plain_label
 from huashu.gui.paste import PasteFlow, Paster, create_paster, paste_keys
 from huashu.gui.popup import QuickPopup
-from huashu.gui.qt import QApplication, QClipboard, QKeySequence, QObject, QTimer, Signal
+from huashu.gui.qt import (
+    QApplication,
+    QClipboard,
+    QGuiApplication,
+    QKeySequence,
+    QObject,
+    QRect,
+    QTimer,
+    Signal,
+)
 from huashu.gui.tray import Tray
 
 log = logging.getLogger(__name__)
@@ -69,6 +78,7 @@ class Companion(QObject):
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         self.ctx.settings_changed.connect(self.apply_settings)
         self.apply_settings(self.ctx.settings)
+        window.compact.companion_ready()
 
     # -- state for the settings screen -------------------------------------------------------
 
@@ -89,6 +99,19 @@ class Companion(QObject):
                 self.backend.current
             )
         return ""
+
+    def chat_window_rect(self) -> QRect | None:
+        """The outer frame of the window the agent used last in another program, in Qt's coordinates."""
+        if self.paster is None:
+            return None
+        window = self.paster.recent_window()
+        frame = self.paster.window_frame(window) if window else None
+        if frame is None or frame[2] <= 0 or frame[3] <= 0:
+            return None
+        screen = QGuiApplication.primaryScreen()
+        ratio = screen.devicePixelRatio() if screen is not None else 1.0  # desktop pixels -> Qt's
+        x, y, width, height = (round(v / ratio) for v in frame)
+        return QRect(x, y, width, height)
 
     def own_shortcuts(self) -> dict[str, str]:
         """The main window's own shortcuts, by label: a global hotkey equal to one would shadow it."""

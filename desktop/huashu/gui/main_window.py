@@ -264,6 +264,9 @@ class MainWindow(QMainWindow):
         a("settings", self.open_settings, ("Ctrl+,",), "settings")
         a("help", self.toggle_help, ("F1",), "help")
         a("compact", lambda: self.compact.toggle(), ("Ctrl+Shift+C",)).setCheckable(True)
+        a("dock_beside", lambda: self.compact.dock_to("beside"), ("Ctrl+Shift+B",))
+        a("dock_left", lambda: self.compact.dock_to("left"))
+        a("dock_right", lambda: self.compact.dock_to("right"))
         a("about", self.about)
         self.use_shortcuts = []
         for n in range(1, 10):
@@ -296,7 +299,7 @@ class MainWindow(QMainWindow):
                 "delete_category",
             ],
             "conversation": ["use", "new_conversation", None, "focus_search", "focus_compose", "next_pane"],
-            "tools": ["rules", "settings", None, "compact"],
+            "tools": ["rules", "settings", None, "compact", "dock_beside", "dock_left", "dock_right"],
             "help": ["help", "about"],
         }
         for key, names in layout.items():
@@ -388,6 +391,9 @@ class MainWindow(QMainWindow):
             "settings": self.tr("&Settings…"),
             "help": self.tr("&Keyboard shortcuts"),
             "compact": self.tr("Co&mpact mode (always on top)"),
+            "dock_beside": self.tr("Compact &beside the chat window"),
+            "dock_left": self.tr("Compact at the &left edge"),
+            "dock_right": self.tr("Compact at the righ&t edge"),
             "about": self.tr("&About Huashu"),
         }
         for name, text in texts.items():
@@ -901,7 +907,17 @@ class MainWindow(QMainWindow):
                 self.tr("Window"),
                 [
                     (keys(n), label(n))
-                    for n in ("next_pane", "compact", "rules", "settings", "import", "export", "help", "quit")
+                    for n in (
+                        "next_pane",
+                        "compact",
+                        "dock_beside",
+                        "rules",
+                        "settings",
+                        "import",
+                        "export",
+                        "help",
+                        "quit",
+                    )
                 ]
                 + [("?", label("help"))],
             ),

@@ -115,6 +115,14 @@ class Paster(QObject):
     def has_focus(self, window: int) -> bool:
         return False
 
+    def recent_window(self) -> int:
+        """The top-level window of another program used last (the chat tool beside us); 0 if none."""
+        return 0
+
+    def window_frame(self, window: int) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height) of a window's outer frame in desktop pixels; None if it is gone."""
+        return None
+
     def send_paste(self) -> bool | None:
         """Press the paste keys in the focused window; False when the system did not take them."""
         return True
@@ -219,6 +227,50 @@ class X11Paster(Paster):
             return False
         return False
 
+    def _cardinals(self, window: Any, name: str) -> list[int]:
+        with contextlib.suppress(Exception):  # the window may vanish between two requests
+            prop = window.get_full_property(self.display.intern_atom(name), self._X.AnyPropertyType)
+            if prop is not None:
+                return [int(v) for v in prop.value]
+        return []
+
+    def _is_other_program(self, window_id: int) -> bool:
+        window = self.display.create_resource_object("window", window_id)
+        if self._cardinals(window, "_NET_WM_PID")[:1] == [os.getpid()]:
+            return False
+        skipped = {
+            self.display.intern_atom(n)
+            for n in ("_NET_WM_WINDOW_TYPE_DOCK", "_NET_WM_WINDOW_TYPE_DESKTOP", "_NET_WM_WINDOW_TYPE_SPLASH")
+        }
+        if skipped & set(self._cardinals(window, "_NET_WM_WINDOW_TYPE")):
+            return False
+        return self.display.intern_atom("_NET_WM_STATE_HIDDEN") not in self._cardinals(window, "_NET_WM_STATE")
+
+    def recent_window(self) -> int:
+        # The window manager's stacking list, topmost last: the first window that is not ours, not a
+        # panel and not minimized is the one the agent came from.
+        stacking = self._cardinals(self.root, "_NET_CLIENT_LIST_STACKING")
+        active = self.active_window()
+        for window_id in ([active] if active else []) + stacking[::-1]:
+            if window_id and self._is_other_program(window_id):
+                return window_id
+        return 0
+
+    def window_frame(self, window: int) -> tuple[int, int, int, int] | None:
+        try:
+            target = self.display.create_resource_object("window", window)
+            geometry = target.get_geometry()
+            origin = self.root.translate_coords(target, 0, 0)
+        except Exception:
+            return None
+        left, right, top, bottom = [*self._cardinals(target, "_NET_FRAME_EXTENTS"), 0, 0, 0, 0][:4]
+        return (
+            int(origin.x) - left,
+            int(origin.y) - top,
+            int(geometry.width) + left + right,
+            int(geometry.height) + top + bottom,
+        )
+
     def send_paste(self) -> bool:
         fake = self._xtest.fake_input
         fake(self.display, self._X.KeyPress, self._ctrl)
@@ -260,23 +312,60 @@ class WindowsPaster(Paster):
         user32.GetClassNameW.restype = ctypes.c_int
         user32.SendInput.argtypes = (wintypes.UINT, ctypes.c_void_p, ctypes.c_int)
         user32.SendInput.restype = wintypes.UINT
+        user32.GetTopWindow.argtypes = (wintypes.HWND,)
+        user32.GetTopWindow.restype = wintypes.HWND
+        user32.GetWindow.argtypes = (wintypes.HWND, wintypes.UINT)
+        user32.GetWindow.restype = wintypes.HWND
+        user32.IsWindowVisible.argtypes = (wintypes.HWND,)
+        user32.IsWindowVisible.restype = wintypes.BOOL
+        user32.IsIconic.argtypes = (wintypes.HWND,)
+        user32.IsIconic.restype = wintypes.BOOL
+        user32.GetWindowTextLengthW.argtypes = (wintypes.HWND,)
+        user32.GetWindowTextLengthW.restype = ctypes.c_int
+        user32.GetWindowRect.argtypes = (wintypes.HWND, ctypes.POINTER(wintypes.RECT))
+        user32.GetWindowRect.restype = wintypes.BOOL
         self.user32 = user32
 
     def _foreground(self) -> int:
         return int(self.user32.GetForegroundWindow() or 0)
 
-    def active_window(self) -> int:
-        """The chat window to paste into; 0 for our own windows and the taskbar, tray or desktop."""
+    def _is_target(self, window: int) -> bool:
         from ctypes import wintypes
 
-        window = self._foreground()
-        if not window:
-            return 0
         pid = wintypes.DWORD(0)
         self.user32.GetWindowThreadProcessId(window, ctypes.byref(pid))
         name = ctypes.create_unicode_buffer(256)
         self.user32.GetClassNameW(window, name, len(name))
-        return window if is_paste_target(int(pid.value), name.value, os.getpid()) else 0
+        return is_paste_target(int(pid.value), name.value, os.getpid())
+
+    def active_window(self) -> int:
+        """The chat window to paste into; 0 for our own windows and the taskbar, tray or desktop."""
+        window = self._foreground()
+        return window if window and self._is_target(window) else 0
+
+    def recent_window(self) -> int:
+        gw_hwndnext = 2
+        window = int(self.user32.GetTopWindow(None) or 0)
+        for _ in range(2000):  # z-order, topmost first; bounded in case windows come and go meanwhile
+            if not window:
+                return 0
+            if (
+                self.user32.IsWindowVisible(window)
+                and not self.user32.IsIconic(window)
+                and self.user32.GetWindowTextLengthW(window) > 0  # tool windows and overlays are untitled
+                and self._is_target(window)
+            ):
+                return window
+            window = int(self.user32.GetWindow(window, gw_hwndnext) or 0)
+        return 0
+
+    def window_frame(self, window: int) -> tuple[int, int, int, int] | None:
+        from ctypes import wintypes
+
+        rect = wintypes.RECT()
+        if not self.user32.GetWindowRect(window, ctypes.byref(rect)):
+            return None
+        return (rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
 
     def activate(self, window: int, timestamp: int = 0) -> None:
         # Allowed: our popup is the foreground window at this moment, so we may hand the foreground on.

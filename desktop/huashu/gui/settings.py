@@ -335,7 +335,9 @@ class SettingsDialog(QDialog):
         if not hasattr(self, "paste_hint"):
             return
         if self.companion is not None and not self.companion.paste_available:
-            self.paste_hint.setText(self.tr("Here the reply is only copied: paste it with Ctrl+V."))
+            from huashu.gui.paste import paste_keys
+
+            self.paste_hint.setText(self.tr("Here the reply is only copied: paste it with {0}.").format(paste_keys()))
             self.paste_hint.show()
         else:
             self.paste_hint.hide()
