@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huashu.gui.qt import QApplication, QInputMethodEvent, QKeySequence, Qt
+from huashu.gui.qt import QApplication, QInputMethodEvent, QKeySequence, Qt, QToolButton
 from huashu.gui.search_panel import Scope, run_query
 
 
@@ -45,6 +45,20 @@ def test_arrows_move_and_escape_clears(qtbot, idle, type_, window) -> None:
     assert window.results.currentIndex().row() == 1
     qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
     assert window.search_box.text() == ""
+    idle(window)
+    assert window.model.rowCount() == window.tree_data.total
+
+
+def test_the_clear_button_appears_with_text_and_clears_it(qtbot, idle, type_, window) -> None:
+    box = window.search_box
+    assert not box.clear_action.isVisible()
+    type_(box, "物流")
+    idle(window)
+    assert box.clear_action.isVisible() and not box.clear_action.icon().isNull()
+    # Click it where it is drawn: the line edit's trailing action button.
+    (button,) = [b for b in box.findChildren(QToolButton) if b.defaultAction() is box.clear_action]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert box.text() == "" and not box.clear_action.isVisible()
     idle(window)
     assert window.model.rowCount() == window.tree_data.total
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,7 @@ SHEET_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 PACK_SUFFIX = ".huashu"
 PACK_CHECK_DELAY_MS = 5000
+MENU_ICONS_DELAY_MS = 250  # menus cannot be opened sooner after start than this
 
 
 def is_sheet(path: Path) -> bool:
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._select_after: int | None = None
         self._scope_after: Scope | None = None  # a category to select once the tree has it
         self.companion: Companion | None = None  # hotkey popup, tray and paste, when the app runs them
+        self._menu_icons_later = True
         self._quitting = False
 
         self.search_box = SearchBox()
@@ -420,13 +422,24 @@ class MainWindow(QMainWindow):
         self.actions_by_name["redo"].setText(redo_label)
 
     def _restyle(self) -> None:
+        if self._menu_icons_later:
+            # At start only the tool buttons show icons; rendering the menus' SVGs (~5 ms) waits until
+            # the window is up. Later restyles (a theme change) redraw every icon at once.
+            self._menu_icons_later = False
+            self._paint_icons(b.defaultAction() for b in self.tool_buttons)
+            QTimer.singleShot(MENU_ICONS_DELAY_MS, self, lambda: self._paint_icons(self.actions_by_name.values()))
+            return  # nothing is painted yet (and the viewport's first wrapping costs PySide ~10 ms)
+        self._paint_icons(self.actions_by_name.values())
+        self.search_box.clear_action.setIcon(icons.icon("clear", size=18))
+        self.results.viewport().update()
+
+    def _paint_icons(self, actions: Iterable[QAction]) -> None:
         accent = theme.colors().accent
-        for name, action in self.actions_by_name.items():
+        for action in actions:
             icon_name = action.data()
             if icon_name:
-                color = accent if name in ("new_conversation",) else None
+                color = accent if action.objectName() == "new_conversation" else None
                 action.setIcon(icons.icon(str(icon_name), color, 20))
-        self.results.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -447,16 +460,16 @@ class MainWindow(QMainWindow):
         # The app opens the library without this check (it and the search code it loads cost ~17 ms
         # of every start); it also warms that code on the worker before the first keystroke needs it.
         self.ops.run(lambda lib: lib.repair_search_index(), self._index_repaired)
-
-    def _index_repaired(self, count: int) -> None:
-        if count:
-            self.controller.request(self.search_box.text(), self.tree.current_scope())
         # Team-pack channels are looked at a few seconds in: the pack code stays off the start path.
         # A child timer, not QTimer.singleShot: it dies with the window instead of firing into it.
         self._pack_timer = QTimer(self)
         self._pack_timer.setSingleShot(True)
         self._pack_timer.timeout.connect(lambda: self.pack_flow.start_checking())
         self._pack_timer.start(PACK_CHECK_DELAY_MS)
+
+    def _index_repaired(self, count: int) -> None:
+        if count:
+            self.controller.request(self.search_box.text(), self.tree.current_scope())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

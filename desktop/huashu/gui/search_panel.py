@@ -95,8 +95,13 @@ class SearchBox(ImeLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
-        self.setClearButtonEnabled(True)
         self.addAction(icons.icon("search", size=20), QLineEdit.ActionPosition.LeadingPosition)
+        # Our own clear button: Qt's (setClearButtonEnabled) looks its icon up in the desktop's icon
+        # theme, ~6 ms of every start.
+        self.clear_action = self.addAction(icons.icon("clear", size=18), QLineEdit.ActionPosition.TrailingPosition)
+        self.clear_action.setVisible(False)
+        self.clear_action.triggered.connect(self.clear)
+        self.textChanged.connect(lambda text: self.clear_action.setVisible(bool(text)))
 
 
 class SearchController(QObject):
