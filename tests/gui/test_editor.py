@@ -275,3 +275,21 @@ def test_category_add_rename_delete_with_undo(
     restored = gui_lib.category_by_path("发票")
     assert restored is not None
     assert {p.uid for p in gui_lib.phrases(restored.id)} == uids
+
+
+def test_refreshing_the_category_tree_leaks_nothing(window) -> None:
+    """The tree is rebuilt after every library change, all day long: it must not leave objects behind."""
+    import gc
+
+    data = window.tree_data
+    window.tree.expandAll()
+    for _ in range(5):
+        window.tree.set_data(data)
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(100):
+        window.tree.set_data(data)
+    gc.collect()
+    growth = len(gc.get_objects()) - before
+    assert growth < 50, growth
+    assert any(item.isExpanded() for item in window.tree._category_items())  # open branches stay open

@@ -19,7 +19,6 @@ from huashu.gui.qt import (
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
-    QTreeWidgetItemIterator,
     QWidget,
     Signal,
 )
@@ -108,14 +107,11 @@ class CategoryTree(QTreeWidget):
         c = theme.colors()
         for item in self._specials:
             item.setIcon(0, icons.icon(str(item.data(0, Qt.ItemDataRole.UserRole + 2)), c.accent))
-        iterator = QTreeWidgetItemIterator(self)
-        while iterator.value():
-            item = iterator.value()
+        for item in self._all_items():
             item.setForeground(1, QColor(c.muted))
             scope = item.data(0, ScopeRole)
             if isinstance(scope, Scope) and scope.kind == "category":
                 item.setIcon(0, icons.icon("folder"))
-            iterator += 1
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -166,15 +162,23 @@ class CategoryTree(QTreeWidget):
         if self.current_scope() != current:
             self.scope_selected.emit(self.current_scope())
 
+    def _all_items(self) -> list[QTreeWidgetItem]:
+        """Every row, depth first. Not QTreeWidgetItemIterator: PySide ties each one to the tree, so
+        every walk (one per library change) leaked an iterator for the window's lifetime."""
+        items: list[QTreeWidgetItem] = []
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount() - 1, -1, -1)]
+        while stack:
+            item = stack.pop()
+            items.append(item)
+            stack.extend(item.child(j) for j in range(item.childCount() - 1, -1, -1))
+        return items
+
     def _category_items(self) -> list[QTreeWidgetItem]:
         items = []
-        iterator = QTreeWidgetItemIterator(self)
-        while iterator.value():
-            item = iterator.value()
+        for item in self._all_items():
             scope = item.data(0, ScopeRole)
             if isinstance(scope, Scope) and scope.kind == "category":
                 items.append(item)
-            iterator += 1
         return items
 
     def _expanded_ids(self) -> set[int | None]:

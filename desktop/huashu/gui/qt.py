@@ -137,7 +137,6 @@ if TYPE_CHECKING:  # the names for type checkers and for PyInstaller's import sc
         QToolTip,
         QTreeWidget,
         QTreeWidgetItem,
-        QTreeWidgetItemIterator,
         QVBoxLayout,
         QWidget,
     )
@@ -272,7 +271,6 @@ _QTWIDGETS = (
     "QToolTip",
     "QTreeWidget",
     "QTreeWidgetItem",
-    "QTreeWidgetItemIterator",
     "QVBoxLayout",
     "QWidget",
 )
@@ -434,7 +432,6 @@ __all__ = [
     "QTranslator",
     "QTreeWidget",
     "QTreeWidgetItem",
-    "QTreeWidgetItemIterator",
     "QUndoCommand",
     "QUndoStack",
     "QUrl",
