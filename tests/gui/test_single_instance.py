@@ -35,6 +35,27 @@ def test_one_lock_per_library(tmp_path: Path) -> None:
     assert instance_key(lib_a) != instance_key(lib_b)
 
 
+def test_listening_later_keeps_the_lock_and_takes_requests_once_started(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui import single_instance
+    from huashu.gui.single_instance import Delivery
+
+    primary = SingleInstance(tmp_path / "lib.db", tmp_path / "locks", listen_later=True)
+    assert primary.try_acquire() and primary.server is None
+    try:
+        # Still being built: the library is already locked, and a second start is told to retry.
+        assert not SingleInstance(tmp_path / "lib.db", tmp_path / "locks").try_acquire()
+        assert single_instance.send(primary.key, {"command": "activate"}) is Delivery.UNREACHABLE
+        got: list[dict[str, object]] = []
+        primary.message.connect(got.append)
+        primary.listen()
+        assert primary.server is not None and primary.server.isListening()
+        proc = _client(tmp_path)
+        qtbot.waitUntil(lambda: got == [{"command": "toggle", "files": []}], timeout=15000)
+        proc.wait(15)
+    finally:
+        primary.release()
+
+
 def test_a_crashed_apps_lock_is_recovered(tmp_path: Path) -> None:
     code = (
         "import os, signal, sys; from pathlib import Path\n"

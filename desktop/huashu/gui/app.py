@@ -121,7 +121,9 @@ def run(
     i18n.install_translators(app, i18n.DEFAULT_LANGUAGE)
     from huashu.paths import default_db_path, user_cache_dir
 
-    instance = SingleInstance(Path(db_path) if db_path is not None else default_db_path(), user_cache_dir())
+    instance = SingleInstance(
+        Path(db_path) if db_path is not None else default_db_path(), user_cache_dir(), listen_later=True
+    )
     request = {"command": "toggle" if toggle else "activate", "files": [str(p) for p in open_files]}
     try:
         if not claim_or_forward(instance, request):
@@ -278,6 +280,7 @@ def _run_window(
             if companion is None:
                 companion = Companion(shown_window)
                 instance.message.connect(companion.handle_request)  # requests wait for a receiver
+                instance.listen()
 
         window.compact.load()
         if in_tray:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from huashu.core.models import Category
 from huashu.gui import icons, theme
 from huashu.gui.qt import (
     QAbstractItemView,
     QColor,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QEvent,
     QHeaderView,
     QMimeData,
@@ -24,6 +22,13 @@ from huashu.gui.qt import (
 )
 from huashu.gui.results import PHRASE_MIME
 from huashu.gui.search_panel import Scope
+
+if TYPE_CHECKING:
+    from huashu.gui.qt import (  # drag, drop and menu events: built on first use
+        QDragEnterEvent,
+        QDragMoveEvent,
+        QDropEvent,
+    )
 
 CATEGORY_MIME = "application/x-huashu-category-id"
 ScopeRole = Qt.ItemDataRole.UserRole + 1

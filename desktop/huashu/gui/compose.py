@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from huashu.gui import dialogs, theme
 from huashu.gui.context import AppContext
 from huashu.gui.qt import (
     QAction,
     QColor,
-    QContextMenuEvent,
     QEvent,
     QHBoxLayout,
     QHelpEvent,
@@ -30,6 +29,9 @@ from huashu.gui.qt import (
     Signal,
 )
 from huashu.gui.widgets import muted_label, section_title
+
+if TYPE_CHECKING:
+    from huashu.gui.qt import QContextMenuEvent  # drag, drop and menu events: built on first use
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -21,9 +21,6 @@ from huashu.gui.qt import (
     QAction,
     QApplication,
     QClipboard,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QEvent,
     QFileDialog,
     QHBoxLayout,
@@ -61,6 +58,11 @@ if TYPE_CHECKING:
     from huashu.gui.import_export import ImportFlow
     from huashu.gui.library_edit import LibraryEditing
     from huashu.gui.pack_flow import PackFlow
+    from huashu.gui.qt import (  # drag, drop and menu events: built on first use
+        QCloseEvent,
+        QDragEnterEvent,
+        QDropEvent,
+    )
     from huashu.gui.rules_screen import RulesScreen
     from huashu.gui.settings import SettingsDialog
 

@@ -10,9 +10,12 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from huashu.gui.qt import QLocalServer, QLocalSocket, QLockFile, QObject, QTimer, Signal
+from huashu.gui.qt import QLockFile, QObject, QTimer, Signal
+
+if TYPE_CHECKING:  # QtNetwork loads when the server starts or a request is sent, not at import
+    from huashu.gui.qt import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +59,13 @@ class SingleInstance(QObject):
 
     message = Signal(dict)
 
-    def __init__(self, db_path: Path, lock_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, db_path: Path, lock_dir: Path, parent: QObject | None = None, *, listen_later: bool = False
+    ) -> None:
         super().__init__(parent)
+        # The app listens once its window is interactive (QtNetwork costs start ~5 ms); another start
+        # meanwhile finds no server and retries for WAIT_FOR_PRIMARY_S, which covers that.
+        self.listen_later = listen_later
         self.key = instance_key(db_path)
         lock_dir.mkdir(parents=True, exist_ok=True)
         self.lock = QLockFile(str(lock_dir / f"{self.key}.lock"))
@@ -73,6 +81,16 @@ class SingleInstance(QObject):
     def try_acquire(self) -> bool:
         if not self.lock.tryLock(0):
             return False
+        if not self.listen_later:
+            self.listen()
+        return True
+
+    def listen(self) -> None:
+        """Take requests from other starts (the lock must be ours)."""
+        if self.server is not None:
+            return
+        from huashu.gui.qt import QLocalServer
+
         # The lock is ours, so a socket file still there belongs to a crashed app: remove it.
         QLocalServer.removeServer(self.key)
         server = QLocalServer(self)
@@ -81,7 +99,6 @@ class SingleInstance(QObject):
             log.warning("single-instance server could not listen: %s", server.errorString())
         server.newConnection.connect(self._accept)
         self.server = server
-        return True
 
     def _accept(self) -> None:
         assert self.server is not None
@@ -136,6 +153,8 @@ def send(key: str, request: dict[str, Any], deadline: float | None = None) -> De
     """
     if deadline is None:
         deadline = time.monotonic() + ANSWER_DEADLINE_S
+    from huashu.gui.qt import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(key)
     if not socket.waitForConnected(CONNECT_MS):
