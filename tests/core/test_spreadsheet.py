@@ -140,6 +140,29 @@ def test_truncated_xlsx(tmp_path: Path) -> None:
         read_phrase_sheet(truncated)
 
 
+def test_an_unreadable_xlsx_is_called_unreadable_not_damaged(tmp_path: Path) -> None:
+    folder = tmp_path / "话术.xlsx"
+    folder.mkdir()  # cannot be opened as a file (a permission problem reads the same way)
+    for path in (folder, tmp_path / "missing.xlsx"):
+        with pytest.raises(SpreadsheetError, match="无法读取文件"):
+            read_phrase_sheet(path)
+
+
+def test_a_non_utf8_name_in_the_zip_directory_is_damage(tmp_path: Path) -> None:
+    path = tmp_path / "bad.xlsx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buffer.getvalue())
+    at = data.rfind(b"xl/workbook.xml")  # the central directory's copy of the name
+    data[at : at + 2] = b"\xc2\x28"  # invalid UTF-8 ...
+    flags = data.rfind(b"PK\x01\x02") + 9  # the high byte of the general-purpose flags
+    data[flags] |= 0x08  # ... under the "name is UTF-8" flag (bit 11)
+    path.write_bytes(bytes(data))
+    with pytest.raises(SpreadsheetError, match="损坏"):
+        read_phrase_sheet(path)
+
+
 def test_zip_bomb_and_path_traversal_are_refused(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -483,7 +483,8 @@ def test_beside_without_a_chat_window_docks_at_the_edge_and_says_so(qtbot, windo
     c = fake_companion(window, None)  # no paster: nothing can be found beside us
     try:
         window.actions_by_name["dock_beside"].trigger()
-        assert window.compact.active and window.compact.side == "right"
+        # Asked for: it says so. "Beside" stays the wish, so the next switch tries again.
+        assert window.compact.active and window.compact.side == "beside"
         area = window.screen().availableGeometry()
         qtbot.waitUntil(lambda: window.geometry().right() == area.right())
         assert "right edge" in window.toast.text() or "右" in window.toast.text()
@@ -564,6 +565,50 @@ def test_compact_docks_beside_the_chat_window(qtbot, window, desktop, tmp_path, 
         window.compact.set_active(False)
         c.close()
         chat.close()
+
+
+def test_the_tray_starts_in_step_with_a_restored_compact_mode(qtbot, window, monkeypatch) -> None:
+    window.compact.set_active(True, save=False)  # restored from the library before the tray existed
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    c = Companion(window, backend=hotkeys.NullBackend("test"), use_paster=False, tray=True)
+    try:
+        assert c.tray is not None and c.tray.compact_action.isChecked()
+        c.tray.compact_action.trigger()  # the first click switches it off, not "on" again
+        assert not window.compact.active
+    finally:
+        c.close()
+        QApplication.instance().setQuitOnLastWindowClosed(True)
+
+
+def test_chat_window_pixels_become_qt_coordinates_per_screen(monkeypatch) -> None:
+    from huashu.gui import companion as module
+
+    class Screen:
+        def __init__(self, x: int, y: int, width: int, height: int, ratio: float) -> None:
+            self.rect, self.ratio = QRect(x, y, width, height), ratio
+
+        def geometry(self) -> QRect:
+            return self.rect
+
+        def devicePixelRatio(self) -> float:
+            return self.ratio
+
+    # A 1920x1080 screen at 100 % and, right of it, a 4K screen at 200 % (1920x1080 in Qt's units).
+    left, right = Screen(0, 0, 1920, 1080, 1.0), Screen(1920, 0, 1920, 1080, 2.0)
+
+    class Gui:
+        @staticmethod
+        def screens() -> list[Screen]:
+            return [left, right]
+
+        @staticmethod
+        def primaryScreen() -> Screen:
+            return left
+
+    monkeypatch.setattr(module, "QGuiApplication", Gui)
+    assert module.logical_rect(100, 50, 800, 600) == QRect(100, 50, 800, 600)
+    # On the 4K screen: its origin stays, what lies inside it halves.
+    assert module.logical_rect(1920 + 400, 200, 1600, 1200) == QRect(1920 + 200, 100, 800, 600)
 
 
 def test_tray_menu_and_closing_into_the_tray(qtbot, window) -> None:

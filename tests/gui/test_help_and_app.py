@@ -96,6 +96,34 @@ def test_hotkey_and_tray_start_once_the_window_is_interactive(qtbot, lib_path: P
     assert seen["later"] is not None
 
 
+def test_hotkey_and_requests_start_even_when_the_first_search_fails(qtbot, lib_path: Path, monkeypatch) -> None:
+    """A locked library at start shows its error; the hotkey, tray and other starts must not wait forever."""
+    from huashu.gui import search_panel
+    from huashu.storage.library import LibraryBusyError
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise LibraryBusyError("database is locked")
+
+    monkeypatch.setattr(search_panel, "run_query", locked)
+    seen: dict[str, object] = {}
+
+    def on_ready(window) -> None:  # type: ignore[no-untyped-def]
+        seen["results"] = window.controller.last
+
+        def poll() -> None:
+            if window.companion is None:
+                QTimer.singleShot(5, poll)
+                return
+            seen["companion"] = window.companion
+            window.close()
+
+        poll()
+
+    assert run(lib_path, ["huashu"], ready=on_ready) == 0
+    assert seen["results"] is None  # the first search really failed
+    assert seen["companion"] is not None
+
+
 def test_the_window_repairs_the_search_index_off_the_start_path(qtbot, lib_path: Path) -> None:
     """A library whose index lost rows (an older version edited it) is found again after start."""
     from huashu.gui.app import open_library

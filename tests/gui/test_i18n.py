@@ -88,7 +88,11 @@ def test_a_ts_is_compiled_once_and_a_broken_cache_is_rebuilt(app, tmp_path: Path
     from huashu.paths import user_cache_dir
 
     ts = Path(__file__).parents[2] / "resources" / "translations" / "huashu_zh_CN.ts"
+    stale = user_cache_dir() / "translations" / "huashu_zh_CN-c0-0123456789abcdef.qm"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(i18n.QM_MAGIC)  # built from an older .ts (or by an older compiler)
     first = i18n._translator_from_ts(ts, "zh_CN")
+    assert not stale.exists()
     cached = list((user_cache_dir() / "translations").glob("huashu_zh_CN-*.qm"))
     assert len(cached) == 1 and isinstance(first, i18n.CatalogueTranslator)
     again = i18n._translator_from_ts(ts, "zh_CN")

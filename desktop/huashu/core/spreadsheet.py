@@ -162,6 +162,11 @@ def _csv_records(text: str) -> list[list[str]]:
 
 
 def _check_xlsx_container(path: Path) -> None:
+    try:
+        with path.open("rb"):
+            pass  # a file that cannot be opened at all is unreadable, not "not an Excel file"
+    except OSError as exc:
+        raise SpreadsheetError(f"无法读取文件 {path}: {exc.strerror or exc}") from exc
     if not zipfile.is_zipfile(path):
         raise SpreadsheetError(f"不是有效的 Excel (.xlsx) 文件: {path.name}")
     try:

@@ -14,7 +14,7 @@ from huashu.gui import i18n, icons, prefs, theme
 from huashu.gui.context import AppContext
 from huashu.gui.main_window import GEOMETRY_KEY, MainWindow
 from huashu.gui.ops import friendly_error
-from huashu.gui.qt import QApplication, QCoreApplication, QMessageBox, QTimer
+from huashu.gui.qt import QApplication, QCoreApplication, QElapsedTimer, QMessageBox, QTimer
 from huashu.gui.single_instance import SingleInstance, claim_or_forward
 from huashu.storage.library import Library, LibraryError
 
@@ -90,15 +90,27 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _when_ready(window: MainWindow, ready: Callable[[MainWindow], None]) -> None:
-    """Call `ready` once the window shows its categories and first results and the event loop is idle.
+READY_LIMIT_MS = 1500  # what waits for the first results runs by then anyway (a failed first search)
+LISTEN_FALLBACK_MS = 500  # other starts are heard by then even if the window is slow or a dialog waits
+
+
+def _when_ready(window: MainWindow, ready: Callable[[MainWindow], None], limit_ms: int = READY_LIMIT_MS) -> None:
+    """Call `ready` once the window shows its categories and first results and the event loop is idle,
+    or after `limit_ms` if they never come (a locked or damaged library: the error is shown meanwhile).
 
     The checker's rules may still be loading in the background then: the agent can already search.
+    Timers are tied to the window, so nothing fires into a window that is gone.
     """
-    if window.controller.last is None or window.tree_data is None:
-        QTimer.singleShot(1, lambda: _when_ready(window, ready))
-    else:
-        QTimer.singleShot(0, lambda: ready(window))
+    clock = QElapsedTimer()
+    clock.start()
+
+    def poll() -> None:
+        if (window.controller.last is None or window.tree_data is None) and clock.elapsed() < limit_ms:
+            QTimer.singleShot(1, window, poll)
+        else:
+            QTimer.singleShot(0, window, lambda: ready(window))
+
+    poll()
 
 
 def run(
@@ -128,6 +140,9 @@ def run(
     try:
         if not claim_or_forward(instance, request):
             return 0
+        # Normally the server starts with the hotkey, once the window is interactive; this catches a
+        # slow start (a big library, a recovery question) so other starts never wait in vain.
+        QTimer.singleShot(LISTEN_FALLBACK_MS, instance, instance.listen)
     except TimeoutError:
         QMessageBox.critical(
             None,
@@ -277,9 +292,12 @@ def _run_window(
             # The hotkey, paste and tray connect to the desktop (python-xlib on X11 costs ~60 ms):
             # that waits until the window is interactive, unless the app starts hidden in the tray.
             nonlocal companion
-            if companion is None:
+            if companion is not None or not (in_tray or shown_window.isVisible()):
+                return  # already running, or the window was closed (the app is quitting)
+            try:
                 companion = Companion(shown_window)
                 instance.message.connect(companion.handle_request)  # requests wait for a receiver
+            finally:
                 instance.listen()
 
         window.compact.load()
@@ -290,7 +308,9 @@ def _run_window(
         else:
             window.show()
         if not in_tray:
-            QTimer.singleShot(0, lambda: _when_ready(shown_window, lambda w: QTimer.singleShot(0, start_companion)))
+            QTimer.singleShot(
+                0, window, lambda: _when_ready(shown_window, lambda w: QTimer.singleShot(0, w, start_companion))
+            )
         if open_files:
             shown = window
 
@@ -298,9 +318,10 @@ def _run_window(
                 for path in open_files:
                     shown.import_file(Path(path))
 
-            QTimer.singleShot(0, lambda: _when_ready(shown, import_all))
+            QTimer.singleShot(0, window, lambda: _when_ready(shown, import_all))
         if ready is not None:
-            QTimer.singleShot(0, lambda: _when_ready(window, ready) if window is not None else None)
+            ready_window = window
+            QTimer.singleShot(0, window, lambda: _when_ready(ready_window, ready))
         return int(app.exec())
     finally:
         if companion is not None:

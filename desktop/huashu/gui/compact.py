@@ -8,10 +8,11 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, QScreen, Qt, Signal
+from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, Signal
 
 if TYPE_CHECKING:
     from huashu.gui.main_window import MainWindow
+    from huashu.gui.qt import QScreen
 
 COMPACT_KEY = "ui.compact_state"
 COMPACT_WIDTH = 380
@@ -107,7 +108,7 @@ class CompactMode(QObject):
             self._wanted = side
             self.set_active(True)
             return
-        self.dock(side)
+        self.dock(side, asked=True)
         self._save()
 
     def set_active(self, on: bool, save: bool = True) -> None:
@@ -159,7 +160,7 @@ class CompactMode(QObject):
         w = self.window
         wanted, self._wanted = self._wanted, None
         if wanted is not None:
-            self.dock(wanted)
+            self.dock(wanted, asked=True)
             return
         entry = self._state().get("setups", {}).get(screen_setup())
         if isinstance(entry, dict) and entry.get("side") == "beside":
@@ -175,21 +176,22 @@ class CompactMode(QObject):
         self.side = "left" if w.frameGeometry().center().x() < area.center().x() else "right"
         self.dock(self.side)
 
-    def dock(self, side: str) -> None:
+    def dock(self, side: str, *, asked: bool = False) -> None:
+        """Dock at `side`; "beside" stays the preference even when it falls back to the right edge
+        (no chat window open yet, or no room), and only a request from the agent (`asked`) says so."""
         if side == "beside":
-            if self.window.companion is None:
-                # Starting up: the desktop connections arrive once the window is interactive, and
-                # companion_ready() docks beside the chat window then. Meanwhile, the right edge.
-                self.window.setGeometry(docked_rect(self._available(), "right"))
-                self.side = "beside"
+            self.side = "beside"
+            # Starting up, the desktop connections arrive once the window is interactive, and
+            # companion_ready() docks beside the chat window then. Meanwhile, the right edge.
+            if self.window.companion is not None and self._dock_beside():
                 return
-            if self._dock_beside():
-                self.side = "beside"
-                return
-            self.window.notify(
-                self.tr("No chat window found with room beside it: docked to the right edge instead."), "warning"
-            )
-            side = "right"
+            if asked and self.window.companion is not None:
+                self.window.notify(
+                    self.tr("No chat window found with room beside it: docked to the right edge instead."),
+                    "warning",
+                )
+            self.window.setGeometry(docked_rect(self._available(), "right"))
+            return
         self.side = "left" if side == "left" else "right"
         self.window.setGeometry(docked_rect(self._available(), self.side))
 

@@ -18,6 +18,7 @@ from huashu.gui.qt import (
     QGuiApplication,
     QKeySequence,
     QObject,
+    QPoint,
     QRect,
     QTimer,
     Signal,
@@ -28,6 +29,29 @@ log = logging.getLogger(__name__)
 
 ACTIVATION_TRIES = 60
 ACTIVATION_RETRY_MS = 5
+
+
+def logical_rect(x: int, y: int, width: int, height: int) -> QRect:
+    """A rectangle in the desktop's pixels as Qt places windows: each screen keeps its origin and
+    scales what lies inside it by its own device pixel ratio (HiDPI, mixed-DPI monitors)."""
+    centre = QPoint(x + width // 2, y + height // 2)
+    screens = QGuiApplication.screens()
+    for screen in screens:
+        g, ratio = screen.geometry(), screen.devicePixelRatio()
+        native = QRect(g.x(), g.y(), round(g.width() * ratio), round(g.height() * ratio))
+        if native.contains(centre):
+            break
+    else:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return QRect(x, y, width, height)
+        g, ratio = screen.geometry(), screen.devicePixelRatio()
+    return QRect(
+        g.x() + round((x - g.x()) / ratio),
+        g.y() + round((y - g.y()) / ratio),
+        round(width / ratio),
+        round(height / ratio),
+    )
 
 
 class Companion(QObject):
@@ -74,6 +98,10 @@ class Companion(QObject):
             self.tray.pause_toggled.connect(self.set_paused)
             self.tray.quit_requested.connect(window.quit_app)
             window.compact.toggled.connect(self.tray.compact_action.setChecked)
+            # Compact mode may have been restored before the tray existed: start in step with it.
+            blocked = self.tray.compact_action.blockSignals(True)
+            self.tray.compact_action.setChecked(window.compact.active)
+            self.tray.compact_action.blockSignals(blocked)
             self.tray.set_visible(True)
             QApplication.instance().setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
         self.ctx.settings_changed.connect(self.apply_settings)
@@ -108,10 +136,7 @@ class Companion(QObject):
         frame = self.paster.window_frame(window) if window else None
         if frame is None or frame[2] <= 0 or frame[3] <= 0:
             return None
-        screen = QGuiApplication.primaryScreen()
-        ratio = screen.devicePixelRatio() if screen is not None else 1.0  # desktop pixels -> Qt's
-        x, y, width, height = (round(v / ratio) for v in frame)
-        return QRect(x, y, width, height)
+        return logical_rect(*frame)
 
     def own_shortcuts(self) -> dict[str, str]:
         """The main window's own shortcuts, by label: a global hotkey equal to one would shadow it."""

@@ -23,6 +23,7 @@ _installed: list[QTranslator] = []
 _current: str | None = None  # None until install_translators has run
 
 
+QM_CACHE_FORMAT = 1  # bump when compile_qm's output changes
 QM_MAGIC = bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")
 _TAG_END, _TAG_TRANSLATION, _TAG_SOURCE, _TAG_CONTEXT = 1, 3, 6, 7
 _SECTION_HASHES, _SECTION_MESSAGES, _SECTION_LANGUAGE = 0x42, 0x69, 0xA7
@@ -141,7 +142,9 @@ def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
     from huashu.paths import user_cache_dir
 
     data = ts_path.read_bytes()
-    cached = user_cache_dir() / "translations" / f"{ts_path.stem}-{hashlib.sha256(data).hexdigest()[:16]}.qm"
+    folder = user_cache_dir() / "translations"
+    # The compiler's version is in the name too: a fixed compile_qm never reads an old build.
+    cached = folder / f"{ts_path.stem}-c{QM_CACHE_FORMAT}-{hashlib.sha256(data).hexdigest()[:16]}.qm"
     if cached.is_file():
         translator = QTranslator()
         if translator.load(str(cached)):
@@ -155,6 +158,9 @@ def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
         with os.fdopen(fd, "wb") as handle:
             handle.write(compiled)
         os.replace(tmp, cached)
+        for old in folder.glob(f"{ts_path.stem}-*.qm"):  # builds of earlier .ts versions
+            if old != cached:
+                old.unlink(missing_ok=True)
     except OSError as exc:  # a read-only or full cache only costs the next start the same parse
         log.debug("could not cache %s: %s", cached, exc)
         if tmp is not None:

@@ -248,11 +248,18 @@ class X11Paster(Paster):
 
     def recent_window(self) -> int:
         # The window manager's stacking list, topmost last: the first window that is not ours, not a
-        # panel and not minimized is the one the agent came from.
+        # panel, not minimized, on this workspace and still there is the one the agent came from.
         stacking = self._cardinals(self.root, "_NET_CLIENT_LIST_STACKING")
+        current = self._cardinals(self.root, "_NET_CURRENT_DESKTOP")[:1]
         active = self.active_window()
         for window_id in ([active] if active else []) + stacking[::-1]:
-            if window_id and self._is_other_program(window_id):
+            if not window_id or not self._is_other_program(window_id):
+                continue
+            window = self.display.create_resource_object("window", window_id)
+            desktop = self._cardinals(window, "_NET_WM_DESKTOP")[:1]
+            if current and desktop and desktop != current and desktop != [0xFFFFFFFF]:
+                continue  # on another workspace (0xFFFFFFFF: shown on all of them)
+            if self.window_frame(window_id) is not None:
                 return window_id
         return 0
 
@@ -324,7 +331,16 @@ class WindowsPaster(Paster):
         user32.GetWindowTextLengthW.restype = ctypes.c_int
         user32.GetWindowRect.argtypes = (wintypes.HWND, ctypes.POINTER(wintypes.RECT))
         user32.GetWindowRect.restype = wintypes.BOOL
+        user32.GetWindowLongW.argtypes = (wintypes.HWND, ctypes.c_int)
+        user32.GetWindowLongW.restype = wintypes.LONG
         self.user32 = user32
+        try:
+            dwmapi = ctypes.WinDLL("dwmapi")  # type: ignore[attr-defined]
+            dwmapi.DwmGetWindowAttribute.argtypes = (wintypes.HWND, wintypes.DWORD, ctypes.c_void_p, wintypes.DWORD)
+            dwmapi.DwmGetWindowAttribute.restype = ctypes.c_long  # HRESULT
+            self.dwmapi: Any = dwmapi
+        except OSError:
+            self.dwmapi = None
 
     def _foreground(self) -> int:
         return int(self.user32.GetForegroundWindow() or 0)
@@ -343,16 +359,32 @@ class WindowsPaster(Paster):
         window = self._foreground()
         return window if window and self._is_target(window) else 0
 
+    def _cloaked(self, window: int) -> bool:
+        """Hidden by the compositor though "visible": suspended store apps, other virtual desktops."""
+        if self.dwmapi is None:
+            return False
+        from ctypes import wintypes
+
+        dwmwa_cloaked = 14
+        value = wintypes.DWORD(0)
+        result = self.dwmapi.DwmGetWindowAttribute(window, dwmwa_cloaked, ctypes.byref(value), ctypes.sizeof(value))
+        return result == 0 and bool(value.value)
+
     def recent_window(self) -> int:
-        gw_hwndnext = 2
+        gw_hwndnext, gw_owner, gwl_exstyle = 2, 4, -20
+        ws_ex_toolwindow = 0x80
         window = int(self.user32.GetTopWindow(None) or 0)
         for _ in range(2000):  # z-order, topmost first; bounded in case windows come and go meanwhile
             if not window:
                 return 0
+            exstyle = int(self.user32.GetWindowLongW(window, gwl_exstyle)) & 0xFFFFFFFF
             if (
                 self.user32.IsWindowVisible(window)
                 and not self.user32.IsIconic(window)
-                and self.user32.GetWindowTextLengthW(window) > 0  # tool windows and overlays are untitled
+                and not exstyle & ws_ex_toolwindow  # palettes and overlays
+                and not self.user32.GetWindow(window, gw_owner)  # dialogs belong to their main window
+                and self.user32.GetWindowTextLengthW(window) > 0
+                and not self._cloaked(window)
                 and self._is_target(window)
             ):
                 return window
@@ -363,7 +395,12 @@ class WindowsPaster(Paster):
         from ctypes import wintypes
 
         rect = wintypes.RECT()
-        if not self.user32.GetWindowRect(window, ctypes.byref(rect)):
+        # The visible frame: GetWindowRect also counts the invisible resize border (~7 px a side).
+        dwmwa_extended_frame_bounds = 9
+        visible = self.dwmapi is not None and not self.dwmapi.DwmGetWindowAttribute(
+            window, dwmwa_extended_frame_bounds, ctypes.byref(rect), ctypes.sizeof(rect)
+        )
+        if not visible and not self.user32.GetWindowRect(window, ctypes.byref(rect)):
             return None
         return (rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
 

@@ -86,8 +86,8 @@ class SingleInstance(QObject):
         return True
 
     def listen(self) -> None:
-        """Take requests from other starts (the lock must be ours)."""
-        if self.server is not None:
+        """Take requests from other starts; nothing unless the lock is ours (and not yet released)."""
+        if self.server is not None or not self.lock.isLocked():
             return
         from huashu.gui.qt import QLocalServer
 
