@@ -9,7 +9,7 @@ import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -194,25 +194,10 @@ def installed_state(lib: Library, pack_id: str) -> InstalledPack | None:
     )
     paths = {c.id: c.path for c in lib.categories()}
     phrases = tuple(
-        InstalledPhrase(
-            phrase=PackPhrase(
-                uid=r[1],
-                category=paths.get(r[2], ""),
-                title=r[3],
-                text=r[4],
-                shortcut=r[5],
-                tags=_load(r[6]),
-                notes=r[7],
-            ),
-            phrase_id=r[0],
-            favorite=bool(r[8]),
-            edited=bool(r[9]),
-            use_count=r[10],
-        )
+        _installed_phrase(r, paths)
         for r in lib.conn.execute(
-            "SELECT id, pack_uid, category_id, title, text, shortcut, tags, notes, favorite, edited, "
-            "use_count FROM phrases WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NOT NULL "
-            "ORDER BY id",
+            _installed_select("pack_uid")
+            + " WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NOT NULL ORDER BY id",
             (pack_id,),
         )
     )
@@ -242,26 +227,38 @@ def _adoptable(lib: Library, pack: Pack) -> dict[str, InstalledPhrase]:
         chunk = uids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         for r in lib.conn.execute(
-            "SELECT id, uid, category_id, title, text, shortcut, tags, notes, favorite, edited, use_count "
-            f"FROM phrases WHERE origin = 'personal' AND created = updated AND uid IN ({marks})",
+            _installed_select("uid") + f" WHERE origin = 'personal' AND created = updated AND uid IN ({marks})",
             chunk,
         ):
-            found[r[1]] = InstalledPhrase(
-                phrase=PackPhrase(
-                    uid=r[1],
-                    category=paths.get(r[2], ""),
-                    title=r[3],
-                    text=r[4],
-                    shortcut=r[5],
-                    tags=_load(r[6]),
-                    notes=r[7],
-                ),
-                phrase_id=r[0],
-                favorite=bool(r[8]),
-                edited=False,
-                use_count=r[10],
-            )
+            found[r[1]] = replace(_installed_phrase(r, paths), edited=False)
     return found
+
+
+def _installed_select(uid_column: str) -> str:
+    """The SELECT whose rows _installed_phrase reads; `uid_column` is uid or pack_uid."""
+    return (
+        f"SELECT id, {uid_column}, category_id, title, text, shortcut, tags, notes, favorite, edited, use_count "
+        "FROM phrases"
+    )
+
+
+def _installed_phrase(r: Sequence[Any], paths: Mapping[int, str]) -> InstalledPhrase:
+    """A row of _installed_select as an InstalledPhrase."""
+    return InstalledPhrase(
+        phrase=PackPhrase(
+            uid=r[1],
+            category=paths.get(r[2], ""),
+            title=r[3],
+            text=r[4],
+            shortcut=r[5],
+            tags=_load(r[6]),
+            notes=r[7],
+        ),
+        phrase_id=r[0],
+        favorite=bool(r[8]),
+        edited=bool(r[9]),
+        use_count=r[10],
+    )
 
 
 def _taken_shortcuts(lib: Library, pack_id: str, exclude_ids: set[int]) -> set[str]:
