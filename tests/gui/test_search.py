@@ -171,3 +171,17 @@ def test_enter_in_fill_field_while_composing_does_not_copy(qtbot, idle, type_, w
     _commit(field, "小王")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert QApplication.clipboard().text().startswith("您好，很高兴为您服务！我是小王")
+
+
+def test_search_box_icons_follow_the_theme(app, window) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui import theme
+    from huashu.gui.search_panel import SearchBox
+
+    popup_like = SearchBox()  # the quick popup's box restyles itself too
+    boxes = (window.search_box, popup_like)
+    light = [(b.search_action.icon().pixmap(20).toImage(), b.clear_action.icon().pixmap(18).toImage()) for b in boxes]
+    theme.apply(app, "dark", 0)
+    dark = [(b.search_action.icon().pixmap(20).toImage(), b.clear_action.icon().pixmap(18).toImage()) for b in boxes]
+    for (search_light, clear_light), (search_dark, clear_dark) in zip(light, dark, strict=True):
+        assert search_light != search_dark and clear_light != clear_dark
+    popup_like.deleteLater()

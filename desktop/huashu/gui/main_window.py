@@ -432,7 +432,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(MENU_ICONS_DELAY_MS, self, lambda: self._paint_icons(self.actions_by_name.values()))
             return  # nothing is painted yet (and the viewport's first wrapping costs PySide ~10 ms)
         self._paint_icons(self.actions_by_name.values())
-        self.search_box.clear_action.setIcon(icons.icon("clear", size=18))
         self.results.viewport().update()
 
     def _paint_icons(self, actions: Iterable[QAction]) -> None:

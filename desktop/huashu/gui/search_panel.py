@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from huashu.gui import icons
+from huashu.gui import icons, theme
 from huashu.gui.ops import OpError, Ops, friendly_error
 from huashu.gui.qt import QLineEdit, QObject, QWidget, Signal
 from huashu.gui.results import ResultItem
@@ -95,13 +95,19 @@ class SearchBox(ImeLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
-        self.addAction(icons.icon("search", size=20), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_action = self.addAction(icons.icon("search", size=20), QLineEdit.ActionPosition.LeadingPosition)
         # Our own clear button: Qt's (setClearButtonEnabled) looks its icon up in the desktop's icon
         # theme, ~6 ms of every start.
         self.clear_action = self.addAction(icons.icon("clear", size=18), QLineEdit.ActionPosition.TrailingPosition)
         self.clear_action.setVisible(False)
         self.clear_action.triggered.connect(self.clear)
         self.textChanged.connect(lambda text: self.clear_action.setVisible(bool(text)))
+        theme.theme_notifier().changed.connect(self._restyle)
+
+    def _restyle(self) -> None:
+        """Icons in the new theme's colours (the main window's box and the quick popup's alike)."""
+        self.search_action.setIcon(icons.icon("search", size=20))
+        self.clear_action.setIcon(icons.icon("clear", size=18))
 
 
 class SearchController(QObject):
