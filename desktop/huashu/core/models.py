@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # Phrases of the default library and sheet rows without a uid get uuid5(namespace, "category/title"),
 # so the same row means the same phrase in a library, a spreadsheet and a team pack.
@@ -99,6 +99,21 @@ class Rule:
     enabled: bool = True
     origin: Origin = "personal"
     pack_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as rule files (YAML) and team packs store them."""
+        return {
+            "id": self.uid,
+            "patterns": list(self.patterns),
+            "regex": self.is_regex,
+            "severity": self.severity,
+            "category": self.category,
+            "suggestions": list(self.suggestions),
+            "allow": list(self.allow),
+            "note": self.note,
+            "examples": {"flag": list(self.must_flag), "ok": list(self.must_not_flag)},
+            "enabled": self.enabled,
+        }
 
 
 @dataclass

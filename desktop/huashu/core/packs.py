@@ -322,7 +322,7 @@ class Pack:
             "pack": self.manifest.to_json(),
             "categories": list(self.categories),
             "phrases": [p.to_json() for p in self.phrases],
-            "rules": [rule_to_json(r) for r in self.rules],
+            "rules": [r.to_dict() for r in self.rules],
             "synonyms": [list(g) for g in self.synonyms],
         }
 
@@ -343,22 +343,6 @@ class VerifiedPack:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.public_key)
-
-
-def rule_to_json(rule: Rule) -> dict[str, Any]:
-    """A rule as stored in a pack (the same fields as the YAML rule files)."""
-    return {
-        "id": rule.uid,
-        "patterns": list(rule.patterns),
-        "regex": rule.is_regex,
-        "severity": rule.severity,
-        "category": rule.category,
-        "suggestions": list(rule.suggestions),
-        "allow": list(rule.allow),
-        "note": rule.note,
-        "examples": {"flag": list(rule.must_flag), "ok": list(rule.must_not_flag)},
-        "enabled": rule.enabled,
-    }
 
 
 def default_pack_id(public_key: str, name: str) -> str:
@@ -1184,8 +1168,8 @@ def preview_pack(
     for old in installed.phrases if installed else ():
         if old.phrase.uid not in in_pack:
             preview.removed.append(PhraseRemoval(old, keep=old.favorite or old.edited))
-    old_rules = {r.uid: rule_to_json(r) for r in installed.rules} if installed else {}
-    new_rules = {r.uid: rule_to_json(r) for r in pack.rules}
+    old_rules = {r.uid: r.to_dict() for r in installed.rules} if installed else {}
+    new_rules = {r.uid: r.to_dict() for r in pack.rules}
     preview.rules_added = [uid for uid in new_rules if uid not in old_rules]
     preview.rules_changed = [
         uid for uid in new_rules if uid in old_rules and old_rules[uid] != new_rules[uid]

@@ -357,19 +357,9 @@ _RuleDumper.add_representer(dict, _represent_dict)
 
 
 def _rule_to_mapping(rule: Rule) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": rule.uid,
-        "patterns": list(rule.patterns),
-        "regex": rule.is_regex,
-        "severity": rule.severity,
-        "category": rule.category,
-        "suggestions": list(rule.suggestions),
-        "allow": list(rule.allow),
-        "note": rule.note,
-        "examples": {"flag": list(rule.must_flag), "ok": list(rule.must_not_flag)},
-    }
-    if not rule.enabled:
-        item["enabled"] = False
+    item = rule.to_dict()
+    if rule.enabled:
+        del item["enabled"]  # rule files name it only when a rule is switched off
     return item
 
 
