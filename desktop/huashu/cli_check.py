@@ -189,9 +189,9 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
         rules = [r for r in rules if r.origin == "personal"]
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        from huashu.core.spreadsheet import _atomic_write_bytes
+        from huashu.paths import atomic_write_bytes
 
-        _atomic_write_bytes(path, rules_io.dump_rules_yaml(rules).encode("utf-8"))
+        atomic_write_bytes(path, rules_io.dump_rules_yaml(rules).encode("utf-8"))
     elif suffix in (".csv", ".xlsx"):
         columns = (*rules_io.RULE_COLUMNS, *rules_io.RULE_EXTRA_COLUMNS)
         write_table(path, columns, rules_io.rules_to_rows(rules))

@@ -300,13 +300,14 @@ def cmd_pack_remove(args: argparse.Namespace) -> int:
 @_pack_errors
 def cmd_pack_manifest(args: argparse.Namespace) -> int:
     from huashu.core import packs
+    from huashu.paths import atomic_write_bytes
 
     verified = packs.read_pack(args.file)
     url = args.url
     packs._require_https(url)
     text = json.dumps(packs.manifest_for(verified, url), ensure_ascii=False, indent=2) + "\n"
     if args.out:
-        packs.atomic_write_bytes(args.out, text.encode("utf-8"))
+        atomic_write_bytes(args.out, text.encode("utf-8"))
         _out(f"已写入更新清单 {args.out}（v{verified.manifest.version}，sha256 {verified.sha256[:16]}…）")
     else:
         sys.stdout.write(text)

@@ -1,9 +1,11 @@
-"""The one resource locator (development, installed and frozen forms) and the per-user directories."""
+"""The one resource locator (development, installed and frozen forms), the per-user directories, and
+writing a file so that a crash never leaves half of it."""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -63,3 +65,20 @@ def default_db_path() -> Path:
 
 def backups_dir(db_path: Path) -> Path:
     return db_path.parent / "backups"
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename into place: readers see the old
+    file or the new one, never a part. The temporary file is removed if anything fails."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -30,6 +30,7 @@ from nacl.signing import SigningKey, VerifyKey
 from huashu.core import models, placeholders
 from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid, normalize_category_path
 from huashu.core.spreadsheet import read_table, write_table
+from huashu.paths import atomic_write_bytes
 
 # -- limits and constants --------------------------------------------------------------------------
 
@@ -602,22 +603,6 @@ def encode_pack(pack: Pack, key: PrivateKey, *, compress: bool = True) -> bytes:
     if len(data) > MAX_PACK_BYTES:
         raise PackFormatError(f"话术包文件过大（上限 {MAX_PACK_BYTES // (1024 * 1024)} MB）")
     return data
-
-
-def atomic_write_bytes(path: Path | str, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_pack(path: Path | str, pack: Pack, key: PrivateKey) -> VerifiedPack:

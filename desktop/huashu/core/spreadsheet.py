@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from huashu.core.models import PhraseRow, normalize_category_path
+from huashu.paths import atomic_write_bytes
 
 # A lead's sheet is a few thousand rows; anything far larger is junk or an attack.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -338,20 +337,6 @@ def read_phrase_sheet(path: Path | str) -> PhraseSheet:
     )
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_table(path: Path | str, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> int:
     """Write a CSV (UTF-8 with BOM so Excel opens it correctly) or XLSX; cells are formula-neutralised."""
     path = Path(path)
@@ -362,7 +347,7 @@ def write_table(path: Path | str, columns: Sequence[str], rows: Iterable[Mapping
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows(matrix)
-        _atomic_write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
+        atomic_write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
     elif suffix == ".xlsx":
         import openpyxl
 
@@ -373,7 +358,7 @@ def write_table(path: Path | str, columns: Sequence[str], rows: Iterable[Mapping
             sheet.append(values)
         buffer_bytes = io.BytesIO()
         workbook.save(buffer_bytes)
-        _atomic_write_bytes(path, buffer_bytes.getvalue())
+        atomic_write_bytes(path, buffer_bytes.getvalue())
     else:
         raise SpreadsheetError(f"不支持的导出类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
     return len(matrix)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
@@ -139,7 +137,7 @@ def _app_translator(language: str) -> QTranslator | None:
 
 def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
     """The .ts compiled once and kept in the user's cache by content: parsing it costs every start ~8 ms."""
-    from huashu.paths import user_cache_dir
+    from huashu.paths import atomic_write_bytes, user_cache_dir
 
     data = ts_path.read_bytes()
     folder = user_cache_dir() / "translations"
@@ -151,20 +149,13 @@ def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
             return translator
     messages = read_ts(ts_path)
     compiled = compile_qm(messages, language)
-    tmp: str | None = None
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(compiled)
-        os.replace(tmp, cached)
+        atomic_write_bytes(cached, compiled)
         for old in folder.glob(f"{ts_path.stem}-*.qm"):  # builds of earlier .ts versions
             if old != cached:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # a read-only or full cache only costs the next start the same parse
         log.debug("could not cache %s: %s", cached, exc)
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     return CatalogueTranslator(compiled, len(messages))
 
 
