@@ -262,20 +262,39 @@ def _app_version() -> str:
     return __version__
 
 
+def _listing(
+    args: argparse.Namespace,
+    items: Sequence[Any],
+    as_json: Callable[[Any], Any],
+    line: Callable[[Any], str],
+    empty: str,
+    *,
+    newest_first: bool = False,
+) -> int:
+    """A list command's output: a JSON array with --json, else one line per item (or `empty`)."""
+    if args.json:
+        _json([as_json(item) for item in items])
+        return EXIT_OK
+    if not items:
+        _out(empty)
+    for item in reversed(items) if newest_first else items:
+        _out(line(item))
+    return EXIT_OK
+
+
 @_pack_errors
 def cmd_pack_list(args: argparse.Namespace) -> int:
     from huashu.storage import packs as store
 
     with _open(args) as lib:
         installed = store.installed_packs(lib)
-    if args.json:
-        _json([p.to_json() for p in installed])
-        return EXIT_OK
-    if not installed:
-        _out("没有安装团队话术包")
-    for p in installed:
-        _out(f"{p.name}  v{p.version}  {p.publisher}（指纹 {p.fingerprint}）  {p.phrases} 条话术  {p.id}")
-    return EXIT_OK
+    return _listing(
+        args,
+        installed,
+        lambda p: p.to_json(),
+        lambda p: f"{p.name}  v{p.version}  {p.publisher}（指纹 {p.fingerprint}）  {p.phrases} 条话术  {p.id}",
+        "没有安装团队话术包",
+    )
 
 
 @_pack_errors
@@ -396,24 +415,13 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
     with _open(args) as lib:
         keys = store.trusted_keys(lib)
-    if args.json:
-        _json(
-            [
-                {
-                    "public_key": k.public_key,
-                    "fingerprint": k.fingerprint,
-                    "name": k.name,
-                    "added_at": k.added_at,
-                }
-                for k in keys
-            ]
-        )
-        return EXIT_OK
-    if not keys:
-        _out("信任列表是空的（huashu trust add 公钥 --name 发布者）")
-    for k in keys:
-        _out(f"{k.fingerprint}  {k.name or '（未命名）'}  {k.public_key}  {k.added_at}")
-    return EXIT_OK
+    return _listing(
+        args,
+        keys,
+        lambda k: {"public_key": k.public_key, "fingerprint": k.fingerprint, "name": k.name, "added_at": k.added_at},
+        lambda k: f"{k.fingerprint}  {k.name or '（未命名）'}  {k.public_key}  {k.added_at}",
+        "信任列表是空的（huashu trust add 公钥 --name 发布者）",
+    )
 
 
 @_pack_errors
@@ -470,14 +478,14 @@ def cmd_db_backups(args: argparse.Namespace) -> int:
     from huashu.storage import packs as store
 
     backups = store.list_backups(_db_path(args))
-    if args.json:
-        _json([{"path": str(b.path), "reason": b.reason, "time": b.when.isoformat()} for b in backups])
-        return EXIT_OK
-    if not backups:
-        _out("没有备份")
-    for b in reversed(backups):
-        _out(f"{b.when:%Y-%m-%d %H:%M:%S}  {b.reason:<14} {b.path}")
-    return EXIT_OK
+    return _listing(
+        args,
+        backups,
+        lambda b: {"path": str(b.path), "reason": b.reason, "time": b.when.isoformat()},
+        lambda b: f"{b.when:%Y-%m-%d %H:%M:%S}  {b.reason:<14} {b.path}",
+        "没有备份",
+        newest_first=True,
+    )
 
 
 def cmd_db_restore(args: argparse.Namespace) -> int:
@@ -545,16 +553,18 @@ def cmd_channel_list(args: argparse.Namespace) -> int:
 
     with _open(args) as lib:
         found = store.channels(lib)
-    if args.json:
-        _json([c.__dict__ for c in found])
-        return EXIT_OK
-    if not found:
-        _out("没有更新渠道（huashu channel add 共享文件夹 或 https://…/manifest.json）")
-    for c in found:
+    def line(c: Any) -> str:
         status = f"  上次检查 {c.last_checked}" if c.last_checked else ""
         error = f"  错误: {c.last_error}" if c.last_error else ""
-        _out(f"#{c.id}  {c.kind}  {c.location}{status}{error}")
-    return EXIT_OK
+        return f"#{c.id}  {c.kind}  {c.location}{status}{error}"
+
+    return _listing(
+        args,
+        found,
+        lambda c: c.__dict__,
+        line,
+        "没有更新渠道（huashu channel add 共享文件夹 或 https://…/manifest.json）",
+    )
 
 
 @_pack_errors
