@@ -19,7 +19,6 @@ from huashu.gui.qt import (
     QDialog,
     QDialogButtonBox,
     QEvent,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,7 +35,7 @@ from huashu.gui.qt import (
     QWidget,
     Signal,
 )
-from huashu.gui.widgets import muted_label, set_invalid
+from huashu.gui.widgets import buddy_form, muted_label, set_invalid
 
 
 def utf16_index(text: str, index: int) -> int:
@@ -91,12 +90,7 @@ class PhraseEditor(QDialog):
         self.readonly_note = muted_label()
         self.readonly_note.setVisible(self.read_only)
 
-        self.form = QFormLayout()
-        self.form.setHorizontalSpacing(14)
-        self.form.setVerticalSpacing(10)
-        self.labels = [QLabel() for _ in range(6)]
-        for label, widget in zip(
-            self.labels,
+        self.form, self.labels = buddy_form(
             (
                 self.title_edit,
                 self.category_box,
@@ -105,10 +99,8 @@ class PhraseEditor(QDialog):
                 self.text_edit,
                 self.notes_edit,
             ),
-            strict=True,
-        ):
-            label.setBuddy(widget)
-            self.form.addRow(label, widget)
+            spacing=(14, 10),
+        )
         self.preview_label = muted_label()
 
         self.buttons = QDialogButtonBox()

@@ -15,7 +15,6 @@ from huashu.gui.qt import (
     QComboBox,
     QDialog,
     QEvent,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +27,7 @@ from huashu.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from huashu.gui.widgets import muted_label, section_title
+from huashu.gui.widgets import buddy_form, muted_label, section_title
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -90,12 +89,7 @@ class RulesScreen(QDialog):
         ):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(64)
-        self.form = QFormLayout()
-        self.form.setHorizontalSpacing(12)
-        self.form.setVerticalSpacing(7)
-        self.labels = [QLabel() for _ in range(10)]
-        for label, widget in zip(
-            self.labels,
+        self.form, self.labels = buddy_form(
             (
                 self.uid_edit,
                 self.patterns_edit,
@@ -108,10 +102,8 @@ class RulesScreen(QDialog):
                 self.ok_edit,
                 self.enabled_box,
             ),
-            strict=True,
-        ):
-            label.setBuddy(widget)
-            self.form.addRow(label, widget)
+            spacing=(12, 7),
+        )
         self.form.insertRow(2, "", self.regex_box)
         self.problems = QLabel()
         self.problems.setObjectName("banner")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from huashu.gui.qt import (
     QEvent,
     QFocusEvent,
+    QFormLayout,
     QFrame,
     QInputMethodEvent,
     QKeyEvent,
@@ -80,6 +83,21 @@ class ImeLineEdit(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+def buddy_form(widgets: Sequence[QWidget], *, spacing: tuple[int, int]) -> tuple[QFormLayout, list[QLabel]]:
+    """A form with one label per widget, each the buddy of its widget (its &-mnemonic focuses it).
+
+    The labels' texts are set by the owner's retranslate(); `spacing` is (horizontal, vertical).
+    """
+    form = QFormLayout()
+    form.setHorizontalSpacing(spacing[0])
+    form.setVerticalSpacing(spacing[1])
+    labels = [QLabel() for _ in widgets]
+    for label, widget in zip(labels, widgets, strict=True):
+        label.setBuddy(widget)
+        form.addRow(label, widget)
+    return form, labels
 
 
 def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
