@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from huashu.cli import main
+from huashu.cli import build_parser, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -230,3 +230,41 @@ def test_toggle_and_minimized_reach_the_app(tmp_path: Path, monkeypatch: pytest.
     assert main(["--db", str(tmp_path / "l.db"), "--minimized", str(sheet)]) == 0
     assert seen[0]["toggle"] is True and seen[0]["minimized"] is False
     assert seen[1]["minimized"] is True and seen[1]["open_files"] == [sheet.resolve()]
+
+
+@pytest.mark.parametrize(
+    ("args", "gui"),
+    [
+        ([], True),
+        (["--db", "x.db", "--toggle"], True),
+        (["--db=x.db", "--minimized", "team.huashu"], True),
+        (["--self-test"], True),
+        (["search", "退款"], False),
+        (["--db", "search"], True),  # a library file named like a command is still only a path
+        (["--help"], False),
+        (["--version"], False),
+        (["--bogus"], False),  # unknown options get the full parser's error message
+        (["notes.txt"], False),
+    ],
+)
+def test_only_window_options_skip_the_command_parsers(args: list[str], gui: bool) -> None:
+    from huashu.cli import _starts_gui
+
+    assert _starts_gui(args) is gui
+
+
+def test_window_options_read_the_same_with_either_parser() -> None:
+    args = ["--db", "x.db", "--toggle", "--minimized"]
+    assert vars(build_parser(commands=False).parse_args(args)).items() <= vars(build_parser().parse_args(args)).items()
+
+
+def test_building_the_parser_leaves_the_pack_code_unloaded() -> None:
+    # core.packs pulls in signing, TLS and HTTP: ~60 ms that every start of the app used to pay.
+    code = "import sys, huashu.cli as c; c.build_parser(); print('huashu.core.packs' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_unknown_option_still_gets_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--bogus"]) == 2
+    assert "用法错误" in capsys.readouterr().err

@@ -343,7 +343,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 # -- parser --------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+GUI_FLAGS = ("--toggle", "--minimized", "--self-test")
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line, or (`commands=False`) only the options that start the window."""
     parser = _Parser(prog="huashu", description="话术助手 Huashu — 客服规范用语助手")
     parser.add_argument("--db", metavar="PATH", help="话术库文件（默认在用户数据目录，或环境变量 HUASHU_DB）")
     parser.add_argument("--version", action="version", version=f"huashu {__version__}")
@@ -354,6 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--toggle", action="store_true", help="显示/隐藏正在运行的快速搜索窗口（可绑定到桌面快捷键）"
     )
     parser.add_argument("--minimized", action="store_true", help="启动到托盘（开机自启时使用）")
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("init", help="创建话术库文件")
@@ -426,6 +432,27 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 OPEN_SUFFIXES = (".huashu", ".csv", ".xlsx")
 
 
+def _starts_gui(args_list: Sequence[str]) -> bool:
+    """True when the arguments only start the window: no command, no help, nothing unknown.
+
+    Then the forty-odd command parsers (and what they import) are not built: every start of the
+    app would pay for them, and argparse needs none of them to read `--db`, `--toggle` or a file.
+    """
+    after_db = False
+    for arg in args_list:
+        if after_db:
+            after_db = False
+        elif arg == "--db":
+            after_db = True
+        elif not (
+            arg.startswith("--db=")
+            or arg in GUI_FLAGS
+            or (not arg.startswith("-") and arg.lower().endswith(OPEN_SUFFIXES))
+        ):
+            return False
+    return True
+
+
 def _split_open_files(args_list: list[str], parser: argparse.ArgumentParser) -> tuple[list[str], list[str]]:
     """`huashu FILE.huashu` (a double-click in the file manager) opens the app with that file.
 
@@ -465,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(commands=not _starts_gui(args_list))
         args_list, open_files = _split_open_files(args_list, parser)
         args = parser.parse_args(args_list)
         args.open_files = open_files

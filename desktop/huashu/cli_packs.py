@@ -378,13 +378,13 @@ def cmd_import_pack(args: argparse.Namespace) -> int:
 
 def _wrap_import(parser: argparse.ArgumentParser) -> None:
     """Teach the existing `import` command about .huashu packs (and --trust)."""
-    from huashu.core.packs import is_pack_file
-
     with contextlib.suppress(argparse.ArgumentError):  # cli.py may already declare it
         parser.add_argument("--trust", metavar="PUBKEY", help="接受此公钥签名的话术包（.huashu）")
     original: Handler | None = parser.get_default("func")
 
     def dispatch(args: argparse.Namespace) -> int:
+        from huashu.core.packs import is_pack_file  # signing and network code: only when importing
+
         if is_pack_file(args.file):
             return cmd_import_pack(args)
         if getattr(args, "trust", None):

@@ -185,3 +185,18 @@ def test_search_box_icons_follow_the_theme(app, window) -> None:  # type: ignore
     for (search_light, clear_light), (search_dark, clear_dark) in zip(light, dark, strict=True):
         assert search_light != search_dark and clear_light != clear_dark
     popup_like.deleteLater()
+
+
+def test_style_sheet_waits_for_the_window_then_applies_once(app) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui import theme
+
+    theme.apply(app, "light", 0)
+    light = app.styleSheet()
+    with theme.stylesheet_later(app):
+        assert app.styleSheet() == ""
+        theme.apply(app, "dark", 0)  # a theme change meanwhile is what ends up applied
+        with theme.stylesheet_later(app):
+            pass
+        assert app.styleSheet() == ""  # an inner block does not set it early
+    assert app.styleSheet() not in ("", light)
+    assert theme.colors().dark

@@ -42,9 +42,10 @@ def create_main_window(lib: Library, *, start: bool = True) -> MainWindow:
     """A main window on `lib` with the library's own settings applied (language, theme, font size)."""
     app = create_app()
     settings = prefs.load(lib)
-    apply_settings(app, settings)
-    ctx = AppContext(lib, settings)
-    window = MainWindow(ctx)
+    with theme.stylesheet_later(app):
+        apply_settings(app, settings)
+        ctx = AppContext(lib, settings)
+        window = MainWindow(ctx)
     ctx.setParent(window)  # one lifetime: the worker, undo stack and caches go with their window
 
     def changed(new: prefs.UiSettings) -> None:

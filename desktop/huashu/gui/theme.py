@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from huashu.gui.qt import (
@@ -113,7 +115,14 @@ class _Notifier(QObject):
     changed = Signal()
 
 
-_state: dict[str, object] = {"mode": "system", "colors": LIGHT, "font_size": 0, "system_hooked": False}
+_state: dict[str, object] = {
+    "mode": "system",
+    "colors": LIGHT,
+    "font_size": 0,
+    "system_hooked": False,
+    "sheet": None,
+    "sheet_held": False,
+}
 notifier: _Notifier | None = None
 
 
@@ -294,12 +303,35 @@ def apply(app: QApplication, mode: str = "system", font_size: int = 0) -> Colors
     _state["colors"] = c
     app.setPalette(_palette(c))
     size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    app.setStyleSheet(stylesheet(c, size))
+    sheet = _state["sheet"] = stylesheet(c, size)
+    if not _state["sheet_held"]:
+        app.setStyleSheet(sheet)
     if not _state["system_hooked"]:
         _state["system_hooked"] = True
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: _follow_system(app))
     theme_notifier().changed.emit()
     return c
+
+
+@contextmanager
+def stylesheet_later(app: QApplication) -> Iterator[None]:
+    """Build widgets without the style sheet, then set it once for all of them.
+
+    Under a style sheet every reparenting (each layout or splitter addWidget) polishes the moved
+    subtree again; building the main window that way costs ~25 ms of every start, the single
+    polish afterwards ~6 ms. Theme changes inside the block take effect when it ends.
+    """
+    held = bool(_state["sheet_held"])
+    _state["sheet_held"] = True
+    if not held and app.styleSheet():
+        app.setStyleSheet("")
+    try:
+        yield
+    finally:
+        _state["sheet_held"] = held
+        sheet = _state.get("sheet")
+        if not held and isinstance(sheet, str):
+            app.setStyleSheet(sheet)
 
 
 def _follow_system(app: QApplication) -> None:
