@@ -36,8 +36,13 @@ def _ratio() -> float:
     return max(1.0, screen.devicePixelRatio()) if screen is not None else 1.0
 
 
+@cache
 def app_icon() -> QIcon:
-    """The app icon, drawn by Qt's SVG icon engine at whatever size the window manager asks for."""
+    """The app icon, drawn by Qt's SVG icon engine at whatever size the window manager asks for.
+
+    Cached: checking that the engine is there renders it once (~4 ms), and the app, the main
+    window and the tray all ask for it while starting.
+    """
     with as_file(resource("icons", "huashu.svg")) as path:
         icon = QIcon(str(path))
     if icon.isNull() or (not icon.availableSizes() and icon.pixmap(16).isNull()):
