@@ -19,6 +19,7 @@ from huashu.core.checker import (
     Checker,
     Finding,
     check_phrases,
+    fit_suggestion,
     load_default_rules,
 )
 from huashu.core.models import Phrase, Rule, Severity
@@ -615,3 +616,22 @@ def test_benchmark_script_is_importable() -> None:
     assert Checker(rules + load_default_rules()).check(draft)
     figures: defaultdict[str, Any] = defaultdict(int, load_before="0", load_after="0")
     assert "p99" in bench.report(figures)
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "suggestion", "fitted"),
+    [
+        # mid-sentence: the text's comma stays, the suggestion's full stop goes
+        ("这个我不知道，这事", "我不知道", "很抱歉，请您稍等。", "很抱歉，请您稍等"),
+        # at the end of the text the suggestion keeps its own mark
+        ("这个我不知道", "我不知道", "很抱歉，请您稍等。", "很抱歉，请您稍等。"),
+        # after a mark, a suggestion that opens with one drops it; ASCII marks count too
+        ("好的。我不知道", "我不知道", "，请稍等", "请稍等"),
+        ("ok, 我不知道!", "我不知道", "请稍等。", "请稍等"),
+        # nothing left would be worse than a doubled mark
+        ("我不知道。", "我不知道", "。", "。"),
+    ],
+)
+def test_suggestions_fit_the_punctuation_around_them(text: str, found: str, suggestion: str, fitted: str) -> None:
+    start = text.index(found)
+    assert fit_suggestion(text, start, start + len(found), suggestion) == fitted

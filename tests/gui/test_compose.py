@@ -117,3 +117,32 @@ def test_clean_reply_copies_without_asking(qtbot, type_, window) -> None:
     qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.clipboard().text() == "好的，我帮您核实一下。"
     assert window.toast.text() == "已复制"
+
+
+def test_ctrl_e_and_ctrl_d_reach_the_window_from_the_search_box(qtbot, find, window) -> None:
+    # On X11 a line edit reads Ctrl+E as End and Ctrl+D as Delete; in the search box, where the
+    # agent's focus lives, they are the window's "compose" and "star" (End and Del still edit).
+    find(window, "/ddh")
+    assert window.search_box.hasFocus()
+    item = window.selected_item()
+    assert item is not None and not item.favorite
+    qtbot.keyClick(window.search_box, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.selected_item() is not None and window.selected_item().favorite, timeout=5000)
+    assert window.search_box.text() == "/ddh"  # nothing deleted
+    window.search_box.setCursorPosition(0)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.compose.edit.hasFocus()
+    window.search_box.setFocus()
+    window.search_box.setCursorPosition(0)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_End)
+    assert window.search_box.cursorPosition() == len("/ddh")
+
+
+def test_a_fix_mid_sentence_does_not_double_the_punctuation(qtbot, type_, window) -> None:
+    edit = compose_text(qtbot, type_, window, "这个我不知道，您再等等")
+    finding = next(f for f in edit.findings if f.text == "我不知道")
+    suggestion = finding.suggestions[0]
+    assert suggestion.endswith("。")
+    menu = QMenu()
+    edit.fix_actions(finding, menu)[0].trigger()
+    assert edit.toPlainText() == f"这个{suggestion[:-1]}，您再等等"  # not "…。，您再等等"

@@ -25,6 +25,10 @@ def test_phrase_without_fields_is_copied_at_once(qtbot, idle, find, window, gui_
     idle(window)
     assert gui_lib.phrase(item.phrase_id).use_count == 1
     assert gui_lib.recent(1)[0].id == item.phrase_id
+    # The row stays where it was, and the preview shows the new count (not "not used yet").
+    qtbot.waitUntil(lambda: window.preview.usage.text() == "已使用 1 次", timeout=5000)
+    assert window.model.item(0).phrase_id == item.phrase_id
+    assert window.model.item(0).phrase.use_count == 1
 
 
 def test_fill_panel_enter_walks_fields_then_copies(qtbot, idle, find, type_, window, gui_lib, shot) -> None:
@@ -53,6 +57,19 @@ def test_fill_panel_enter_walks_fields_then_copies(qtbot, idle, find, type_, win
     assert window.side.currentWidget() is window.preview
     assert window.search_box.hasFocus()
     assert "订单号" in window.memory_label.text()
+
+
+def test_status_bar_stays_one_line_however_much_is_remembered(qtbot, window) -> None:
+    height = window.statusBar().height()
+    names = "、".join(f"订单号{n}" for n in range(30))
+    window.memory_label.setText(f"本次会话已记住：{names}  ·  Ctrl+N 新会话")
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.width() == 900)
+    qtbot.wait(50)
+    assert window.statusBar().height() == height  # no second line pushing the window's content up
+    assert window.minimumSizeHint().width() < 900  # and the text does not hold the window wide
+    window.memory_label.repaint()
+    assert window.memory_label.toolTip() == window.memory_label.text()  # cut: the whole text on hover
 
 
 def test_values_are_remembered_until_new_conversation(qtbot, idle, find, type_, window) -> None:

@@ -505,6 +505,26 @@ class Checker:
         return result
 
 
+# Marks that end or split a sentence, in both widths: a suggestion's own mark is dropped where the
+# text already has one.
+_MARKS = "。！？，、；：…,.!?;:"
+
+
+def fit_suggestion(text: str, start: int, end: int, suggestion: str) -> str:
+    """The suggestion as it should read in place of text[start:end]: no doubled punctuation.
+
+    Suggestions are whole sentences ("很抱歉，请您稍等一下，我帮您核实。"). Put into the middle
+    of a sentence, their closing mark would meet the text's own comma ("核实。，这事…"); the
+    text's mark is the one kept.
+    """
+    fitted = suggestion
+    if text[end : end + 1] and text[end] in _MARKS:
+        fitted = fitted.rstrip(_MARKS)
+    if start > 0 and text[start - 1] in _MARKS:
+        fitted = fitted.lstrip(_MARKS)
+    return fitted or suggestion
+
+
 def check_phrases(checker: Checker, phrases: Iterable[Phrase]) -> list[tuple[Phrase, list[Finding]]]:
     """The phrases whose text breaks a rule, each with its findings (clean phrases are left out)."""
     result: list[tuple[Phrase, list[Finding]]] = []

@@ -126,11 +126,13 @@ class CheckedEdit(QPlainTextEdit):
 
     def replace(self, finding: Any, suggestion: str) -> None:
         """Replace the flagged words; one undo step in the editor (Ctrl+Z brings them back)."""
+        from huashu.core.checker import fit_suggestion  # the checker loads on the worker, off the start path
+
         cursor = QTextCursor(self.document())
         cursor.setPosition(finding.start_utf16)
         cursor.setPosition(finding.end_utf16, QTextCursor.MoveMode.KeepAnchor)
         cursor.beginEditBlock()
-        cursor.insertText(suggestion)
+        cursor.insertText(fit_suggestion(self.toPlainText(), finding.start, finding.end, suggestion))
         cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.recheck()

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from huashu.core.models import OpChanges
+from huashu.core.models import OpChanges, Phrase
 from huashu.gui import icons, theme
 from huashu.gui.category_tree import CategoryTree, TreeData
 from huashu.gui.compact import CompactMode
@@ -46,8 +46,8 @@ from huashu.gui.qt import (
 from huashu.gui.results import ResultItem, ResultsModel, ResultsView
 from huashu.gui.search_panel import RECENT_LIMIT, Outcome, Scope, SearchBox, SearchController
 from huashu.gui.toast import Toast
-from huashu.gui.widgets import muted_label
-from huashu.storage.library import Library
+from huashu.gui.widgets import StatusLabel, muted_label
+from huashu.storage.library import Library, NotFoundError
 
 # Screens and edit commands are imported when first used: an agent who only searches and copies
 # never pays for the editor, the rules screen or the undo machinery at start-up.
@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._build_layout()
         self.toast = Toast(self)
-        self.memory_label = muted_label()
-        self.count_label = muted_label()
+        self.memory_label = StatusLabel()
+        self.count_label = StatusLabel()
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.memory_label)
         self.statusBar().setSizeGripEnabled(False)
@@ -712,11 +712,35 @@ class MainWindow(QMainWindow):
         if touched:
             self.refresh_tree()
         if initiator == "use":
-            # Re-ranking the list under the agent's cursor after every copy would be disorienting.
+            # Re-ranking the list under the agent's cursor after every copy would be disorienting:
+            # the used rows only take the new counts, in place.
             if self.tree.current_scope().kind == "recent":
                 self.controller.refresh()
+            else:
+                self._refresh_rows(changes.phrases)
         elif touched:
             self.controller.refresh()
+
+    def _refresh_rows(self, phrase_ids: Iterable[int]) -> None:
+        shown = [pid for pid in phrase_ids if self.model.row_of(pid) >= 0]
+        if not shown:
+            return
+
+        def load(lib: Library) -> list[Phrase]:
+            found: list[Phrase] = []
+            for pid in shown:
+                with contextlib.suppress(NotFoundError):  # deleted meanwhile: the next refresh drops it
+                    found.append(lib.phrase(pid))
+            return found
+
+        def done(phrases: list[Phrase]) -> None:
+            current = self.selected_item()
+            for phrase in phrases:
+                row = self.model.update_phrase(phrase)
+                if current is not None and current.phrase_id == phrase.id and row >= 0:
+                    self.preview.show_item(self.model.item(row))
+
+        self.ops.run(load, done)
 
     # -- lazily loaded parts ---------------------------------------------------------------
 

@@ -118,6 +118,15 @@ class ResultsModel(QAbstractListModel):
     def item(self, row: int) -> ResultItem | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
+    def update_phrase(self, phrase: Phrase) -> int:
+        """Refresh one row from the library's copy of its phrase, in place; returns its row or -1."""
+        row = self.row_of(phrase.id)
+        if row >= 0:
+            self._items[row] = ResultItem.from_phrase(phrase, self._items[row].matched)
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+        return row
+
     def row_of(self, phrase_id: int) -> int:
         for row, item in enumerate(self._items):
             if item.phrase_id == phrase_id:

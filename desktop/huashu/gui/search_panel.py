@@ -8,7 +8,7 @@ from typing import Any
 
 from huashu.gui import icons, theme
 from huashu.gui.ops import OpError, Ops, friendly_error
-from huashu.gui.qt import QLineEdit, QObject, QWidget, Signal
+from huashu.gui.qt import QEvent, QKeyCombination, QKeyEvent, QLineEdit, QObject, Qt, QWidget, Signal
 from huashu.gui.results import ResultItem
 from huashu.gui.widgets import ImeLineEdit
 from huashu.storage.library import Library
@@ -89,6 +89,11 @@ def run_query(
     return [ResultItem.from_phrase(p) for p in recent], total, True
 
 
+WINDOW_KEYS = frozenset(
+    QKeyCombination(Qt.KeyboardModifier.ControlModifier, key) for key in (Qt.Key.Key_E, Qt.Key.Key_D)
+)
+
+
 class SearchBox(ImeLineEdit):
     """The big query field at the top; it has focus whenever the window opens."""
 
@@ -103,6 +108,18 @@ class SearchBox(ImeLineEdit):
         self.clear_action.triggered.connect(self.clear)
         self.textChanged.connect(lambda text: self.clear_action.setVisible(bool(text)))
         theme.theme_notifier().changed.connect(self._restyle)
+
+    def event(self, event: QEvent) -> bool:
+        # On X11 a line edit claims Ctrl+E (End) and Ctrl+D (Delete) before any shortcut sees them;
+        # here they are the window's "compose" and "star", and End and Del still edit the query.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not self.composing
+            and event.keyCombination() in WINDOW_KEYS
+        ):
+            return False  # left unclaimed: the shortcut fires, or the key arrives as a plain press
+        return super().event(event)
 
     def _restyle(self) -> None:
         """Icons in the new theme's colours (the main window's box and the quick popup's alike)."""

@@ -1,4 +1,4 @@
-"""Small shared widgets: an input-method-aware line edit and a few layout helpers."""
+"""Small shared widgets: an input-method-aware line edit, a status line and a few layout helpers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from huashu.gui.qt import (
     QKeyEvent,
     QLabel,
     QLineEdit,
+    QPainter,
+    QPaintEvent,
+    QSize,
     Qt,
     QWidget,
     Signal,
@@ -105,6 +108,30 @@ def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setProperty("muted", True)
     label.setWordWrap(True)
     return label
+
+
+class StatusLabel(QLabel):
+    """One muted line that ends in … when the window is too narrow, instead of wrapping.
+
+    A wrapped status bar grows taller and pushes the window's content up; a label that keeps its
+    whole width would set the window's minimum width. The whole text is the tooltip when cut.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("muted", True)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        self.setToolTip("" if shown == self.text() else self.text())
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown, self.foregroundRole()
+        )
 
 
 def section_title(text: str = "", parent: QWidget | None = None) -> QLabel:
