@@ -76,6 +76,21 @@ def test_new_phrase_validates_then_saves_and_undoes(
     assert again is not None and again.text == added.text and again.shortcut == "/wdcs"
 
 
+def test_long_problem_messages_grow_the_editor_instead_of_overlapping(qtbot, type_, window) -> None:
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
+    editor = window.editor
+    assert editor is not None
+    editor.text_edit.setFocus()
+    type_(editor.text_edit, "您好，您的订单[订单号 我不知道，这事不归我管，你问我我问谁，没办法")
+    qtbot.waitUntil(lambda: len(editor.text_edit.findings) >= 3, timeout=2000)
+    qtbot.wait(50)  # the layout settles
+    text, notes = editor.text_edit.geometry(), editor.notes_edit.geometry()
+    assert text.height() >= editor.text_edit.minimumHeight()
+    assert text.bottom() < notes.top()  # the notes box no longer covers the text's last lines
+    assert editor.problems.height() >= editor.problems.heightForWidth(editor.problems.width())
+    editor.reject()
+
+
 def test_library_errors_show_in_the_editor(qtbot, history, active, idle, type_, window, gui_lib) -> None:
     window.editing.new_phrase()
     editor = window.editor

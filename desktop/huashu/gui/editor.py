@@ -35,7 +35,7 @@ from huashu.gui.qt import (
     QWidget,
     Signal,
 )
-from huashu.gui.widgets import buddy_form, muted_label, set_invalid
+from huashu.gui.widgets import WrappingLabel, buddy_form, muted_label, set_invalid
 
 
 def utf16_index(text: str, index: int) -> int:
@@ -80,12 +80,10 @@ class PhraseEditor(QDialog):
         self.fields_view = QTextBrowser()
         self.fields_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fields_view.setMaximumHeight(110)
-        self.problems = QLabel()
-        self.problems.setWordWrap(True)
+        self.problems = WrappingLabel()
         self.problems.setTextFormat(Qt.TextFormat.RichText)
-        self.banner = QLabel()
+        self.banner = WrappingLabel()
         self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
         self.banner.hide()
         self.readonly_note = muted_label()
         self.readonly_note.setVisible(self.read_only)

@@ -15,6 +15,7 @@ from huashu.gui.qt import (
     QLineEdit,
     QPainter,
     QPaintEvent,
+    QResizeEvent,
     QSize,
     Qt,
     QWidget,
@@ -108,6 +109,30 @@ def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setProperty("muted", True)
     label.setWordWrap(True)
     return label
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label whose window grows to show all of its lines.
+
+    A window is sized from its layout's minimum, which leaves out how tall wrapped text becomes at
+    the window's width: a message that wraps to more lines would squeeze the widgets above it until
+    they overlap. This label asks for its wrapped height as its minimum, so the window grows.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if not self.isVisible() or not self.text():
+            return hint  # no width of its own yet: the first layout pass gives it one
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped height changed with the width
 
 
 class StatusLabel(QLabel):
