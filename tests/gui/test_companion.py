@@ -436,7 +436,8 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
     assert window.search_box.isVisible() and window.results.isVisible() and window.compose.isVisible()
     qtbot.waitUntil(lambda: window.width() <= 400)
     area = window.screen().availableGeometry()
-    assert window.geometry().left() == area.left() or window.geometry().right() == area.right()
+    frame = window.frameGeometry()  # title bar and borders included: all of it on screen
+    assert frame.left() == area.left() or frame.right() == area.right()
     shot(window, "compact")
     # A phrase with fields still gets its fill panel while compact.
     window.search_box.setText("/wl")
@@ -464,6 +465,24 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
     again.close()
 
 
+def test_compact_strip_stays_whole_on_screen(qtbot, window, desktop, idle) -> None:
+    # With a window manager the title bar is part of the strip: nothing of it may leave the screen,
+    # neither at the bottom (the compose box) nor at the side when a long query is typed.
+    window.compact.dock_to("right")
+    area = window.screen().availableGeometry()
+
+    def on_screen() -> bool:
+        return area.contains(window.frameGeometry()) and window.width() <= 400
+
+    qtbot.waitUntil(on_screen, timeout=5000)
+    window.search_box.setText("tuikuan wuliu fapiao dingdan kuaidi shouhou tousu")
+    idle(window)
+    qtbot.wait(100)
+    assert on_screen(), (window.frameGeometry(), area)
+    assert window.results_header.toolTip() == window.results_header.text()  # cut, whole on hover
+    window.compact.set_active(False)
+
+
 def test_beside_rect_prefers_the_right_then_the_left_and_fits_the_screen() -> None:
     from huashu.gui.compact import COMPACT_WIDTH, MIN_BESIDE_HEIGHT, beside_rect
 
@@ -486,7 +505,7 @@ def test_beside_without_a_chat_window_docks_at_the_edge_and_says_so(qtbot, windo
         # Asked for: it says so. "Beside" stays the wish, so the next switch tries again.
         assert window.compact.active and window.compact.side == "beside"
         area = window.screen().availableGeometry()
-        qtbot.waitUntil(lambda: window.geometry().right() == area.right())
+        qtbot.waitUntil(lambda: window.frameGeometry().right() == area.right())
         assert "right edge" in window.toast.text() or "右" in window.toast.text()
     finally:
         window.compact.set_active(False)
@@ -520,7 +539,7 @@ def test_compact_beside_at_start_waits_for_the_desktop_connections(qtbot, gui_li
     qtbot.waitUntil(lambda: window.compact.active, timeout=3000)
     # No companion yet (it starts once the window is interactive): the right edge, quietly, for now.
     assert window.companion is None and window.compact.side == "beside"
-    assert window.geometry().right() == window.screen().availableGeometry().right()
+    assert window.frameGeometry().right() == window.screen().availableGeometry().right()
     assert not window.toast.isVisible()
     c = fake_companion(window, ChatAt((40, 60, 500, 600)))
     try:

@@ -190,10 +190,28 @@ class CompactMode(QObject):
                     self.tr("No chat window found with room beside it: docked to the right edge instead."),
                     "warning",
                 )
-            self.window.setGeometry(docked_rect(self._available(), "right"))
+            self._set_frame(docked_rect(self._available(), "right"))
             return
         self.side = "left" if side == "left" else "right"
-        self.window.setGeometry(docked_rect(self._available(), self.side))
+        self._set_frame(docked_rect(self._available(), self.side))
+
+    def _set_frame(self, frame: QRect) -> None:
+        """Place the window so that its outer frame, title bar and borders included, is `frame`.
+
+        setGeometry places the inside: docked at an edge, the window manager would then push the
+        title bar on screen and the bottom of the strip (the compose box) off it. Before the first
+        show no frame is known and the two are the same.
+        """
+        w = self.window
+        outer, inner = w.frameGeometry(), w.geometry()
+        w.setGeometry(
+            frame.adjusted(
+                inner.left() - outer.left(),
+                inner.top() - outer.top(),
+                inner.right() - outer.right(),
+                inner.bottom() - outer.bottom(),
+            )
+        )
 
     def _available(self) -> QRect:
         screen = self.window.screen() or QGuiApplication.primaryScreen()
@@ -215,17 +233,7 @@ class CompactMode(QObject):
         frame = beside_rect(chat, screen.availableGeometry())
         if frame is None:
             return False
-        w = self.window
-        # Our own title bar and borders go inside that frame, so the strip never covers the chat tool.
-        outer, inner = w.frameGeometry(), w.geometry()
-        w.setGeometry(
-            frame.adjusted(
-                inner.left() - outer.left(),
-                inner.top() - outer.top(),
-                inner.right() - outer.right(),
-                inner.bottom() - outer.bottom(),
-            )
-        )
+        self._set_frame(frame)  # our title bar and borders inside it: the strip never covers the chat tool
         return True
 
     def _side_page_changed(self, *_args: object) -> None:

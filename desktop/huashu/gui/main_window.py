@@ -46,7 +46,7 @@ from huashu.gui.qt import (
 from huashu.gui.results import ResultItem, ResultsModel, ResultsView
 from huashu.gui.search_panel import RECENT_LIMIT, Outcome, Scope, SearchBox, SearchController
 from huashu.gui.toast import Toast
-from huashu.gui.widgets import StatusLabel, muted_label
+from huashu.gui.widgets import ElidedLabel
 from huashu.storage.library import Library, NotFoundError
 
 # Screens and edit commands are imported when first used: an agent who only searches and copies
@@ -134,8 +134,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsView()
         self.results.setModel(self.model)
         self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.results_header = muted_label()
-        self.results_header.setWordWrap(False)
+        self.results_header = ElidedLabel()
         self.preview = PreviewPane()
         self.fill = FillPanel(ctx)
         self.side = QStackedWidget()
@@ -150,8 +149,8 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._build_layout()
         self.toast = Toast(self)
-        self.memory_label = StatusLabel()
-        self.count_label = StatusLabel()
+        self.memory_label = ElidedLabel()
+        self.count_label = ElidedLabel()
         self.statusBar().addWidget(self.count_label, 1)
         self.statusBar().addPermanentWidget(self.memory_label)
         self.statusBar().setSizeGripEnabled(False)

@@ -259,18 +259,22 @@ class ResultDelegate(QStyledItemDelegate):
             painter.drawText(int(x), int(base1), text)
             x += width
 
-        # Line 2: the text on one line, fields drawn as chips.
+        # Line 2: the text on one line, fields drawn as chips. Whatever does not fit ends in "…":
+        # each segment but the last leaves room for it.
         x = left
-        limit = right
         painter.setFont(font)
-        for text, is_field in chips.segments(item.text):
-            if x >= limit:
-                break
+        ellipsis = fm.horizontalAdvance("…")
+        segments = chips.segments(item.text)
+        for n, (text, is_field) in enumerate(segments):
+            room = right - x - (0 if n == len(segments) - 1 else ellipsis)
             text = text.replace("\n", " ")
+            width = fm.horizontalAdvance(text) + (10 if is_field else 0)
+            if width > room:
+                cut = "…" if is_field else fm.elidedText(text, Qt.TextElideMode.ElideRight, int(room))
+                painter.setPen(QColor(c.muted))
+                painter.drawText(int(x), int(base2), cut or "…")
+                break
             if is_field:
-                width = fm.horizontalAdvance(text) + 10
-                if x + width > limit:
-                    break
                 chip = QRectF(x, top2 + 1, width, fm.height() - 1)
                 path = QPainterPath()
                 path.addRoundedRect(chip, 5, 5)
@@ -279,10 +283,6 @@ class ResultDelegate(QStyledItemDelegate):
                 painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
                 x += width + 2
             else:
-                width = fm.horizontalAdvance(text)
-                if x + width > limit:
-                    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(limit - x))
-                    width = fm.horizontalAdvance(text)
                 painter.setPen(QColor(c.muted))
                 painter.drawText(int(x), int(base2), text)
                 x += width

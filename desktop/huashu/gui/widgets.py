@@ -1,4 +1,4 @@
-"""Small shared widgets: an input-method-aware line edit, a status line and a few layout helpers."""
+"""Small shared widgets: an input-method-aware line edit, one-line and wrapping labels, layout helpers."""
 
 from __future__ import annotations
 
@@ -135,11 +135,12 @@ class WrappingLabel(QLabel):
             self.updateGeometry()  # the wrapped height changed with the width
 
 
-class StatusLabel(QLabel):
+class ElidedLabel(QLabel):
     """One muted line that ends in … when the window is too narrow, instead of wrapping.
 
-    A wrapped status bar grows taller and pushes the window's content up; a label that keeps its
-    whole width would set the window's minimum width. The whole text is the tooltip when cut.
+    A wrapped line (the status bar's) grows taller and pushes the window's content up; a line that
+    keeps its whole width (the results header, which quotes the query) sets the window's minimum
+    width and pushes a compact strip off the screen. The whole text is the tooltip when cut.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
