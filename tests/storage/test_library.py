@@ -187,6 +187,20 @@ def test_import_reports_bad_rows_and_keeps_the_good(lib: Library) -> None:
     assert "[" in lib.phrases()[-1].text
 
 
+def test_import_names_phrases_that_break_the_rules_and_imports_them(lib: Library) -> None:
+    from huashu.core.checker import load_default_rules
+
+    lib.replace_rules(load_default_rules())
+    sheet = rows(("物流", "催件", "我不知道快递什么时候到，您自己查一下吧。"), ("物流", "催促", "已为您催促快递公司。"))
+    report = lib.import_rows(sheet)
+    assert report.added == 2 and not report.skipped
+    ((line, message),) = report.warnings
+    assert line == 2 and "我不知道" in message and "已导入" in message
+    assert lib.import_rows(sheet).warnings == []  # unchanged rows are not reported again
+    lib.replace_rules([])
+    assert lib.import_rows(rows(("物流", "催件", "我不知道。"))).warnings == []  # the library's own rules
+
+
 def test_import_dry_run_writes_nothing(lib: Library) -> None:
     before = logical_hash(lib)
     report = lib.import_rows(rows(("甲", "一", "内容一")), dry_run=True)

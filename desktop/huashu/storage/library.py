@@ -1102,6 +1102,7 @@ class Library:
         }
         seen: dict[tuple[str, str], int] = {}
         touched: list[int] = []
+        written: list[tuple[int, str]] = []  # (row number, text) of what is added or changed
         for line, item in rows:
             key = (item.category, item.title)
             if key in seen:
@@ -1179,8 +1180,28 @@ class Library:
             if code is not None:
                 shortcuts[code] = pid
             touched.append(pid)
+            written.append((line, text))
+        self._warn_forbidden(written, report)
         self._reindex(touched)
         report.changes = OpChanges(phrases=set(touched), categories=bool(report.added))
+
+    def _warn_forbidden(self, rows: Sequence[tuple[int, str]], report: ImportReport) -> None:
+        """Name the imported phrases that break the library's own rules (they are imported all the same).
+
+        A lead's sheet is the team's approved wording: a 服务忌语 in it would reach every seat, and
+        the editor would only show it to whoever opens that phrase.
+        """
+        rules = [r for r in self.rules(include_disabled=False) if r.severity != "info"] if rows else []
+        if not rules:
+            return
+        from huashu.core.checker import Checker
+
+        checker = Checker(rules)
+        for line, text in rows:
+            words = dict.fromkeys(f.text for f in checker.check(text) if f.severity != "info")
+            if words:
+                report.warnings.append((line, f"含服务忌语: {'、'.join(words)}（已导入，请修改）"))
+        report.warnings.sort(key=lambda warning: warning[0])
 
     def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:
         return [
