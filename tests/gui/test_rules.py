@@ -24,6 +24,10 @@ def test_browse_filter_and_try_a_sentence(qtbot, active, type_, window, shot) ->
     html = screen.test_result.text()
     assert "我不知道" in html and "找别人" in html and "禁用" in html
     shot(screen, "rules")
+    # Every multi-line box shows whole lines, also with the test result taking room below.
+    for edit in (screen.patterns_edit, screen.suggestions_edit, screen.allow_edit, screen.flag_edit, screen.ok_edit):
+        inner = edit.contentsRect().height() - round(2 * edit.document().documentMargin())
+        assert inner == 3 * edit.fontMetrics().lineSpacing(), edit.objectName()
     screen.test_edit.clear()
     type_(screen.test_edit, "好的，我帮您核实一下")
     assert "没有规则" in screen.test_result.text()

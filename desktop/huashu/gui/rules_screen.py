@@ -27,7 +27,7 @@ from huashu.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from huashu.gui.widgets import buddy_form, muted_label, section_title
+from huashu.gui.widgets import LinesEdit, buddy_form, muted_label, section_title
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -70,25 +70,16 @@ class RulesScreen(QDialog):
         self.heading = section_title()
         self.readonly_note = muted_label()
         self.uid_edit = QLineEdit()
-        self.patterns_edit = QPlainTextEdit()
+        self.patterns_edit = LinesEdit(3)
         self.regex_box = QCheckBox()
         self.severity_box = QComboBox()
         self.category_edit = QLineEdit()
-        self.suggestions_edit = QPlainTextEdit()
-        self.allow_edit = QPlainTextEdit()
+        self.suggestions_edit = LinesEdit(3)
+        self.allow_edit = LinesEdit(3)
         self.note_edit = QLineEdit()
-        self.flag_edit = QPlainTextEdit()
-        self.ok_edit = QPlainTextEdit()
+        self.flag_edit = LinesEdit(3)
+        self.ok_edit = LinesEdit(3)
         self.enabled_box = QCheckBox()
-        for edit in (
-            self.patterns_edit,
-            self.suggestions_edit,
-            self.allow_edit,
-            self.flag_edit,
-            self.ok_edit,
-        ):
-            edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(64)
         self.form, self.labels = buddy_form(
             (
                 self.uid_edit,

@@ -15,7 +15,9 @@ from huashu.gui.qt import (
     QLineEdit,
     QPainter,
     QPaintEvent,
+    QPlainTextEdit,
     QResizeEvent,
+    QShowEvent,
     QSize,
     Qt,
     QWidget,
@@ -133,6 +135,34 @@ class WrappingLabel(QLabel):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # the wrapped height changed with the width
+
+
+class LinesEdit(QPlainTextEdit):
+    """A plain-text box exactly `lines` whole lines tall, in whatever font and style sheet.
+
+    A height in pixels (or one a crowded layout squeezes) shows a line cut in half at the bottom;
+    this one keeps whole lines, longer text scrolls, and the window grows instead.
+    """
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines = lines
+        self.setTabChangesFocus(True)
+
+    def _fit(self) -> None:
+        self.ensurePolished()
+        chrome = self.height() - self.contentsRect().height()  # border and style-sheet padding
+        margin = round(2 * self.document().documentMargin())
+        self.setFixedHeight(chrome + margin + self._lines * self.fontMetrics().lineSpacing())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit()
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
 
 class ElidedLabel(QLabel):
