@@ -90,6 +90,7 @@ def test_language_switch(qtbot, active, idle, window, shot) -> None:
     assert window.tree._specials[0].text(0) == "All phrases"
     assert window.compose.title.text() == "Compose"
     assert "phrases" in window.count_label.text()
+    assert window.results_header.text().startswith("All phrases")  # not the scope's old name
     shot(window, "main-english")
     dialog = open_settings(qtbot, active, window)
     assert dialog.windowTitle() == "Settings"
@@ -99,6 +100,7 @@ def test_language_switch(qtbot, active, idle, window, shot) -> None:
     idle(window)
     qtbot.waitUntil(lambda: window.windowTitle() == "话术助手", timeout=3000)
     assert window.tree._specials[0].text(0) == "全部话术"
+    assert window.results_header.text().startswith("全部话术")
 
 
 def test_hotkey_conflicts_are_reported_and_block_saving(qtbot, active, window, shot) -> None:

@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
+            self.tree.retranslate()  # first: the results header quotes the tree's names
             self.retranslate()
         super().changeEvent(event)
 
