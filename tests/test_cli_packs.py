@@ -181,6 +181,24 @@ def test_build_show_verify_and_import(
     assert run(capsys, "--db", str(agent), "pack", "remove", "公司话术")[0] == 1
 
 
+def test_build_names_phrases_the_packs_rules_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    from huashu.core.checker import load_default_rules
+    from huashu.storage.library import Library
+
+    _, key_file, db = lead
+    with Library.open(Path(db)) as lib:
+        lib.replace_rules(load_default_rules())
+    sheet = tmp_path / "lead.csv"
+    sheet.write_text("分类,标题,内容\n物流,催件,我不知道快递什么时候到。\n物流,到货,已到货。\n", encoding="utf-8")
+    out = tmp_path / "p.huashu"
+    args = ["--db", db, "pack", "build", "--out", str(out), "--key", str(key_file), "--name", "公司话术"]
+    code, _, err = run(capsys, *args, "--version", "1", "--from", str(sheet))
+    assert code == 0 and out.exists()  # built all the same: the lead decides
+    assert "“催件”（物流）含服务忌语: 我不知道" in err and "到货" not in err
+
+
 def test_build_from_sheet_and_categories(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
 ) -> None:

@@ -177,6 +177,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         description=args.description or "",
     )
     _warn_if_not_newer(Path(args.out), pack)
+    _warn_forbidden(phrases, rules)
     verified = packs.write_pack(args.out, pack, key)
     if args.json:
         _json({"file": str(args.out), **_manifest_json(verified)})
@@ -187,6 +188,20 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         f"{counts['rules']} 条规则，{counts['synonyms']} 组同义词（公钥指纹 {key.fingerprint}）"
     )
     return EXIT_OK
+
+
+def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any]) -> None:
+    """Name the phrases the pack's own rules flag: every seat would get them (built all the same)."""
+    from huashu.core.checker import Checker
+
+    active = [r for r in rules if r.enabled and r.severity != "info"]
+    if not active:
+        return
+    checker = Checker(active)
+    for p in phrases:
+        words = dict.fromkeys(f.text for f in checker.check(p.text) if f.severity != "info")
+        if words:
+            _err(f"警告: 话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
 
 
 def _warn_if_not_newer(out: Path, pack: Any) -> None:

@@ -488,6 +488,17 @@ def test_inline_diff() -> None:
 # -- sheets --------------------------------------------------------------------------------------
 
 
+def test_phrases_from_sheet_names_repeated_rows_like_the_import(tmp_path: Path) -> None:
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "分类,标题,话术\n物流,催件回复,已为您催促。\n物流,催件回复,预计明天送达。\n物流,到货,已到货。\n",
+        encoding="utf-8",
+    )
+    phrases, problems = packs.phrases_from_sheet(sheet)
+    assert [p.title for p in phrases] == ["催件回复", "到货"]
+    assert problems == [(3, "与第 2 行重复（同一分类下同名标题）")]
+
+
 def test_phrases_from_sheet_with_and_without_uid(tmp_path: Path) -> None:
     plain = tmp_path / "plain.csv"
     plain.write_text("分类,标题,内容\n问候,开场,您好XX先生\n问候,坏,未闭合[字段\n", encoding="utf-8")

@@ -310,6 +310,28 @@ def test_default_library_copies_are_adopted_not_duplicated(tmp_path: Path, agent
     assert len(copies) == 2 and len({ph.uid for ph in copies}) == 2
 
 
+def test_pack_rules_take_over_the_seats_default_copies(tmp_path: Path, agent: Library) -> None:
+    from dataclasses import replace as changed
+
+    from huashu.core.checker import load_default_rules
+
+    defaults = load_default_rules()
+    agent.replace_rules(defaults)  # what a new library holds; a lead's library holds the same
+    mine = changed(defaults[1], suggestions=("我自己的说法",))
+    agent.save_rule(mine)  # this agent changed one: it is theirs and stays
+    pack = build(tmp_path, 1, V1, rules=defaults[:3])  # a lead who kept the defaults republishes them
+    install(agent, pack, trust=LEAD.public_key)
+    rules = agent.rules()
+    assert len(rules) == len(defaults) + 1  # not twice each: only the changed copy stays beside its pack rule
+    assert {r.uid for r in rules if r.origin == "personal"} == {r.uid for r in defaults[3:]} | {mine.uid}
+    assert agent.setting(store.RETIRED_DEFAULTS_KEY) == sorted([defaults[0].uid, defaults[2].uid])
+    store.uninstall_pack(agent, store.installed_packs(agent)[0].id, backup=False)
+    rules = agent.rules()
+    assert sorted(r.uid for r in rules) == sorted(r.uid for r in defaults)  # the copies come back
+    assert next(r for r in rules if r.uid == mine.uid).suggestions == ("我自己的说法",)
+    assert agent.setting(store.RETIRED_DEFAULTS_KEY) == []
+
+
 def test_edited_pack_phrase_is_kept_when_changed_or_removed(tmp_path: Path, agent: Library) -> None:
     install(agent, build(tmp_path, 1, V1), trust=LEAD.public_key)
     refund = next(ph for ph in agent.phrases() if ph.title == "退款时效")

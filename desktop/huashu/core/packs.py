@@ -1184,7 +1184,15 @@ def phrases_from_sheet(path: Path | str) -> tuple[list[PackPhrase], list[tuple[i
         table = read_table(path, aliases=_UID_ALIASES, required=("uid",))
         uids = {row.line: row.values.get("uid", "").strip() for row in table.rows}
     phrases = []
+    seen: dict[str, int] = {}  # uid -> the row that has it
     for line, row in sheet.rows:
+        uid = uids.get(line) or default_uid(row.category, row.title)
+        if uid in seen:
+            # Told like the import tells it: the lead fixes the sheet, not a uid they never saw.
+            same = "同一分类下同名标题" if not uids.get(line) else "编号相同"
+            problems.append((line, f"与第 {seen[uid]} 行重复（{same}）"))
+            continue
+        seen[uid] = line
         text = row.text
         if "[" not in text:
             text = placeholders.convert_legacy(text).text
@@ -1196,7 +1204,7 @@ def phrases_from_sheet(path: Path | str) -> tuple[list[PackPhrase], list[tuple[i
             continue
         phrases.append(
             PackPhrase(
-                uid=uids.get(line) or default_uid(row.category, row.title),
+                uid=uid,
                 category=row.category,
                 title=row.title,
                 text=text,

@@ -595,6 +595,7 @@ def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: s
         origin="pack",
         pack_id=m.id,
     )
+    _sync_default_rules(lib)
     lib.replace_synonyms(pack.synonyms, origin="pack", pack_id=m.id)
     changes.categories |= _cleanup_categories(lib, m.id, set(pack.categories))
     search_index.reindex(conn, touched)
@@ -624,6 +625,7 @@ def uninstall_pack(lib: Library, pack_id: str, *, backup: bool = True, keep: int
         _detach(lib, keep_ids)
         _delete_phrases(lib, drop + strays)
         lib.replace_rules([], origin="pack", pack_id=pack_id)
+        _sync_default_rules(lib)
         lib.replace_synonyms([], origin="pack", pack_id=pack_id)
         _cleanup_categories(lib, pack_id, set())
         lib.conn.execute("DELETE FROM packs WHERE id = ?", (pack_id,))
@@ -633,6 +635,37 @@ def uninstall_pack(lib: Library, pack_id: str, *, backup: bool = True, keep: int
     return OpChanges(
         phrases=set(keep_ids), deleted_phrases=set(drop + strays), categories=True, rules=True, synonyms=True
     )
+
+
+RETIRED_DEFAULTS_KEY = "rules.retired_defaults"
+
+
+def _sync_default_rules(lib: Library) -> None:
+    """A pack's rule takes over from this seat's copy of the same default rule while the copy is
+    still exactly the default, and the copy comes back when no pack carries that rule any more.
+
+    A lead's library holds the default rules as its own, so a pack republishes them: without this,
+    every seat would have each rule twice, and disabling one would leave its twin underlining.
+    A copy the agent changed is theirs and stays. Runs inside the install's transaction.
+    """
+    from huashu.core.checker import load_default_rules
+
+    rules = lib.rules()
+    mine = {r.uid: r for r in rules if r.origin == "personal"}
+    covered = {r.uid.split("/", 1)[1] for r in rules if r.origin == "pack" and "/" in r.uid}
+    stored = lib.setting(RETIRED_DEFAULTS_KEY, [])
+    retired = set(stored) if isinstance(stored, list) else set()
+    for default in load_default_rules():
+        own = mine.get(default.uid)
+        if default.uid in covered:
+            if own is not None and own.to_dict() == default.to_dict():
+                lib.conn.execute("DELETE FROM rules WHERE uid = ? AND origin = 'personal'", (default.uid,))
+                retired.add(default.uid)
+        elif default.uid in retired:
+            if own is None:
+                lib.save_rule(default)
+            retired.discard(default.uid)
+    lib.set_setting(RETIRED_DEFAULTS_KEY, sorted(retired))
 
 
 # -- building a pack from a lead's library ---------------------------------------------------------
