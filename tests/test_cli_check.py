@@ -187,8 +187,15 @@ def test_batch_reads_gbk_and_utf8_with_bom_whatever_the_locale(
 def test_rules_exported_by_default_are_the_personal_ones(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from huashu.core.models import Rule
     from huashu.core.rules import load_rules_yaml
+    from huashu.storage.library import Library
 
+    with Library.open(Path(db)) as lib:
+        lib.conn.execute("INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '总部', 1, 'now')")
+        lib.save_rule(Rule(uid="p1/x", patterns=("随便",), severity="warning", origin="pack", pack_id="p1"))
     out_file = tmp_path / "mine.yaml"
-    assert run(capsys, "--db", db, "rules", "export", str(out_file))[0] == 0
+    code, out, _ = run(capsys, "--db", db, "rules", "export", str(out_file))
+    assert code == 0
     assert all("/" not in r.uid for r in load_rules_yaml(out_file.read_text(encoding="utf-8")))
+    assert "另有 1 条团队话术包的规则未导出" in out and "--all" in out  # what was left out is said

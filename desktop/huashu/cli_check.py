@@ -184,8 +184,10 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     rules = _library_rules(args, include_disabled=args.disabled)
+    left_out = 0
     if not args.all:
         # Team-pack rules come back with their pack; a lead's sheet holds the personal ones.
+        left_out = sum(r.origin != "personal" for r in rules)
         rules = [r for r in rules if r.origin == "personal"]
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -197,7 +199,8 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
         write_table(path, columns, rules_io.rules_to_rows(rules))
     else:
         raise CliError(f"不支持的规则文件类型 {suffix or '(无扩展名)'}，请使用 .csv、.xlsx 或 .yaml")
-    _out(f"已导出 {len(rules)} 条规则到 {path}")
+    packs = f"（另有 {left_out} 条团队话术包的规则未导出，加 --all 一并导出）" if left_out else ""
+    _out(f"已导出 {len(rules)} 条规则到 {path}{packs}")
     return EXIT_OK
 
 
