@@ -22,6 +22,7 @@ from huashu.gui.qt import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     Qt,
     QVBoxLayout,
@@ -44,7 +45,10 @@ class RulesScreen(QDialog):
         self.setObjectName("rulesScreen")
         self.ctx = ctx
         self.current: Rule | None = None
-        self.resize(980, 680)
+        # Tall enough for the whole rule and the test area where the screen allows; the form scrolls
+        # on smaller screens.
+        available = self.screen().availableGeometry().height() if self.screen() is not None else 800
+        self.resize(980, max(560, min(840, available - 80)))
 
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
@@ -119,9 +123,16 @@ class RulesScreen(QDialog):
         right_layout.addLayout(buttons)
         right_layout.addStretch(1)
 
+        # The rule's form scrolls rather than setting the window's height: with the test area below,
+        # it is taller than a 1366x768 laptop's screen.
+        scroll = QScrollArea()
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(scroll)
         splitter.setSizes([360, 620])
 
         self.test_label = section_title()
