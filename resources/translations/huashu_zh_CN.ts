@@ -1322,6 +1322,13 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     </message>
 </context>
 <context>
+    <name>fill_panel</name>
+    <message>
+        <source>…and {0} more, underlined in the text</source>
+        <translation>……还有 {0} 处，已在文字中用波浪线标出</translation>
+    </message>
+</context>
+<context>
     <name>hotkeys</name>
     <message>
         <source>Global hotkeys are unavailable: {0}</source>

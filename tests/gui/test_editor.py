@@ -88,6 +88,12 @@ def test_long_problem_messages_grow_the_editor_instead_of_overlapping(qtbot, typ
     assert text.height() >= editor.text_edit.minimumHeight()
     assert text.bottom() < notes.top()  # the notes box no longer covers the text's last lines
     assert editor.problems.height() >= editor.problems.heightForWidth(editor.problems.width())
+    # However many there are, three are listed and the rest counted: the editor fits a 768 px screen.
+    type_(editor.text_edit, "，不知道，我也没办法，这不归我管")
+    qtbot.waitUntil(lambda: len(editor.text_edit.findings) > 4, timeout=2000)
+    assert editor.problems.text().count("●") == 3 + ("没有配对" in editor.problems.text())
+    assert f"还有 {len(editor.text_edit.findings) - 3} 处" in editor.problems.text()
+    assert editor.minimumSizeHint().height() < 700
     editor.reject()
 
 

@@ -11,6 +11,7 @@ from huashu.gui import chips, dialogs, theme
 from huashu.gui.context import AppContext
 from huashu.gui.qt import (
     QComboBox,
+    QCoreApplication,
     QEvent,
     QFormLayout,
     QHBoxLayout,
@@ -52,11 +53,14 @@ def instant_reply(item: ResultItem, builtins: Mapping[str, str]) -> FilledReply 
     return FilledReply(item.phrase_id, result.text, {})
 
 
-def findings_html(findings: list[Any], text: str) -> str:
+FINDINGS_SHOWN = 3  # the rest are underlined in the text: a long list would push the window off screen
+
+
+def findings_html(findings: list[Any], text: str, limit: int = FINDINGS_SHOWN) -> str:
     """Checker findings as short coloured lines: what was found, why, and what to say instead."""
     c = theme.colors()
     lines = []
-    for f in findings:
+    for f in findings[:limit]:
         color = c.severity(f.severity).name()
         fix = ""
         if f.suggestions:
@@ -66,6 +70,9 @@ def findings_html(findings: list[Any], text: str) -> str:
             f"<b>{_esc(f.text)}</b>：{_esc(f.message)}"
             f'<span style="color:{c.muted};">{fix}</span></div>'
         )
+    if len(findings) > limit:
+        more = QCoreApplication.translate("fill_panel", "…and {0} more, underlined in the text")
+        lines.append(f'<div style="margin:2px 0; color:{c.muted};">{_esc(more.format(len(findings) - limit))}</div>')
     return "".join(lines)
 
 
