@@ -176,3 +176,18 @@ def test_ops_deliver_changes_before_success_and_errors_as_text(qtbot) -> None:
     assert isinstance(OpChanges(), OpChanges)
     ops.close()
     lib.close()
+
+
+def test_first_start_window_fits_the_screen() -> None:
+    from huashu.gui.main_window import DEFAULT_SIZE, TITLE_BAR, default_rect
+    from huashu.gui.qt import QRect
+
+    big = QRect(0, 0, 1920, 1040)
+    assert default_rect(big).size().toTuple() == DEFAULT_SIZE
+    assert big.contains(default_rect(big))
+    laptop = QRect(0, 0, 1366, 728)  # 1366x768 less a 40 px taskbar
+    fitted = default_rect(laptop)
+    assert fitted.width() == 1240 and fitted.height() < 780
+    assert fitted.top() - TITLE_BAR >= laptop.top() and fitted.bottom() <= laptop.bottom()  # title bar too
+    second = QRect(1920, 0, 1280, 1024)  # a second screen to the right
+    assert second.contains(default_rect(second))

@@ -32,6 +32,7 @@ from huashu.gui.qt import (
     QModelIndex,
     QObject,
     QPoint,
+    QRect,
     QShortcut,
     QShowEvent,
     QSplitter,
@@ -91,6 +92,20 @@ _MNEMONIC = re.compile(r"\(&\w\)|&(?=\w)")
 def plain_label(text: str) -> str:
     """A menu text as a label: no mnemonic, no shortcut column, no trailing ellipsis space."""
     return _MNEMONIC.sub("", text.split("\t")[0]).strip()
+
+
+DEFAULT_SIZE = (1240, 780)
+TITLE_BAR = 32  # room left for the window manager's title bar, unknown before the first show
+
+
+def default_rect(area: QRect) -> QRect:
+    """The first start's window: the default size, or less on a small screen (1366x768 laptops),
+    centred with its title bar on the screen."""
+    width = min(DEFAULT_SIZE[0], area.width() - 24)
+    height = min(DEFAULT_SIZE[1], area.height() - TITLE_BAR - 24)
+    left = area.left() + (area.width() - width) // 2
+    top = area.top() + TITLE_BAR + (area.height() - TITLE_BAR - height) // 2
+    return QRect(left, top, width, height)
 
 
 def load_tree(lib: Library) -> TreeData:
@@ -160,7 +175,7 @@ class MainWindow(QMainWindow):
         self.compact.toggled.connect(self.actions_by_name["compact"].setChecked)
         self.setAcceptDrops(True)
         self.setWindowIcon(icons.app_icon())
-        self.resize(1240, 780)
+        self.resize(*DEFAULT_SIZE)
         self.retranslate()
 
     # -- construction ------------------------------------------------------------------------
@@ -477,9 +492,14 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def restore_geometry(self, value: object) -> None:
+        """Where the agent left the window; on a first start, the default size within the screen."""
         if isinstance(value, str) and value:
             with contextlib.suppress(ValueError):
-                self.restoreGeometry(base64.b64decode(value))
+                if self.restoreGeometry(base64.b64decode(value)):
+                    return
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(default_rect(screen.availableGeometry()))
 
     def quit_app(self) -> None:
         """Close for real, also when a tray would otherwise keep the app running."""
