@@ -200,3 +200,32 @@ def test_style_sheet_waits_for_the_window_then_applies_once(app) -> None:  # typ
         assert app.styleSheet() == ""  # an inner block does not set it early
     assert app.styleSheet() not in ("", light)
     assert theme.colors().dark
+
+
+def test_one_slow_search_does_not_send_every_later_one_to_the_worker(qtbot, idle, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from huashu.gui import search_panel
+
+    real = search_panel.run_query
+    slow = [1]
+
+    def maybe_slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if slow[0]:
+            slow[0] -= 1
+            time.sleep(search_panel.SearchController.SYNC_BUDGET_MS / 1000 * 1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_panel, "run_query", maybe_slow)
+    controller = window.controller
+    idle(window)
+    controller.request("tk")  # a hiccup: a cache filling
+    assert controller.sync
+    idle(window)
+    controller.request("wl")
+    assert controller.sync  # fast again: still answered at once on the GUI thread
+    slow[0] = 2
+    for query in ("fp", "th"):
+        idle(window)
+        controller.request(query)
+    assert not controller.sync  # slow twice in a row: a slow disk or a huge library

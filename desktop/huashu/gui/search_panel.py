@@ -152,6 +152,7 @@ class SearchController(QObject):
         self._inflight = False
         self._running = 0
         self.sync = True
+        self._slow = 0  # slow searches in a row on the GUI thread
         self.last: Outcome | None = None
 
     @property
@@ -181,7 +182,12 @@ class SearchController(QObject):
             self.failed.emit(friendly_error(exc))
             return
         if (time.perf_counter() - started) * 1000 > self.SYNC_BUDGET_MS:
-            self.sync = False  # a slow disk or a huge library: keep the window responsive from now on
+            # Twice in a row: a slow disk or a huge library, keep the window responsive from now on.
+            # Once is a hiccup (a cache filling, a collection) and must not cost every later keystroke.
+            self._slow += 1
+            self.sync = self._slow < 2
+        else:
+            self._slow = 0
         self.last = outcome
         self.results_ready.emit(outcome)
 

@@ -287,10 +287,14 @@ class Library:
     def repair_search_index(self) -> int:
         """Index phrases that have no (or a stale) search row: a library migrated from before the
         index existed, or one edited by an older version. One transaction; usually nothing to do.
-        Returns how many phrases were indexed again."""
+        Returns how many phrases were indexed again.
+
+        It also builds the synonym table every search uses (~30 ms, once per connection), so the
+        agent's first keystroke does not pay for it."""
         from huashu.storage import search_index
 
         try:
+            search_index.library_synonyms(self.conn)
             ids = search_index.missing(self.conn)
         except sqlite3.OperationalError:
             return 0  # no index tables (cannot happen after migrating)
