@@ -229,3 +229,7 @@ def test_one_slow_search_does_not_send_every_later_one_to_the_worker(qtbot, idle
         idle(window)
         controller.request(query)
     assert not controller.sync  # slow twice in a row: a slow disk or a huge library
+    idle(window)
+    controller.request("wlcx")  # on the worker now, and quick again (jieba loaded, disk awake)
+    idle(window)
+    assert controller.sync

@@ -37,6 +37,7 @@ class Outcome:
     total: int  # phrases in the scope when browsing, results when searching
     browsing: bool
     limited: bool  # the list shows only part of what matched
+    elapsed_ms: float = 0.0  # how long the search itself took, wherever it ran
 
 
 def _with_flags(lib: Library, hits: list[Any]) -> list[ResultItem]:
@@ -201,11 +202,18 @@ class SearchController(QObject):
     def _job(self, lib: Library) -> Outcome:
         seq, query, scope = self._want  # the newest wish at the moment the worker gets to it
         self._running = seq
+        started = time.perf_counter()
         items, total, limited = run_query(lib, query, scope)
-        return Outcome(seq, query, scope, items, total, not query.strip(), limited)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Outcome(seq, query, scope, items, total, not query.strip(), limited, elapsed)
 
     def _done(self, outcome: Outcome) -> None:
         self._inflight = False
+        if outcome.query.strip() and outcome.elapsed_ms < self.SYNC_BUDGET_MS / 2:
+            # Searches are quick again (jieba finished loading at start, the disk woke up): answer
+            # on the GUI thread again, without the hand-off to the worker.
+            self._slow = 0
+            self.sync = True
         if outcome.seq != self._seq:
             self._submit()
             return
