@@ -268,3 +268,18 @@ def test_building_the_parser_leaves_the_pack_code_unloaded() -> None:
 def test_unknown_option_still_gets_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--bogus"]) == 2
     assert "用法错误" in capsys.readouterr().err
+
+
+def test_a_pasted_sentence_is_searched_by_its_words(tmp_path: Path, default_library_file: Path) -> None:
+    # A fresh process: jieba is not loaded yet, and a one-shot search must not answer from substrings.
+    db = tmp_path / "l.db"
+    shutil.copy(default_library_file, db)
+    exe = Path(sys.executable).with_name("huashu")
+    result = subprocess.run(
+        [str(exe), "--db", str(db), "search", "快递三天了还没到", "--limit", "3"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "物流" in result.stdout
