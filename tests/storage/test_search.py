@@ -249,6 +249,14 @@ def test_to_json_carries_the_fields() -> None:
 # -- searching ----------------------------------------------------------------------------------------
 
 
+def test_initials_of_words_in_another_order(db: sqlite3.Connection) -> None:
+    # The agent recalls 物流查询 / 发票开具; the titles read 查询物流进度 / 开具发票.
+    assert "wlcx" not in textproc.pinyin_of("查询物流进度")[1]
+    assert titles(search_index.search(db, "wlcx"))[0] == "查询物流进度"
+    assert titles(search_index.search(db, "fpkj"))[0] == "开具发票"
+    assert search_index.search(db, "qqqq") == []  # nothing there: still nothing, and no loop
+
+
 def test_two_character_keywords_pinyin_traditional_and_shortcuts(db: sqlite3.Connection) -> None:
     assert set(titles(search_index.search(db, "退款"))[:2]) == {"退款进度查询", "退款到账时间"}
     assert titles(search_index.search(db, "发票"))[0] == "开具发票"

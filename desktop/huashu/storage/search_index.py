@@ -485,7 +485,18 @@ def search(
             for pid, hit in _suggest_hits(conn, query, limit, within, table).items():
                 if pid not in hits:
                     hits[pid] = _Hit(_TIER_SOME, hit.relevance, hit.matched)
+    if not hits and (pairs := _initials_pairs(query)) is not None:
+        # wlcx for 物流查询 when the title reads 查询物流进度: the words' initials, in any order.
+        return search(conn, pairs, limit=limit, category_ids=category_ids, synonyms=table, now=now)
     return _results(conn, hits, terms, limit, now)
+
+
+def _initials_pairs(query: str) -> str | None:
+    """"wlcx" -> "wl cx": four to eight letters that found nothing, read as two-letter word initials."""
+    letters = query.strip().lower()
+    if not (4 <= len(letters) <= 8 and len(letters) % 2 == 0 and letters.isascii() and letters.isalpha()):
+        return None
+    return " ".join(letters[i : i + 2] for i in range(0, len(letters), 2))
 
 
 def suggest(
