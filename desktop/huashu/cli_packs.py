@@ -192,16 +192,11 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
 
 def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any]) -> None:
     """Name the phrases the pack's own rules flag: every seat would get them (built all the same)."""
-    from huashu.core.checker import Checker
+    from huashu.core.checker import forbidden_words
 
-    active = [r for r in rules if r.enabled and r.severity != "info"]
-    if not active:
-        return
-    checker = Checker(active)
-    for p in phrases:
-        words = dict.fromkeys(f.text for f in checker.check(p.text) if f.severity != "info")
-        if words:
-            _err(f"警告: 话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
+    for index, words in forbidden_words(rules, (p.text for p in phrases)):
+        p = phrases[index]
+        _err(f"警告: 话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
 
 
 def _warn_if_not_newer(out: Path, pack: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -523,6 +523,21 @@ def fit_suggestion(text: str, start: int, end: int, suggestion: str) -> str:
     if start > 0 and text[start - 1] in _MARKS:
         fitted = fitted.lstrip(_MARKS)
     return fitted or suggestion
+
+
+def forbidden_words(rules: Iterable[Rule], texts: Iterable[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(index, words) for each text that breaks an enabled rule, tips aside; each word named once.
+
+    What an import or a pack build tells a lead about the wording it is about to hand out.
+    """
+    active = [r for r in rules if r.enabled and r.severity != "info"]
+    if not active:
+        return
+    checker = Checker(active)
+    for index, text in enumerate(texts):
+        words = tuple(dict.fromkeys(f.text for f in checker.check(text) if f.severity != "info"))
+        if words:
+            yield index, words
 
 
 def check_phrases(checker: Checker, phrases: Iterable[Phrase]) -> list[tuple[Phrase, list[Finding]]]:

@@ -48,7 +48,7 @@ from huashu.gui.results import ResultItem, ResultsModel, ResultsView
 from huashu.gui.search_panel import RECENT_LIMIT, Outcome, Scope, SearchBox, SearchController
 from huashu.gui.toast import Toast
 from huashu.gui.widgets import ElidedLabel
-from huashu.storage.library import Library, NotFoundError
+from huashu.storage.library import Library
 
 # Screens and edit commands are imported when first used: an agent who only searches and copies
 # never pays for the editor, the rules screen or the undo machinery at start-up.
@@ -746,21 +746,14 @@ class MainWindow(QMainWindow):
         if not shown:
             return
 
-        def load(lib: Library) -> list[Phrase]:
-            found: list[Phrase] = []
-            for pid in shown:
-                with contextlib.suppress(NotFoundError):  # deleted meanwhile: the next refresh drops it
-                    found.append(lib.phrase(pid))
-            return found
-
-        def done(phrases: list[Phrase]) -> None:
+        def done(phrases: list[Phrase]) -> None:  # one deleted meanwhile is absent: the next refresh drops it
             current = self.selected_item()
             for phrase in phrases:
                 row = self.model.update_phrase(phrase)
                 if current is not None and current.phrase_id == phrase.id and row >= 0:
                     self.preview.show_item(self.model.item(row))
 
-        self.ops.run(load, done)
+        self.ops.run(lambda lib: lib.phrases_by_ids(shown), done)
 
     # -- lazily loaded parts ---------------------------------------------------------------
 

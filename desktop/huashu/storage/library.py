@@ -1195,16 +1195,12 @@ class Library:
         A lead's sheet is the team's approved wording: a 服务忌语 in it would reach every seat, and
         the editor would only show it to whoever opens that phrase.
         """
-        rules = [r for r in self.rules(include_disabled=False) if r.severity != "info"] if rows else []
-        if not rules:
+        if not rows:
             return
-        from huashu.core.checker import Checker
+        from huashu.core.checker import forbidden_words
 
-        checker = Checker(rules)
-        for line, text in rows:
-            words = dict.fromkeys(f.text for f in checker.check(text) if f.severity != "info")
-            if words:
-                report.warnings.append((line, f"含服务忌语: {'、'.join(words)}（已导入，请修改）"))
+        for index, words in forbidden_words(self.rules(include_disabled=False), (text for _, text in rows)):
+            report.warnings.append((rows[index][0], f"含服务忌语: {'、'.join(words)}（已导入，请修改）"))
         report.warnings.sort(key=lambda warning: warning[0])
 
     def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:

@@ -659,7 +659,7 @@ def _sync_default_rules(lib: Library) -> None:
         own = mine.get(default.uid)
         if default.uid in covered:
             if own is not None and own.to_dict() == default.to_dict():
-                lib.conn.execute("DELETE FROM rules WHERE uid = ? AND origin = 'personal'", (default.uid,))
+                lib.delete_rule(default.uid)
                 retired.add(default.uid)
         elif default.uid in retired:
             if own is None:
