@@ -176,13 +176,12 @@ class SearchController(QObject):
         return self._seq
 
     def _run_now(self) -> None:
-        started = time.perf_counter()
         try:
             outcome = self._job(self.ops.lib)
         except Exception as exc:  # the same friendly message as a failed background search
             self.failed.emit(friendly_error(exc))
             return
-        if (time.perf_counter() - started) * 1000 > self.SYNC_BUDGET_MS:
+        if outcome.elapsed_ms > self.SYNC_BUDGET_MS:
             # Twice in a row: a slow disk or a huge library, keep the window responsive from now on.
             # Once is a hiccup (a cache filling, a collection) and must not cost every later keystroke.
             self._slow += 1
