@@ -132,13 +132,31 @@ def test_the_window_repairs_the_search_index_off_the_start_path(qtbot, lib_path:
     window = create_main_window(lib)
     qtbot.addWidget(window)
     try:
-        qtbot.waitUntil(lambda: not window.ops.busy and window.controller.last is not None, timeout=10000)
+        qtbot.waitUntil(lambda: window.ctx.checker is not None and not window.ops.busy, timeout=10000)
         assert search_index.missing(lib.conn) == []
         assert phrase_id in [r.phrase_id for r in lib.search("青鸟七号")]
     finally:
         window.close()
         window.ops.close()
         lib.close()
+
+
+def test_rules_and_index_check_wait_for_the_first_screen(qtbot, gui_lib: Library) -> None:
+    """Building the checker beside the first paint holds the GIL the painting needs: it is asked for
+    once the list and the categories are in, then loads on its own."""
+    window = create_main_window(gui_lib, start=False)
+    qtbot.addWidget(window)
+    loads: list[tuple[bool, bool]] = []
+    load = window.ctx.load
+    window.ctx.load = lambda: (loads.append((window.controller.last is not None, window.tree_data is not None)), load())
+    try:
+        window.start()
+        assert loads == []  # not on the start path
+        qtbot.waitUntil(lambda: window.ctx.checker is not None and not window.ops.busy, timeout=10000)
+        assert loads == [(True, True)]
+        assert window.ctx.checker.check("我不知道")  # the checker did load, with the default rules
+    finally:
+        window.close()
 
 
 def test_selftest_contract(gui_lib) -> None:

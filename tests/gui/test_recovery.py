@@ -102,7 +102,7 @@ def test_a_file_that_is_not_a_library_is_never_moved(
     notes.write_text("title,text\n", encoding="utf-8")
     shown: list[str] = []
     monkeypatch.setattr(app_module, "_ask", lambda *_a: True)
-    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda *a: shown.append(str(a[2])))
+    monkeypatch.setattr(app_module, "_critical", shown.append)
     assert app_module.open_library(notes) is None
     assert notes.read_text(encoding="utf-8") == "title,text\n" and shown
     assert list(tmp_path.glob("notes.csv.corrupt-*")) == []

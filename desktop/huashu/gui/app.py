@@ -14,7 +14,7 @@ from huashu.gui import i18n, icons, prefs, theme
 from huashu.gui.context import AppContext
 from huashu.gui.main_window import GEOMETRY_KEY, MainWindow
 from huashu.gui.ops import friendly_error
-from huashu.gui.qt import QApplication, QCoreApplication, QElapsedTimer, QMessageBox, QTimer
+from huashu.gui.qt import QApplication, QCoreApplication, QElapsedTimer, QTimer
 from huashu.gui.single_instance import SingleInstance, claim_or_forward
 from huashu.storage.library import Library, LibraryError
 
@@ -69,6 +69,8 @@ def _install_excepthook() -> None:
     """An unexpected error in a slot shows a message and is logged; the app keeps running."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        from huashu.gui.qt import QMessageBox
+
         details = "".join(traceback.format_exception(kind, exc, tb))
         path = error_log_path()
         try:
@@ -145,13 +147,11 @@ def run(
         # slow start (a big library, a recovery question) so other starts never wait in vain.
         QTimer.singleShot(LISTEN_FALLBACK_MS, instance, instance.listen)
     except TimeoutError:
-        QMessageBox.critical(
-            None,
-            QCoreApplication.translate("app", "Huashu"),
+        _critical(
             QCoreApplication.translate(
                 "app",
                 "Huashu is already running on this library but does not answer. Close it and try again.",
-            ),
+            )
         )
         return 1
     try:
@@ -160,7 +160,15 @@ def run(
         instance.release()
 
 
+def _critical(text: str) -> None:
+    from huashu.gui.qt import QMessageBox  # built when first shown (~1 ms), not on every start
+
+    QMessageBox.critical(None, QCoreApplication.translate("app", "Huashu"), text)
+
+
 def _ask(text: str, informative: str, yes: str, no: str) -> bool:
+    from huashu.gui.qt import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("app", "Huashu"), text)
     box.setInformativeText(informative)
     accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
@@ -185,12 +193,10 @@ def open_library(db_path: Path | None) -> Library | None:
         except LibraryCorruptError as exc:
             return _recover(exc, own_file=db_path is None)
     except (LibraryError, OSError) as exc:  # OSError: a restore or set-aside the disk refused
-        QMessageBox.critical(
-            None,
-            QCoreApplication.translate("app", "Huashu"),
+        _critical(
             QCoreApplication.translate("app", "The phrase library could not be opened.\n\n{0}").format(
                 friendly_error(exc)
-            ),
+            )
         )
         return None
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from huashu.gui.qt import QCoreApplication, QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+from huashu.gui.qt import QCoreApplication
+
+if TYPE_CHECKING:
+    from huashu.gui.qt import QWidget
+
+# QMessageBox is built on first use (~1 ms with its enums): most starts never show a box.
 
 
 def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *, detail: str = "") -> bool:
     """Ask before doing something risky; Esc and the default button both mean no."""
+    from huashu.gui.qt import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
@@ -23,6 +32,8 @@ def confirm(parent: QWidget | None, title: str, text: str, ok_text: str, *, deta
 
 
 def show_error(parent: QWidget | None, text: str, *, title: str = "", detail: str = "") -> None:
+    from huashu.gui.qt import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title or QCoreApplication.translate("dialogs", "Huashu"))

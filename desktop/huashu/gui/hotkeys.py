@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from huashu.gui.prefs import DEFAULT_HOTKEY
 from huashu.gui.qt import (
     QAbstractNativeEventFilter,
     QCoreApplication,
@@ -21,7 +22,6 @@ from huashu.gui.qt import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOTKEY = "Ctrl+Alt+H"
 MODIFIERS = ("ctrl", "alt", "shift", "meta")  # canonical order, also the display order
 _MODIFIER_ALIASES = {
     "ctrl": "ctrl",

@@ -22,13 +22,11 @@ from huashu.gui.qt import (
     QApplication,
     QClipboard,
     QEvent,
-    QFileDialog,
     QHBoxLayout,
     QKeyEvent,
     QKeySequence,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QModelIndex,
     QObject,
     QPoint,
@@ -72,6 +70,7 @@ SHEET_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 PACK_SUFFIX = ".huashu"
 PACK_CHECK_DELAY_MS = 5000
+REST_FALLBACK_MS = 1000  # profile and rules load by then even if the first list or categories fail
 MENU_ICONS_DELAY_MS = 250  # menus cannot be opened sooner after start than this
 
 
@@ -140,6 +139,7 @@ class MainWindow(QMainWindow):
         self._scope_after: Scope | None = None  # a category to select once the tree has it
         self.companion: Companion | None = None  # hotkey popup, tray and paste, when the app runs them
         self._menu_icons_later = True
+        self._rest_timer: QTimer | None = None  # loads profile, rules and the index check after the first screen
         self._quitting = False
 
         self.search_box = SearchBox()
@@ -472,16 +472,32 @@ class MainWindow(QMainWindow):
         """
         self.controller.request(self.search_box.text(), self.tree.current_scope())
         self.refresh_tree()
-        self.ctx.load()
-        # The app opens the library without this check (it and the search code it loads cost ~17 ms
-        # of every start); it also warms that code on the worker before the first keystroke needs it.
-        self.ops.run(lambda lib: lib.repair_search_index(), self._index_repaired)
+        # Profile, rules and the index check wait until the list and categories are in: run beside
+        # the first paint, their Python holds the GIL that the painting needs (~30 ms of every start).
+        # The timer is the fallback for a first load that fails.
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.timeout.connect(self._load_rest)
+        self._rest_timer.start(REST_FALLBACK_MS)
         # Team-pack channels are looked at a few seconds in: the pack code stays off the start path.
         # A child timer, not QTimer.singleShot: it dies with the window instead of firing into it.
         self._pack_timer = QTimer(self)
         self._pack_timer.setSingleShot(True)
         self._pack_timer.timeout.connect(lambda: self.pack_flow.start_checking())
         self._pack_timer.start(PACK_CHECK_DELAY_MS)
+
+    def _first_screen_loaded(self) -> None:
+        if self._rest_timer is not None and self.controller.last is not None and self.tree_data is not None:
+            self._rest_timer.start(0)  # after this event: the new rows paint first
+
+    def _load_rest(self) -> None:
+        if self._rest_timer is None:
+            return
+        self._rest_timer = None
+        self.ctx.load()
+        # The app opens the library without this check (it and the search code it loads cost ~17 ms
+        # of every start); it also warms that code on the worker before the first keystroke needs it.
+        self.ops.run(lambda lib: lib.repair_search_index(), self._index_repaired)
 
     def _index_repaired(self, count: int) -> None:
         if count:
@@ -547,6 +563,7 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(keep) if keep is not None else -1
         self.select_row(max(row, 0) if self.model.rowCount() else -1)
         self._update_header()
+        self._first_screen_loaded()
 
     def _update_header(self) -> None:
         outcome = self.controller.last
@@ -726,6 +743,7 @@ class MainWindow(QMainWindow):
             self._scope_after = None
         self._update_counts()
         self._update_header()
+        self._first_screen_loaded()
 
     def _on_changes(self, changes: OpChanges, initiator: object) -> None:
         touched = bool(changes.phrases or changes.deleted_phrases or changes.categories)
@@ -804,6 +822,8 @@ class MainWindow(QMainWindow):
         self.pack_flow.install_available()
 
     def choose_pack(self) -> None:
+        from huashu.gui.qt import QFileDialog  # built when first shown, not at start
+
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Install team pack"), "", self.tr("Team packs (*.huashu)"))
         if path:
             self.import_file(Path(path))
@@ -982,6 +1002,7 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         from huashu import __version__
+        from huashu.gui.qt import QMessageBox  # built when first shown, not at start
 
         QMessageBox.about(
             self,
@@ -995,6 +1016,8 @@ class MainWindow(QMainWindow):
     # -- import and export -------------------------------------------------------------------
 
     def choose_import(self) -> None:
+        from huashu.gui.qt import QFileDialog  # built when first shown, not at start
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import phrases"), "", self.tr("Spreadsheets (*.csv *.xlsx *.txt *.tsv)")
         )
@@ -1013,6 +1036,8 @@ class MainWindow(QMainWindow):
         return self.import_flow.start(path)
 
     def choose_export(self) -> None:
+        from huashu.gui.qt import QFileDialog  # built when first shown, not at start
+
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export phrases"), "huashu-phrases.xlsx", self.tr("Excel (*.xlsx);;CSV (*.csv)")
         )

@@ -6,10 +6,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from huashu.gui import i18n, theme
-from huashu.gui.hotkeys import DEFAULT_HOTKEY
 from huashu.storage.library import Library
 
 PASTE_MODES = ("copy", "copy_minimize")
+DEFAULT_HOTKEY = "Ctrl+Alt+H"  # here, not in gui.hotkeys: that module loads after the window is up
 MIN_FONT, MAX_FONT = 8, 24
 _PREFIX = "ui."
 

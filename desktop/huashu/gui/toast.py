@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from huashu.gui import theme
-from huashu.gui.qt import (
-    QEasingCurve,
-    QEvent,
-    QGraphicsOpacityEffect,
-    QHBoxLayout,
-    QLabel,
-    QObject,
-    QPropertyAnimation,
-    Qt,
-    QTimer,
-    QWidget,
-)
+from huashu.gui.qt import QEvent, QHBoxLayout, QLabel, QObject, Qt, QTimer, QWidget
+
+if TYPE_CHECKING:
+    from huashu.gui.qt import QGraphicsOpacityEffect, QPropertyAnimation
 
 
 class Toast(QWidget):
@@ -34,12 +28,7 @@ class Toast(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 9, 18, 9)
         layout.addWidget(self._label)
-        self._effect = QGraphicsOpacityEffect(self)
-        self.setGraphicsEffect(self._effect)
-        self._fade = QPropertyAnimation(self._effect, b"opacity", self)
-        self._fade.setDuration(350)
-        self._fade.setEasingCurve(QEasingCurve.Type.OutCubic)
-        self._fade.finished.connect(self._faded)
+        self._fader: tuple[QGraphicsOpacityEffect, QPropertyAnimation] | None = None  # on first use: off the start path
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._start_fade)
@@ -57,8 +46,9 @@ class Toast(QWidget):
             f"#toast QLabel {{ color: {c.window}; font-weight: 600; }}"
         )
         self._label.setText(text)
-        self._fade.stop()
-        self._effect.setOpacity(1.0)
+        effect, fade = self._fading()
+        fade.stop()
+        effect.setOpacity(1.0)
         self.adjustSize()
         self._place()
         self.show()
@@ -73,13 +63,27 @@ class Toast(QWidget):
         y = host.height() - self.height() - 48
         self.move(max(0, x), max(0, y))
 
+    def _fading(self) -> tuple[QGraphicsOpacityEffect, QPropertyAnimation]:
+        if self._fader is None:
+            from huashu.gui.qt import QEasingCurve, QGraphicsOpacityEffect, QPropertyAnimation
+
+            effect = QGraphicsOpacityEffect(self)
+            self.setGraphicsEffect(effect)
+            fade = QPropertyAnimation(effect, b"opacity", self)
+            fade.setDuration(350)
+            fade.setEasingCurve(QEasingCurve.Type.OutCubic)
+            fade.finished.connect(self._faded)
+            self._fader = (effect, fade)
+        return self._fader
+
     def _start_fade(self) -> None:
-        self._fade.setStartValue(1.0)
-        self._fade.setEndValue(0.0)
-        self._fade.start()
+        _effect, fade = self._fading()
+        fade.setStartValue(1.0)
+        fade.setEndValue(0.0)
+        fade.start()
 
     def _faded(self) -> None:
-        if self._effect.opacity() <= 0.01:
+        if self._fading()[0].opacity() <= 0.01:
             self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
