@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from huashu.gui import i18n, icons, prefs, theme
 from huashu.gui.context import AppContext
@@ -17,6 +17,9 @@ from huashu.gui.ops import friendly_error
 from huashu.gui.qt import QApplication, QCoreApplication, QElapsedTimer, QTimer
 from huashu.gui.single_instance import SingleInstance, claim_or_forward
 from huashu.storage.library import Library, LibraryError
+
+if TYPE_CHECKING:
+    from huashu.gui.companion import Companion
 
 log = logging.getLogger(__name__)
 
@@ -272,8 +275,6 @@ def _run_window(
     open_files: Sequence[Path],
     minimized: bool,
 ) -> int:
-    from huashu.gui.companion import Companion
-
     lib = open_library(db_path)
     if lib is None:
         return 1
@@ -301,6 +302,8 @@ def _run_window(
             nonlocal companion
             if companion is not None or not (in_tray or shown_window.isVisible()):
                 return  # already running, or the window was closed (the app is quitting)
+            from huashu.gui.companion import Companion  # with hotkeys, paste and tray: ~6 ms to import
+
             try:
                 companion = Companion(shown_window)
                 instance.message.connect(companion.handle_request)  # requests wait for a receiver
