@@ -57,6 +57,10 @@ def test_the_clear_button_appears_with_text_and_clears_it(qtbot, idle, type_, wi
     assert box.clear_action.isVisible() and not box.clear_action.icon().isNull()
     # Click it where it is drawn: the line edit's trailing action button.
     (button,) = [b for b in box.findChildren(QToolButton) if b.defaultAction() is box.clear_action]
+    # Both icons sit on the box's middle line (the style sheet's button rules once pushed them down).
+    (glass,) = [b for b in box.findChildren(QToolButton) if b.defaultAction() is box.search_action]
+    for side in (glass, button):
+        assert abs(side.geometry().center().y() - box.rect().center().y()) <= 1, side.geometry()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert box.text() == "" and not box.clear_action.isVisible()
     idle(window)

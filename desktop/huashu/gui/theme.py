@@ -251,6 +251,7 @@ QPushButton, QToolButton {{
     padding: 5px 14px; min-height: 20px;
 }}
 QToolButton {{ padding: 4px 8px; }}
+QLineEdit QToolButton {{ background: transparent; border: none; padding: 0; min-height: 0; }}
 QPushButton:hover, QToolButton:hover {{ background: {c.alt_base}; border-color: {c.accent}; }}
 QPushButton:pressed, QToolButton:pressed {{ background: {c.accent_soft}; }}
 QPushButton:focus, QToolButton:focus, QCheckBox:focus {{ border: 2px solid {c.accent}; }}
