@@ -70,7 +70,8 @@ SHEET_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 PACK_SUFFIX = ".huashu"
 PACK_CHECK_DELAY_MS = 5000
-REST_FALLBACK_MS = 1000  # profile and rules load by then even if the first list or categories fail
+REST_AFTER_MS = 100  # profile, rules and the index check start this long after the first list is in
+REST_FALLBACK_MS = 1000  # ... and by this time even if the first list or categories fail
 MENU_ICONS_DELAY_MS = 250  # menus cannot be opened sooner after start than this
 
 
@@ -488,7 +489,7 @@ class MainWindow(QMainWindow):
 
     def _first_screen_loaded(self) -> None:
         if self._rest_timer is not None and self.controller.last is not None and self.tree_data is not None:
-            self._rest_timer.start(0)  # after this event: the new rows paint first
+            self._rest_timer.start(REST_AFTER_MS)  # the new rows paint first, with the GIL to themselves
 
     def _load_rest(self) -> None:
         if self._rest_timer is None:
