@@ -31,6 +31,12 @@ def test_browse_filter_and_try_a_sentence(qtbot, active, type_, window, shot) ->
     screen.test_edit.clear()
     type_(screen.test_edit, "好的，我帮您核实一下")
     assert "没有规则" in screen.test_result.text()
+    # On a small screen the form scrolls, and Save and Delete stay in view beneath it.
+    screen.resize(900, 560)
+    qtbot.waitUntil(lambda: screen.height() <= 600)
+    for button in (screen.save_button, screen.delete_button):
+        shown = button.visibleRegion().boundingRect()
+        assert shown.height() == button.height() and shown.width() == button.width(), button.text()
 
 
 def test_add_edit_and_delete_a_rule(qtbot, active, idle, type_, answer, window, gui_lib) -> None:

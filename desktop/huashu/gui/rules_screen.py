@@ -120,19 +120,25 @@ class RulesScreen(QDialog):
         right_layout.addWidget(self.readonly_note)
         right_layout.addLayout(self.form)
         right_layout.addWidget(self.problems)
-        right_layout.addLayout(buttons)
         right_layout.addStretch(1)
 
         # The rule's form scrolls rather than setting the window's height: with the test area below,
-        # it is taller than a 1366x768 laptop's screen.
+        # it is taller than a 1366x768 laptop's screen. Save and Delete stay in view under it.
         scroll = QScrollArea()
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        pane = QWidget()
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(8)
+        pane_layout.addWidget(scroll, 1)
+        buttons.setContentsMargins(8, 0, 0, 0)
+        pane_layout.addLayout(buttons)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(scroll)
+        splitter.addWidget(pane)
         splitter.setSizes([360, 620])
 
         self.test_label = section_title()
