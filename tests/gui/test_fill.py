@@ -128,6 +128,27 @@ def test_choices_are_a_drop_down_and_profile_fields_are_filled(qtbot, idle, find
     assert clipboard() == "是的，您好女士，这里是好物商城。请问有什么可以帮您？"
 
 
+def test_a_profile_that_arrives_late_fills_the_empty_fields(qtbot, idle, find, type_, window, gui_lib) -> None:
+    """The profile loads after the first list: a phrase opened before it arrives gets it when it does."""
+    window.ctx.profile = {}  # as in the first moments after start
+    find(window, "回应客户确认来电")  # [称呼:先生|女士] ... [公司名称]
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    company = window.fill.inputs["公司名称"]
+    assert company.text() == ""
+    gui_lib.set_profile({"公司": "好物商城"})
+    window.ctx.reload_profile()
+    qtbot.waitUntil(lambda: company.text() == "好物商城")
+    assert window.fill._origins["公司名称"].text() == "个人资料"
+    assert "好物商城" in window.fill.preview.toPlainText()
+    # A value the agent typed is never replaced by a later profile.
+    company.clear()
+    type_(company, "我的小店")
+    gui_lib.set_profile({"公司": "别的公司"})
+    window.ctx.reload_profile()
+    idle(window)
+    assert company.text() == "我的小店"
+
+
 def test_profile_only_phrase_is_copied_at_once(qtbot, idle, find, window, gui_lib) -> None:
     gui_lib.set_profile({"名字": "小王", "工号": "8848"})
     window.ctx.reload_profile()

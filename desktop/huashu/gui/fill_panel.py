@@ -147,6 +147,7 @@ class FillPanel(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         ctx.checker_changed.connect(self._update_preview)
+        ctx.profile_changed.connect(self._profile_arrived)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -230,6 +231,21 @@ class FillPanel(QWidget):
         if f.default is not None:
             return f.default, "default"
         return "", ""
+
+    def _profile_arrived(self) -> None:
+        """The profile loads in the background at start (or was just edited): fields still empty that
+        it covers take its values; nothing the agent typed or picked is replaced."""
+        if self.item is None:
+            return
+        builtins = self.ctx.builtins()
+        for name, editor in self.inputs.items():
+            value = builtins.get(name, "")
+            if not value or not isinstance(editor, ImeLineEdit) or editor.text().strip():
+                continue
+            editor.setText(value)
+            editor.setProperty("origin", "profile")  # after setText: typing clears the origin
+        self._update_origins()
+        self._update_preview()
 
     def _update_origins(self) -> None:
         names = {
