@@ -64,6 +64,32 @@ def test_profile_values_fill_phrases(qtbot, active, idle, type_, find, window) -
     assert window.ctx.builtins()["您的名字/工号"] == "小李"
 
 
+def test_settings_opened_before_the_profile_loads_keep_it(qtbot, active, idle, type_, window, gui_lib) -> None:
+    """The profile loads after the first list: Settings opened in that moment showed it empty, and OK
+    wrote the empty fields back, deleting it. Now the fields fill when it arrives, and OK writes only
+    what the agent edited."""
+    gui_lib.set_profile({"名字": "小王", "工号": "8848"})
+    window.ctx.profile = {}  # as in the first moments after start
+    dialog = open_settings(qtbot, active, window)
+    assert dialog.profile_edits["名字"].text() == ""
+    type_(dialog.profile_edits["门店"], "一号店")  # typed before the profile arrived: kept
+    window.ctx.reload_profile()
+    qtbot.waitUntil(lambda: dialog.profile_edits["名字"].text() == "小王", timeout=3000)
+    assert dialog.profile_edits["门店"].text() == "一号店"
+    dialog.buttons.accepted.emit()
+    idle(window)
+    qtbot.waitUntil(lambda: window.ctx.profile.get("门店") == "一号店", timeout=3000)
+    assert gui_lib.profile() == {"名字": "小王", "工号": "8848", "门店": "一号店"}
+
+    # Even OK pressed before the profile arrives never clears what the agent did not touch.
+    window.ctx.profile = {}
+    dialog = open_settings(qtbot, active, window)
+    assert dialog.profile_edits["名字"].text() == ""
+    dialog.buttons.accepted.emit()
+    idle(window)
+    assert gui_lib.profile() == {"名字": "小王", "工号": "8848", "门店": "一号店"}
+
+
 def test_unknown_stored_values_fall_back_to_defaults(gui_lib) -> None:
     gui_lib.set_setting("ui.theme", "purple")
     gui_lib.set_setting("ui.font_size", 400)

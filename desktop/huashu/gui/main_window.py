@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.companion: Companion | None = None  # hotkey popup, tray and paste, when the app runs them
         self._menu_icons_later = True
         self._rest_timer: QTimer | None = None  # loads profile, rules and the index check after the first screen
+        self._rest_armed = False
         self._quitting = False
 
         self.search_box = SearchBox()
@@ -488,7 +489,10 @@ class MainWindow(QMainWindow):
         self._pack_timer.start(PACK_CHECK_DELAY_MS)
 
     def _first_screen_loaded(self) -> None:
-        if self._rest_timer is not None and self.controller.last is not None and self.tree_data is not None:
+        if self._rest_armed or self._rest_timer is None:
+            return  # once: later results (typing) must not push the load back
+        if self.controller.last is not None and self.tree_data is not None:
+            self._rest_armed = True
             self._rest_timer.start(REST_AFTER_MS)  # the new rows paint first, with the GIL to themselves
 
     def _load_rest(self) -> None:

@@ -96,6 +96,7 @@ class SettingsDialog(QDialog):
             profile_form.addRow(label, edit)
         self.profile_hint = muted_label()
         profile_form.addRow(self.profile_hint)
+        ctx.profile_changed.connect(self._profile_arrived)
         self.behaviour_box = QGroupBox()
         behaviour = QFormLayout(self.behaviour_box)
         behaviour.setHorizontalSpacing(14)
@@ -219,7 +220,7 @@ class SettingsDialog(QDialog):
         self.paste_label.setText(self.tr("After copying"))
         self.hotkey_on.setText(self.tr("Open the quick search from any program with a global hotkey"))
         self.hotkey_label.setText(self.tr("Global hotkey"))
-        self.hotkey_edit.setPlaceholderText(self.tr("Default: {0}").format(hotkeys.DEFAULT_HOTKEY))
+        self.hotkey_edit.setPlaceholderText(self.tr("Default: {0}").format(prefs.DEFAULT_HOTKEY))
         self.paste_into_chat.setText(
             self.tr("Paste the reply into the chat window (the clipboard is restored)")
         )
@@ -298,7 +299,7 @@ class SettingsDialog(QDialog):
         """The typed hotkey in its canonical spelling ("ctrl+alt+h" is stored as "Ctrl+Alt+H")."""
         text = self.hotkey_edit.text().strip()
         try:
-            return str(hotkeys.parse(text)) if text else hotkeys.DEFAULT_HOTKEY
+            return str(hotkeys.parse(text)) if text else prefs.DEFAULT_HOTKEY
         except hotkeys.HotkeyError:
             return text
 
@@ -306,7 +307,7 @@ class SettingsDialog(QDialog):
         """Why the typed hotkey cannot be used (unreadable, or a combination others own), or None."""
         if not self.hotkey_on.isChecked():
             return None
-        text = self.hotkey_edit.text().strip() or hotkeys.DEFAULT_HOTKEY
+        text = self.hotkey_edit.text().strip() or prefs.DEFAULT_HOTKEY
         try:
             hotkey = hotkeys.parse(text)
         except hotkeys.HotkeyError as exc:
@@ -345,9 +346,17 @@ class SettingsDialog(QDialog):
     def profile(self) -> dict[str, str]:
         return {key: edit.text().strip() for key, edit in self.profile_edits.items()}
 
+    def _profile_arrived(self) -> None:
+        """The profile loads in the background at start: fields the agent has not touched show it."""
+        for key, edit in self.profile_edits.items():
+            if not edit.isModified():
+                edit.setText(self.ctx.profile.get(key, ""))
+
     def save(self) -> None:
         settings = self.chosen()
-        profile = self.profile()
+        # Only what the agent edited: a field never touched keeps the library's value, even if the
+        # dialog opened before the profile had loaded (and so showed it empty).
+        profile = {key: value for key, value in self.profile().items() if self.profile_edits[key].isModified()}
 
         problem = self.hotkey_problem()
         if problem is not None:
