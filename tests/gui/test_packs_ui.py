@@ -178,3 +178,20 @@ def test_asking_for_updates_offers_a_declined_one_again_or_says_none(
     )
     window.actions_by_name["pack_updates"].trigger()
     qtbot.waitUntil(lambda: dialog_of(PackPreviewDialog) is not None, timeout=10000)
+
+
+def test_enter_in_the_trust_question_does_not_trust(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Trusting a publisher's key takes a deliberate click: Enter (and Esc) answer no."""
+    from huashu.core.packs import PackUntrustedError
+    from huashu.gui.qt import Qt
+
+    error = PackUntrustedError("untrusted", public_key=LEAD.public_key, publisher="总部客服部", pack_name="公司话术")
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        dialog = TrustDialog(error)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.keyClick(dialog, key)
+        assert dialog.result() == QDialog.DialogCode.Rejected
+        assert not dialog.isVisible()

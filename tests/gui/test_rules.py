@@ -82,3 +82,10 @@ def test_rule_without_words_is_refused(qtbot, active, window) -> None:
     screen.new_button.click()
     screen.save_button.click()
     assert screen.problems.isVisible() and "至少" in screen.problems.text()
+    # On a small screen too the reason is in view, next to the Save button, not below the form.
+    screen.resize(900, 560)
+    qtbot.waitUntil(lambda: screen.height() <= 600)
+    screen.save_button.click()
+    qtbot.wait(50)
+    shown = screen.problems.visibleRegion().boundingRect()
+    assert shown.height() == screen.problems.height() > 0

@@ -76,9 +76,11 @@ class TrustDialog(QDialog):
             + "</p>"
         )
         buttons = QDialogButtonBox()
-        trust = buttons.addButton(self.tr("Trust and continue"), QDialogButtonBox.ButtonRole.AcceptRole)
-        trust.setProperty("primary", True)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.trust_button = buttons.addButton(self.tr("Trust and continue"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trust_button.setAutoDefault(False)
+        # Enter must not trust a key: the safe answer is the default, trusting takes a deliberate click.
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

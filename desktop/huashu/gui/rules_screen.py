@@ -28,7 +28,7 @@ from huashu.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from huashu.gui.widgets import LinesEdit, buddy_form, muted_label, section_title
+from huashu.gui.widgets import LinesEdit, WrappingLabel, buddy_form, muted_label, section_title
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -100,9 +100,8 @@ class RulesScreen(QDialog):
             spacing=(12, 7),
         )
         self.form.insertRow(2, "", self.regex_box)
-        self.problems = QLabel()
+        self.problems = WrappingLabel()  # outside the scrolling form: grows the pane, never hides
         self.problems.setObjectName("banner")
-        self.problems.setWordWrap(True)
         self.problems.hide()
         self.save_button = QPushButton()
         self.save_button.setProperty("primary", True)
@@ -119,11 +118,10 @@ class RulesScreen(QDialog):
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.readonly_note)
         right_layout.addLayout(self.form)
-        right_layout.addWidget(self.problems)
         right_layout.addStretch(1)
 
         # The rule's form scrolls rather than setting the window's height: with the test area below,
-        # it is taller than a 1366x768 laptop's screen. Save and Delete stay in view under it.
+        # it is taller than a 1366x768 laptop's screen. Save, Delete and why a save was refused stay in view under it.
         scroll = QScrollArea()
         scroll.setWidget(right)
         scroll.setWidgetResizable(True)
@@ -134,6 +132,10 @@ class RulesScreen(QDialog):
         pane_layout.setContentsMargins(0, 0, 0, 0)
         pane_layout.setSpacing(8)
         pane_layout.addWidget(scroll, 1)
+        problems_row = QHBoxLayout()  # why Save refused, beside the button that was pressed
+        problems_row.setContentsMargins(8, 0, 0, 0)
+        problems_row.addWidget(self.problems)
+        pane_layout.addLayout(problems_row)
         buttons.setContentsMargins(8, 0, 0, 0)
         pane_layout.addLayout(buttons)
         splitter = QSplitter()
