@@ -242,6 +242,10 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
         _out(f"  第 {line} 行 提示: {message}")
     for line, message in report.converted:
         _out(f"  第 {line} 行 {message}")
+    for line, name in report.updated_rows:
+        _out(f"  第 {line} 行 {'将更新' if report.dry_run else '已更新'}: {name}")
+    if report.backup:
+        _out(f"导入前的话术库已备份到 {report.backup}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

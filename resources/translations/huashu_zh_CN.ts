@@ -244,6 +244,14 @@
         <translation>旧式占位符已转换为字段</translation>
     </message>
     <message>
+        <source>Phrases overwritten by the sheet</source>
+        <translation>被表格覆盖的话术</translation>
+    </message>
+    <message>
+        <source>The library as it was before this import is saved as {0}.</source>
+        <translation>导入前的话术库已备份为 {0}。</translation>
+    </message>
+    <message>
         <source>Every row was read without problems.</source>
         <translation>所有行都已顺利读取。</translation>
     </message>

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from huashu.core.spreadsheet import read_phrase_sheet
 from huashu.gui.import_export import ImportReportDialog
-from huashu.gui.qt import QMessageBox
+from huashu.gui.qt import QMessageBox, QTextBrowser
 
 
 def test_drop_a_csv_to_import_it(
@@ -34,6 +34,23 @@ def test_drop_a_csv_to_import_it(
     assert window.tree_data.total == gui_lib.count_phrases()
     find(window, "/ejbx")
     assert window.model.item(0).title == "耳机保修"
+
+
+def test_the_report_names_overwritten_phrases_and_the_backup(
+    qtbot, idle, window, gui_lib, lib_path: Path, tmp_path: Path, shot
+) -> None:
+    sheet = tmp_path / "组长.csv"
+    sheet.write_text("分类,标题,内容\n问候与开场,电话接入问候,您好，这里是组长改过的开场白。\n", encoding="utf-8")
+    assert window.import_file(sheet)
+    qtbot.waitUntil(lambda: window.import_flow.report_dialog is not None, timeout=10000)
+    dialog = window.import_flow.report_dialog
+    details = dialog.findChild(QTextBrowser, "importDetails").toPlainText()
+    assert "问候与开场 › 电话接入问候" in details
+    assert dialog.report.backup and Path(dialog.report.backup).name in details
+    assert Path(dialog.report.backup).parent == lib_path.parent / "backups"
+    shot(dialog, "import-overwrote")
+    dialog.accept()
+    idle(window)
 
 
 def test_other_files_are_not_accepted(window, tmp_path: Path, drop_files) -> None:  # type: ignore[no-untyped-def]

@@ -201,6 +201,27 @@ def test_import_names_phrases_that_break_the_rules_and_imports_them(lib: Library
     assert lib.import_rows(rows(("物流", "催件", "我不知道。"))).warnings == []  # the library's own rules
 
 
+def test_an_import_that_overwrites_phrases_backs_the_library_up_first(db_path: Path, tmp_path: Path) -> None:
+    """A lead's sheet may overwrite an agent's own wording: the file is copied first, and the report
+    names every phrase it overwrote."""
+    sheet = tmp_path / "组长.csv"
+    with Library.open(db_path) as lib:
+        lib.add_phrase("售后", "退款时效", "我自己的说法")
+        sheet.write_text("分类,标题,内容\n售后,新话术,新的说法\n", encoding="utf-8")
+        assert lib.import_file(sheet).backup == ""  # adds only: nothing to lose, no copy
+        sheet.write_text("分类,标题,内容\n售后,退款时效,组长的说法\n售后,新话术,新的说法\n", encoding="utf-8")
+        assert lib.import_file(sheet, dry_run=True).backup == ""
+        report = lib.import_file(sheet)
+        assert report.updated == 1 and report.updated_rows == [(2, "售后 › 退款时效")]
+        assert "pre-import" in Path(report.backup).name and Path(report.backup).parent == db_path.parent / "backups"
+        assert report.to_json()["updated_rows"] == [{"row": 2, "phrase": "售后 › 退款时效"}]
+    copy = sqlite3.connect(report.backup)
+    try:
+        assert copy.execute("SELECT text FROM phrases WHERE title = '退款时效'").fetchone() == ("我自己的说法",)
+    finally:
+        copy.close()
+
+
 def test_import_dry_run_writes_nothing(lib: Library) -> None:
     before = logical_hash(lib)
     report = lib.import_rows(rows(("甲", "一", "内容一")), dry_run=True)

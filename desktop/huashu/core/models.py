@@ -159,6 +159,8 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    updated_rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, "分类 › 标题") overwritten
+    backup: str = ""  # the copy of the library taken before existing phrases were overwritten
     converted: list[tuple[int, str]] = field(default_factory=list)  # legacy markers turned into fields
     encoding: str = ""
     ignored_columns: list[str] = field(default_factory=list)
@@ -172,6 +174,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "skipped": [{"row": line, "reason": reason} for line, reason in self.skipped],
             "warnings": [{"row": line, "message": msg} for line, msg in self.warnings],
+            "updated_rows": [{"row": line, "phrase": name} for line, name in self.updated_rows],
+            "backup": self.backup,
             "converted": [{"row": line, "message": msg} for line, msg in self.converted],
             "encoding": self.encoding,
             "ignored_columns": self.ignored_columns,

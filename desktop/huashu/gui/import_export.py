@@ -56,6 +56,7 @@ class ImportReportDialog(QDialog):
             (self.tr("Skipped rows"), report.skipped, c.error),
             (self.tr("Warnings"), report.warnings, c.warning),
             (self.tr("Old-style blanks turned into fields"), report.converted, c.info),
+            (self.tr("Phrases overwritten by the sheet"), report.updated_rows, c.text),
         ):
             if not rows:
                 continue
@@ -69,6 +70,9 @@ class ImportReportDialog(QDialog):
             parts.append("</table>")
             if len(rows) > 500:
                 parts.append(f"<p>… {len(rows) - 500}</p>")
+        if report.backup:
+            note = self.tr("The library as it was before this import is saved as {0}.").format(report.backup)
+            parts.append(muted.format(html.escape(note)))
         if not parts:
             parts.append("<p>" + html.escape(self.tr("Every row was read without problems.")) + "</p>")
         body.setHtml("".join(parts))

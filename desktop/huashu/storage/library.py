@@ -1058,16 +1058,36 @@ class Library:
 
     # -- import and export -------------------------------------------------------------------
 
-    def import_file(self, path: Path | str, *, dry_run: bool = False) -> ImportReport:
-        """Import a CSV/XLSX sheet; a file that cannot be read raises SpreadsheetError, writing nothing."""
+    def import_file(self, path: Path | str, *, dry_run: bool = False, backup: bool = True) -> ImportReport:
+        """Import a CSV/XLSX sheet; a file that cannot be read raises SpreadsheetError, writing nothing.
+
+        A sheet that names phrases the library already has may overwrite them: the library file is
+        backed up first ("pre-import"), so an agent's own wording is never lost to a lead's sheet.
+        """
         from huashu.core.spreadsheet import read_phrase_sheet  # csv/zip readers: not on the start path
 
         sheet = read_phrase_sheet(path)
+        taken = ""
+        if backup and not dry_run and self.path is not None and self._names_existing(sheet.rows):
+            from huashu.storage.packs import make_backup
+
+            taken = str(make_backup(self, reason="pre-import"))
         report = self.import_rows(sheet.rows, dry_run=dry_run)
+        report.backup = taken
         report.skipped = sorted(sheet.problems + report.skipped)
         report.encoding = sheet.encoding
         report.ignored_columns = sheet.ignored_columns
         return report
+
+    def _names_existing(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
+        """Whether any row has the category and title of a phrase already in the library."""
+        cmap = self._category_map()
+        existing = {
+            (cat.path, title)
+            for cid, title in self.conn.execute("SELECT category_id, title FROM phrases")
+            if (cat := cmap.get(cid)) is not None
+        }
+        return any((item.category, item.title) in existing for _line, item in rows)
 
     def import_rows(
         self, rows: Sequence[tuple[int, PhraseRow]], *, dry_run: bool = False, uid_for: Any = None
@@ -1170,6 +1190,7 @@ class Library:
                 )
                 pid = current[0]
                 report.updated += 1
+                report.updated_rows.append((line, f"{item.category} › {item.title}"))
             else:
                 try:
                     cid = self.ensure_category(item.category)

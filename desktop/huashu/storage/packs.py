@@ -921,7 +921,7 @@ def fetch_update(update: AvailableUpdate, *, context: Any = None, cache_dir: Pat
 
 # A fixed set of reasons: with free-form ones, `shop-north-manual-….db` (a backup of shop-north.db
 # in the same folder) would read as a "north-manual" backup of shop.db, to be restored or pruned.
-BACKUP_REASONS = ("daily", "manual", "pre-migration", "pre-pack", "pre-restore")
+BACKUP_REASONS = ("daily", "manual", "pre-migration", "pre-pack", "pre-import", "pre-restore")
 _BACKUP_RE_TEMPLATE = (
     r"^{stem}-(?P<reason>" + "|".join(BACKUP_REASONS) + r")-(?P<stamp>\d{{8}}-\d{{6}}(?:-\d{{6}})?)\.db$"
 )
