@@ -440,6 +440,16 @@ def test_preview_counts_and_diffs() -> None:
     assert as_json["counts"]["added"] == 1 and as_json["changed"][0]["old"]["text"] == "您好，很高兴为您服务"
 
 
+def test_preview_lines_say_how_many_rules_and_synonyms_are_not_listed() -> None:
+    preview = packs.preview_pack(sample_pack(), None)
+    preview.rules_added = [f"rule-{i}" for i in range(73)]
+    preview.synonyms_removed = [("甲", f"乙{i}") for i in range(3)]
+    text = "\n".join(preview.lines(limit=50))
+    assert text.count("+ 规则 ") == 50 and "…… 另有 23 条" in text
+    assert text.count("- 同义词 ") == 3
+    assert "\n".join(preview.lines(limit=None)).count("+ 规则 ") == 73
+
+
 def test_preview_of_first_install_and_rule_changes() -> None:
     preview = packs.preview_pack(sample_pack(), None)
     assert preview.installed_version is None and len(preview.added) == 2

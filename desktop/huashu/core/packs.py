@@ -1066,16 +1066,12 @@ class PackPreview:
             note = "（已收藏或改过，移到个人话术）" if r.keep else ""
             out.append(f"- {r.old.phrase.category} › {r.old.phrase.title}{note}")
         out += more(self.removed)
-        for uid in cut(self.rules_added):
-            out.append(f"+ 规则 {uid}")
-        for uid in cut(self.rules_changed):
-            out.append(f"~ 规则 {uid}")
-        for uid in cut(self.rules_removed):
-            out.append(f"- 规则 {uid}")
-        for group in cut(self.synonyms_added):
-            out.append(f"+ 同义词 {' '.join(group)}")
-        for group in cut(self.synonyms_removed):
-            out.append(f"- 同义词 {' '.join(group)}")
+        for mark, uids in (("+", self.rules_added), ("~", self.rules_changed), ("-", self.rules_removed)):
+            out += [f"{mark} 规则 {uid}" for uid in cut(uids)]
+            out += more(uids)
+        for mark, groups in (("+", self.synonyms_added), ("-", self.synonyms_removed)):
+            out += [f"{mark} 同义词 {' '.join(group)}" for group in cut(groups)]
+            out += more(groups)
         return out
 
     def to_json(self) -> dict[str, Any]:
