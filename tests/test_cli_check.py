@@ -129,6 +129,25 @@ def test_lead_sheet_with_chinese_headers_adds_a_rule(
     assert before
 
 
+def test_replace_says_which_rules_it_drops_before_and_when_it_does(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "只有一条.csv"
+    sheet.write_text("忌语,级别,建议\n没办法,禁用,我帮您想想其他办法\n", encoding="utf-8")
+    from huashu.storage.library import Library
+
+    with Library.open(Path(db)) as lib:
+        before = lib.rules()
+    count = len(before)
+    code, out, _ = run(capsys, "--db", db, "rules", "import", str(sheet), "--replace", "--dry-run")
+    assert code == 0 and f"将删除文件中没有的 {count} 条个人规则" in out and "push-off-dont-know" in out
+    with Library.open(Path(db)) as lib:
+        assert lib.rules() == before  # a dry run changes nothing
+    code, out, _ = run(capsys, "--db", db, "rules", "import", str(sheet), "--replace")
+    assert code == 0 and f"已删除文件中没有的 {count} 条个人规则" in out
+    assert run(capsys, "--db", db, "check", stdin="我不知道")[0] == 0  # as the lead chose
+
+
 def test_rule_file_whose_examples_fail_is_refused_and_nothing_changes(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

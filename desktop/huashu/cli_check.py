@@ -162,11 +162,14 @@ def cmd_rules_import(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         sys.stderr.write(f"huashu: {exc}\n")
         return EXIT_ERROR
-    if args.dry_run:
-        _out(f"将导入 {len(rules)} 条规则（未做更改）")
-        return EXIT_OK
     with Library.open(Path(args.db) if args.db else None) as lib:
-        if args.replace:
+        # --replace drops every personal rule the file does not have, the built-in ones included:
+        # say which, in the dry run above all, where a lead decides whether to go ahead.
+        wanted = {rule.uid for rule in rules}
+        dropped = [r for r in lib.rules() if args.replace and r.origin == "personal" and r.uid not in wanted]
+        if args.dry_run:
+            _out(f"将导入 {len(rules)} 条规则（未做更改）")
+        elif args.replace:
             lib.replace_rules(rules, origin="personal")
         else:
             # Same id (or same pattern, when the sheet has no id column): the file's version wins.
@@ -174,7 +177,13 @@ def cmd_rules_import(args: argparse.Namespace) -> int:
                 for rule in rules:
                     lib.save_rule(rule)
         total = len(lib.rules())
-    _out(f"已导入 {len(rules)} 条规则（话术库共 {total} 条规则）")
+    if dropped:
+        verb = "将删除" if args.dry_run else "已删除"
+        _out(f"{verb}文件中没有的 {len(dropped)} 条个人规则:")
+        for line in _capped([f"  - {r.uid}: {'、'.join(r.patterns[:3])}" for r in dropped]):
+            _out(line)
+    if not args.dry_run:
+        _out(f"已导入 {len(rules)} 条规则（话术库共 {total} 条规则）")
     return EXIT_OK
 
 
