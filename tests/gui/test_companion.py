@@ -453,16 +453,21 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
         qtbot.waitUntil(
             lambda: abs(window.width() - before.width()) <= 8 and abs(window.height() - before.height()) <= 30
         )
-    window.compact.set_active(True)
-    idle(window)
-    # Remembered for the next start on this library.
+    # Remembered for the next start on this library: on as the agent left it, and off again.
     from huashu.gui.app import create_main_window
 
-    again = create_main_window(gui_lib)
-    qtbot.addWidget(again)
-    again.compact.load()
-    qtbot.waitUntil(lambda: again.compact.loaded and again.compact.active, timeout=3000)
-    again.close()
+    for on in (True, False):
+        window.compact.set_active(on)
+        window.compact.remember()  # what closing the window does
+        idle(window)
+        again = create_main_window(gui_lib)
+        qtbot.addWidget(again)
+        again.compact.load()
+        qtbot.waitUntil(lambda: again.compact.loaded, timeout=3000)
+        qtbot.wait(50)
+        assert again.compact.active is on
+        again.compact.set_active(False, save=False)
+        again.close()
 
 
 def test_compact_strip_stays_whole_on_screen(qtbot, window, desktop, idle) -> None:

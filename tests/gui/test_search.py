@@ -102,6 +102,19 @@ def test_scopes_favorites_recent_and_category(qtbot, idle, type_, window, gui_li
     type_(window.search_box, "退款")
     idle(window)
     assert all(i.category.startswith("投诉处理") for i in window.model.items())
+    # A /shortcut names one phrase: it is found whatever category is selected, and the header says so.
+    window.search_box.clear()
+    type_(window.search_box, "/dhwh")
+    idle(window)
+    assert window.model.rowCount() and window.model.item(0).title == "电话接入问候"
+    assert "投诉处理" not in window.results_header.text()
+    # Compact mode hides the tree, so it searches everything.
+    window.search_box.clear()
+    window.compact.set_active(True)
+    try:
+        assert window.tree.current_scope() == Scope()
+    finally:
+        window.compact.set_active(False)
 
 
 def test_stale_results_are_dropped(qtbot, idle, type_, window) -> None:

@@ -9,6 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, Signal
+from huashu.gui.search_panel import Scope
 
 if TYPE_CHECKING:
     from huashu.gui.main_window import MainWindow
@@ -81,14 +82,15 @@ class CompactMode(QObject):
     def _state(self) -> dict[str, Any]:
         return self._stored
 
-    def _save(self) -> None:
+    def _save(self, on: bool | None = None) -> None:
+        """Store the mode (`on`, default: the current one) and, while compact, its place."""
         state = self._state()
         setups = state.get("setups") if isinstance(state.get("setups"), dict) else {}
         assert isinstance(setups, dict)
         if self.active:
             geometry = base64.b64encode(bytes(self.window.saveGeometry().data())).decode("ascii")
             setups[screen_setup()] = {"side": self.side, "geometry": geometry}
-        new = {"on": self.active, "setups": setups}
+        new = {"on": self.active if on is None else on, "setups": setups}
         self._stored = json.loads(
             json.dumps(new)
         )  # a copy: the worker writes it while we go on changing ours
@@ -118,9 +120,11 @@ class CompactMode(QObject):
         if on:
             self._normal_geometry = bytes(w.saveGeometry().data())
         elif save:
-            self._save()  # the compact place, before the window leaves it
+            self._save(on=False)  # the compact place, before the window leaves it; and that it is off
         self.active = on
         visible = w.isVisible()
+        if on and w.tree.current_scope() != Scope():
+            w.tree.select_scope(Scope())  # the tree is hidden: no category may narrow the search unseen
         w.tree.setVisible(not on)
         w.menuBar().setVisible(not on)
         w.statusBar().setVisible(not on)

@@ -200,6 +200,8 @@ class SearchController(QObject):
 
     def _job(self, lib: Library) -> Outcome:
         seq, query, scope = self._want  # the newest wish at the moment the worker gets to it
+        if query.lstrip().startswith("/"):
+            scope = Scope()  # a /shortcut names one phrase: found in any category, as in the popup
         self._running = seq
         started = time.perf_counter()
         items, total, limited = run_query(lib, query, scope)
