@@ -463,7 +463,7 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
         again = create_main_window(gui_lib)
         qtbot.addWidget(again)
         again.compact.load()
-        qtbot.waitUntil(lambda: again.compact.loaded, timeout=3000)
+        qtbot.waitUntil(lambda w=again: w.compact.loaded, timeout=3000)
         qtbot.wait(50)
         assert again.compact.active is on
         again.compact.set_active(False, save=False)
@@ -484,6 +484,12 @@ def test_compact_strip_stays_whole_on_screen(qtbot, window, desktop, idle) -> No
     idle(window)
     qtbot.wait(100)
     assert on_screen(), (window.frameGeometry(), area)
+    # Nor when the compose box counts its findings in a long line.
+    window.compose.edit.setPlainText("我不知道，没办法，亲，你自己看吧，这事不归我管")
+    qtbot.waitUntil(lambda: "Ctrl+." in window.compose.summary.text(), timeout=3000)
+    qtbot.wait(100)
+    assert on_screen(), (window.frameGeometry(), area)
+    assert window.compose.summary.toolTip() in ("", window.compose.summary.text())
     assert window.results_header.toolTip() == window.results_header.text()  # cut, whole on hover
     window.compact.set_active(False)
 

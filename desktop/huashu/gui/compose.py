@@ -27,7 +27,7 @@ from huashu.gui.qt import (
     QWidget,
     Signal,
 )
-from huashu.gui.widgets import muted_label, section_title
+from huashu.gui.widgets import ElidedLabel, section_title
 
 if TYPE_CHECKING:
     from huashu.gui.qt import QContextMenuEvent  # drag, drop and menu events: built on first use
@@ -236,8 +236,7 @@ class ComposeBox(QWidget):
         layout.setSpacing(6)
         head = QHBoxLayout()
         self.title = section_title()
-        self.summary = muted_label()
-        self.summary.setWordWrap(False)
+        self.summary = ElidedLabel()  # a long count line must not widen the compact strip off screen
         head.addWidget(self.title)
         head.addSpacing(12)
         head.addWidget(self.summary, 1)
