@@ -622,6 +622,10 @@
         <translation>编辑话术库</translation>
     </message>
     <message>
+        <source>Save, in the phrase editor</source>
+        <translation>保存（在话术编辑窗口中）</translation>
+    </message>
+    <message>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
@@ -837,6 +841,18 @@
     <message>
         <source>Choose or type a category.</source>
         <translation>请选择或输入分类。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Discard the changes to this phrase?</source>
+        <translation>放弃对这条话术的修改吗？</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>放弃修改</translation>
     </message>
 </context>
 <context>

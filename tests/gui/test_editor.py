@@ -94,20 +94,42 @@ def test_long_problem_messages_grow_the_editor_instead_of_overlapping(qtbot, typ
     assert editor.problems.text().count("●") == 3 + ("没有配对" in editor.problems.text())
     assert f"还有 {len(editor.text_edit.findings) - 3} 处" in editor.problems.text()
     assert editor.minimumSizeHint().height() < 700
-    editor.reject()
+    editor.text_edit.clear()
+    type_(editor.title_edit, "x")
+    editor.title_edit.clear()
+    editor.reject()  # nothing left to lose: closes without asking
+    assert not editor.isVisible()
 
 
-def test_library_errors_show_in_the_editor(qtbot, history, active, idle, type_, window, gui_lib) -> None:
+def test_library_errors_show_in_the_editor(qtbot, history, active, idle, type_, answer, window, gui_lib) -> None:
     window.editing.new_phrase()
     editor = window.editor
     type_(editor.title_edit, "重复编码")
     editor.category_box.setCurrentText("问候与开场")
     editor.shortcut_edit.setText("/dhwh")  # already used by 电话接入问候
     type_(editor.text_edit, "您好")
-    editor.save_button.click()
+    editor.save_button.setFocus()
+    qtbot.keyClick(editor.save_button, Qt.Key.Key_Return)
     idle(window)
     assert editor.isVisible()
     assert editor.banner.isVisible() and "已被" in editor.banner.text()
+    # The refused save leaves focus on Save (not Cancel): another Enter must not throw the work away.
+    assert editor.focusWidget() is editor.save_button
+    qtbot.keyClick(editor.save_button, Qt.Key.Key_Return)
+    idle(window)
+    assert editor.isVisible()
+    # Esc with unsaved work asks first; keeping it is the default answer.
+    answer(False)
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Escape)
+    assert editor.isVisible() and editor.title_edit.text() == "重复编码"
+    # Ctrl+S saves from any field once the problem is fixed.
+    editor.shortcut_edit.setText("/cfbm")
+    active(editor)
+    editor.title_edit.setFocus()
+    qtbot.keySequence(editor.title_edit, QKeySequence("Ctrl+S"))
+    idle(window)
+    qtbot.waitUntil(lambda: window.editor is None)  # saved and closed (and deleted)
+    assert any(p.title == "重复编码" and p.shortcut == "/cfbm" for p in gui_lib.phrases())
 
 
 def test_edit_phrase_and_undo(qtbot, history, active, idle, find, window, gui_lib) -> None:

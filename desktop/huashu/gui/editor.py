@@ -8,7 +8,7 @@ from typing import Any
 from huashu.core import placeholders
 from huashu.core.models import Category, OpChanges, Phrase
 from huashu.core.spreadsheet import split_tags
-from huashu.gui import chips, theme
+from huashu.gui import chips, dialogs, theme
 from huashu.gui.compose import CheckedEdit
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import findings_html
@@ -20,12 +20,14 @@ from huashu.gui.qt import (
     QDialogButtonBox,
     QEvent,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QShortcut,
     Qt,
     QTextBrowser,
     QTextCharFormat,
@@ -149,6 +151,12 @@ class PhraseEditor(QDialog):
         self.retranslate()
         self._validate()
         self.title_edit.setFocus()
+        self._saving = False
+        self._initial = self.values()  # what Esc or Cancel would throw away is compared with this
+        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._save)
 
     def retranslate(self) -> None:
         if self.read_only:
@@ -258,20 +266,40 @@ class PhraseEditor(QDialog):
         }
 
     def _save(self) -> None:
-        if not self._validate():
+        if self.read_only or self._saving or not self._validate():
             return
         values = self.values()
         set_invalid(self.category_box, not values["category"])
         if not values["category"]:
             self.show_error(self.tr("Choose or type a category."))
             return
-        self.save_button.setEnabled(False)
+        # Not setEnabled(False): a disabled Save hands its focus to Cancel, and the next Enter
+        # (after a refused save) would throw the agent's work away.
+        self._saving = True
         self.save_requested.emit(values)
 
     def show_error(self, message: str) -> None:
+        self._saving = False
         self.banner.setText(message)
         self.banner.show()
-        self.save_button.setEnabled(not self.read_only)
+
+    def is_dirty(self) -> bool:
+        return not self.read_only and self.values() != self._initial
+
+    def discard(self) -> None:
+        """Close without asking (the app is quitting)."""
+        super().reject()
+
+    def reject(self) -> None:
+        """Esc, Cancel or closing: with unsaved changes, ask first (keeping them is the default)."""
+        if self.is_dirty() and not dialogs.confirm(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("Discard the changes to this phrase?"),
+            self.tr("Discard"),
+        ):
+            return
+        super().reject()
 
 
 def changed_fields(

@@ -90,7 +90,11 @@ class LibraryEditing(QObject):
 
     def _open_editor(self, phrase: Phrase | None) -> None:
         if self.editor is not None:
-            self.editor.close()
+            self.editor.close()  # asks first if it holds unsaved changes
+            if self.editor is not None and self.editor.isVisible():  # the agent kept them
+                self.editor.raise_()
+                self.editor.activateWindow()
+                return
         editor = PhraseEditor(self.w.ctx, phrase, self._categories(), self._default_category(), self.w)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.save_requested.connect(lambda values: self._save_phrase(editor, phrase, values))

@@ -540,9 +540,11 @@ class MainWindow(QMainWindow):
         normal = self.compact.normal_geometry() or bytes(self.saveGeometry().data())
         geometry = base64.b64encode(normal).decode("ascii")
         self.ops.run(lambda lib: lib.set_setting(GEOMETRY_KEY, geometry))
-        for window in (self.rules_screen, self.settings_dialog, self.editor):
+        for window in (self.rules_screen, self.settings_dialog):
             if window is not None:
                 window.close()
+        if self.editor is not None:
+            self.editor.discard()
         self.ops.close()  # finishes queued writes before the library is closed
         super().closeEvent(event)
 
@@ -975,8 +977,11 @@ class MainWindow(QMainWindow):
             (
                 self.tr("Edit the library"),
                 [
-                    (keys(n), label(n))
-                    for n in ("new_phrase", "edit", "favorite", "duplicate", "move", "delete", "undo", "redo")
+                    *(
+                        (keys(n), label(n))
+                        for n in ("new_phrase", "edit", "favorite", "duplicate", "move", "delete", "undo", "redo")
+                    ),
+                    ("Ctrl+S / Ctrl+Enter", self.tr("Save, in the phrase editor")),
                 ],
             ),
             (
