@@ -70,3 +70,28 @@ def test_every_screen(qtbot, idle, type_, find, active, app, window, gui_lib, sh
     dialog.tabs.setCurrentIndex(1)
     shot(dialog, f"settings-look-{mode}")
     dialog.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_an_unchecked_box_is_visible_in_both_themes(qtbot, app, mode) -> None:  # type: ignore[no-untyped-def]
+    """Fusion's own indicator outline nearly vanished on the dark base: the box is drawn in the
+    muted text colour, the tick on the accent."""
+    from huashu.gui.qt import QCheckBox, QColor
+
+    c = theme.apply(app, mode, 10)
+    for checked in (False, True):
+        box = QCheckBox("开机自动启动")
+        box.setChecked(checked)
+        qtbot.addWidget(box)
+        box.show()
+        qtbot.waitExposed(box)
+        image = box.grab().toImage()
+        edge = QColor(c.accent if checked else c.muted)
+        seen = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+
+        def near(name: str, target: QColor = edge) -> bool:
+            color = QColor(name)
+            return max(abs(color.red() - target.red()), abs(color.green() - target.green()),
+                       abs(color.blue() - target.blue())) <= 24
+
+        assert any(near(name) for name in seen), (mode, checked, sorted(seen)[:12])

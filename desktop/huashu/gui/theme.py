@@ -202,28 +202,47 @@ _ARROW = (
 )
 
 
-def arrow_file(color: str) -> str:
-    """A drop-down arrow in `color` as a file, since stylesheets take images only by path.
+_CHECK = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" width="12" height="12">'
+    '<path d="M2.5 6.2 5 8.7l4.5-5" fill="none" stroke="{color}" stroke-width="1.8" '
+    'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
 
-    Styling a combo box's drop-down removes the style's own arrow, and Qt has no themed one to
-    refer to; the few hundred bytes are written once per colour into the cache folder.
+
+def _svg_file(name: str, template: str, color: str) -> str:
+    """An SVG in `color` as a file, since stylesheets take images only by path.
+
+    Styling a combo box's drop-down or a check box's indicator removes the style's own arrow or
+    tick, and Qt has no themed one to refer to; the few hundred bytes are written once per colour
+    into the cache folder.
     """
     from huashu.paths import user_cache_dir
 
-    path = user_cache_dir() / "theme" / f"arrow-{color.lstrip('#')}.svg"
+    path = user_cache_dir() / "theme" / f"{name}-{color.lstrip('#')}.svg"
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_ARROW.format(color=color), encoding="utf-8")
+            path.write_text(template.format(color=color), encoding="utf-8")
         except OSError:
             return ""
     return path.as_posix()
+
+
+def arrow_file(color: str) -> str:
+    """A drop-down arrow in `color` as a file."""
+    return _svg_file("arrow", _ARROW, color)
+
+
+def check_file(color: str) -> str:
+    """A check box's tick in `color` as a file."""
+    return _svg_file("check", _CHECK, color)
 
 
 def stylesheet(c: Colors, point_size: float) -> str:
     """Spacing, corners and focus rings; colours come from the palette wherever Qt allows."""
     big = round(point_size * 1.45)
     arrow = arrow_file(c.muted)
+    check = check_file(c.accent_text)
     return f"""
 QWidget {{ outline: 0; }}
 QToolTip {{ background: {c.base}; color: {c.text}; border: 1px solid {c.border}; padding: 6px 8px; }}
@@ -264,6 +283,11 @@ QComboBox::drop-down {{ border: 0; width: 26px; }}
 QComboBox::down-arrow {{ image: url("{arrow}"); width: 12px; height: 12px; }}
 QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.alt_base}; border-color: {c.border}; }}
 QCheckBox {{ border: 2px solid transparent; border-radius: 4px; padding: 2px; }}
+QCheckBox::indicator {{
+    width: 14px; height: 14px; border: 1px solid {c.muted}; border-radius: 3px; background: {c.base};
+}}
+QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; image: url("{check}"); }}
+QCheckBox::indicator:disabled {{ border-color: {c.border}; background: {c.alt_base}; }}
 QGroupBox {{ border: 1px solid {c.border}; border-radius: 8px; margin-top: 14px; padding: 12px 10px 8px 10px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {c.muted}; }}
 QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 8px; top: -1px; background: {c.window}; }}
