@@ -154,8 +154,10 @@ def test_edit_phrase_and_undo(qtbot, history, active, idle, find, window, gui_li
 def test_delete_and_undo_restore_the_phrase(qtbot, history, active, idle, find, window, gui_lib) -> None:
     find(window, "/ddh")
     item = window.selected_item()
+    gui_lib.set_favorite(item.phrase_id, True)
+    gui_lib.record_use(item.phrase_id)
+    gui_lib.record_use(item.phrase_id)
     original = gui_lib.phrase(item.phrase_id)
-    gui_lib.set_favorite(original.id, True)
     window.results.setFocus()
     qtbot.keyClick(window.results, Qt.Key.Key_Delete)
     idle(window)
@@ -172,6 +174,9 @@ def test_delete_and_undo_restore_the_phrase(qtbot, history, active, idle, find, 
         True,
         original.tags,
     )
+    # Its usage too: how often and when, so it keeps its place in 最近使用 and in the ranking.
+    assert (back.use_count, back.last_used) == (2, original.last_used) and original.last_used
+    assert back.uid in [p.uid for p in gui_lib.recent(5)]
     siblings = [p.uid for p in gui_lib.phrases(back.category_id, recursive=False)]
     before = [p.uid for p in gui_lib.phrases(original.category_id, recursive=False)]
     assert siblings == before  # back in its old place

@@ -37,7 +37,7 @@ def category_index(lib: Library, category_id: int) -> tuple[int | None, int]:
 
 
 def restore_phrase(lib: Library, p: Phrase, index: int | None) -> OpChanges:
-    """Bring a deleted phrase back with its uid, text, shortcut, tags, notes, favourite and place."""
+    """Bring a deleted phrase back with its uid, text, shortcut, tags, notes, favourite, usage and place."""
     with lib.transaction():
         category_id = lib.ensure_category(p.category)
         if any(q.title == p.title for q in lib.phrases(category_id, recursive=False)):
@@ -59,6 +59,8 @@ def restore_phrase(lib: Library, p: Phrase, index: int | None) -> OpChanges:
             changes.merge(lib.update_phrase(restored.id, text=p.text))
         if p.favorite:
             changes.merge(lib.set_favorite(restored.id, True))
+        if p.use_count or p.last_used:  # its place in 最近使用 and in the ranking
+            changes.merge(lib.restore_usage(restored.id, p.use_count, p.last_used))
         if index is not None:
             changes.merge(lib.move_phrase(restored.id, category_id, index))
     return changes

@@ -1030,6 +1030,17 @@ class Library:
             self._reindex([phrase_id])
         return OpChanges(phrases={phrase_id})
 
+    def restore_usage(self, phrase_id: int, use_count: int, last_used: str | None) -> OpChanges:
+        """Put back how often and when a phrase was used (undoing its delete must keep its ranking)."""
+        with self.transaction():
+            self.phrase(phrase_id)
+            self.conn.execute(
+                "UPDATE phrases SET use_count = ?, last_used = ? WHERE id = ?",
+                (max(0, int(use_count)), last_used, phrase_id),
+            )
+            self._reindex([phrase_id])
+        return OpChanges(phrases={phrase_id})
+
     # -- search index ------------------------------------------------------------------------
 
     def _reindex(self, ids: Sequence[int]) -> None:
