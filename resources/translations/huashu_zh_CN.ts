@@ -120,7 +120,11 @@
     </message>
     <message>
         <source>{0} tips</source>
-        <translation>{0} 条提示</translation>
+        <translation>{0} 处提示</translation>
+    </message>
+    <message>
+        <source>1 tip</source>
+        <translation>1 处提示</translation>
     </message>
     <message>
         <source>Ctrl+. to fix</source>
@@ -898,6 +902,10 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>Used {0} times</source>
         <translation>已使用 {0} 次</translation>
+    </message>
+    <message>
+        <source>Used once</source>
+        <translation>已使用 1 次</translation>
     </message>
     <message>
         <source>Not used yet</source>

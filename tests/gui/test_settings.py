@@ -117,6 +117,17 @@ def test_language_switch(qtbot, active, idle, window, shot) -> None:
     assert window.compose.title.text() == "Compose"
     assert "phrases" in window.count_label.text()
     assert window.results_header.text().startswith("All phrases")  # not the scope's old name
+    # Counts read as English: "Used once", "1 tip" (not "Used 1 times", "1 tips").
+    from huashu.gui.results import ResultItem
+
+    phrase = window.ctx.lib.phrase(window.model.item(0).phrase_id)
+    window.ctx.lib.record_use(phrase.id)
+    window.preview.show_item(ResultItem.from_phrase(window.ctx.lib.phrase(phrase.id)))
+    assert window.preview.usage.text() == "Used once"
+    window.compose.edit.setPlainText("亲")
+    qtbot.waitUntil(lambda: "Ctrl+." in window.compose.summary.text(), timeout=3000)
+    assert "1 tip " in window.compose.summary.text() + " " and "tips" not in window.compose.summary.text()
+    window.compose.edit.clear()
     shot(window, "main-english")
     dialog = open_settings(qtbot, active, window)
     assert dialog.windowTitle() == "Settings"

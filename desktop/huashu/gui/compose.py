@@ -283,7 +283,8 @@ class ComposeBox(QWidget):
         if counts["warning"]:
             parts.append(self.tr("{0} use with care").format(counts["warning"]))
         if counts["info"]:
-            parts.append(self.tr("{0} tips").format(counts["info"]))
+            n = counts["info"]
+            parts.append(self.tr("1 tip") if n == 1 else self.tr("{0} tips").format(n))
         self.summary.setText("  ·  ".join(parts) + "  —  " + self.tr("Ctrl+. to fix"))
         c = theme.colors()
         self.summary.setStyleSheet(f"color: {c.error if counts['error'] else c.warning};")

@@ -136,7 +136,8 @@ class PreviewPane(QWidget):
         self._set_visible(self.notes, bool(phrase and phrase.notes))
         self.notes.setText(self.tr("Note: {0}").format(phrase.notes) if phrase and phrase.notes else "")
         if phrase is not None and phrase.use_count:
-            self.usage.setText(self.tr("Used {0} times").format(phrase.use_count))
+            n = phrase.use_count
+            self.usage.setText(self.tr("Used once") if n == 1 else self.tr("Used {0} times").format(n))
         else:
             self.usage.setText(self.tr("Not used yet"))
         self.edit_button.setText(self.tr("View") if item.read_only else self.tr("Edit"))
