@@ -189,3 +189,45 @@ def test_xlsx_roundtrip_keeps_multiline_text(tmp_path: Path) -> None:
 def test_split_tags() -> None:
     assert split_tags("物流；安抚、催件, 物流") == ("物流", "安抚", "催件")
     assert split_tags("") == ()
+
+
+def test_row_numbers_count_the_blank_rows_above_the_header(tmp_path: Path) -> None:
+    """A lead's sheet often starts with a title or blank rows: 第 N 行 must be the row Excel shows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([])
+    sheet.append([])
+    sheet.append(["分类", "标题", "话术"])
+    sheet.append(["售后", "一", "内容一"])
+    sheet.append(["售后", "", "缺标题"])
+    path = tmp_path / "top.xlsx"
+    book.save(path)
+    parsed = read_phrase_sheet(path)
+    assert [line for line, _row in parsed.rows] == [4]
+    assert parsed.problems == [(5, "标题为空")]
+    csv_path = tmp_path / "top.csv"
+    csv_path.write_text("\n\n分类,标题,话术\n售后,一,内容一\n售后,,缺标题\n", encoding="utf-8")
+    assert read_phrase_sheet(csv_path).problems == [(5, "标题为空")]
+
+
+def test_the_first_worksheet_with_the_columns_is_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "说明"
+    notes.append(["这是说明页：话术在第二个工作表"])
+    phrases = book.create_sheet("话术")
+    phrases.append(["分类", "标题", "话术"])
+    phrases.append(["售后", "退款", "您好，退款已原路退回。"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    parsed = read_phrase_sheet(path)
+    assert [(row.title, row.text) for _line, row in parsed.rows] == [("退款", "您好，退款已原路退回。")]
+    book.remove(phrases)
+    book.save(path)
+    with pytest.raises(SpreadsheetError, match="缺少必需的列"):
+        read_phrase_sheet(path)
+    other = book.create_sheet("备注")
+    other.append(["随便", "什么"])
+    book.save(path)
+    with pytest.raises(SpreadsheetError, match="“说明”、“备注”"):
+        read_phrase_sheet(path)

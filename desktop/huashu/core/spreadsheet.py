@@ -197,7 +197,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_records(path: Path) -> list[list[str]]:
+def _xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """Every worksheet's name and rows, as text (a lead's workbook may open with a notes sheet)."""
     _check_xlsx_container(path)
     import openpyxl  # deferred: costs ~100 ms and only imports need it
 
@@ -207,15 +208,19 @@ def _xlsx_records(path: Path) -> list[list[str]]:
     except Exception as exc:  # openpyxl raises many types for broken files
         raise SpreadsheetError(f"Excel 文件无法打开（可能已损坏或被截断）: {exc}") from exc
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        if not workbook.worksheets:
             raise SpreadsheetError("Excel 文件没有工作表")
-        records: list[list[str]] = []
-        for row in sheet.iter_rows(values_only=True):
-            records.append([_cell_text(v) for v in row])
-            if len(records) > MAX_ROWS + 1:
-                raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
-        return records
+        sheets: list[tuple[str, list[list[str]]]] = []
+        total = 0
+        for sheet in workbook.worksheets:
+            records: list[list[str]] = []
+            for row in sheet.iter_rows(values_only=True):
+                records.append([_cell_text(v) for v in row])
+                total += 1
+                if total > MAX_ROWS + 1:
+                    raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
+            sheets.append((str(sheet.title), records))
+        return sheets
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -224,31 +229,16 @@ def _xlsx_records(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def read_table(
-    path: Path | str,
-    *,
-    aliases: Mapping[str, str],
-    required: Sequence[str],
-) -> Table:
-    """Read a CSV or XLSX sheet whose first row names the columns (English or Chinese)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        records = _xlsx_records(path)
-        encoding, fmt = "xlsx", "xlsx"
-    elif suffix in (".csv", ".txt", ".tsv"):
-        text, encoding = _decode(_read_bytes(path))
-        records = _csv_records(text)
-        fmt = "csv"
-    else:
-        raise SpreadsheetError(f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
-
-    while records and not any(cell.strip() for cell in records[0]):
-        records.pop(0)
-    if not records:
+def _header(
+    records: list[list[str]], lookup: Mapping[str, str], required: Sequence[str]
+) -> tuple[int, dict[str, int], list[str]]:
+    """(index of the header row, column of each known name, ignored headers); raises if unusable."""
+    top = 0  # blank rows above the header: row numbers in reports are the sheet's own
+    while top < len(records) and not any(cell.strip() for cell in records[top]):
+        top += 1
+    if top == len(records):
         raise SpreadsheetError("文件是空的，没有表头行")
-    header = records[0]
-    lookup = {_normalize_header(k): v for k, v in aliases.items()}
+    header = records[top]
     positions: dict[str, int] = {}
     ignored: list[str] = []
     for index, raw in enumerate(header):
@@ -264,9 +254,48 @@ def read_table(
     if missing:
         found = "、".join(h.strip() for h in header if h.strip()) or "(空)"
         raise SpreadsheetError(f"缺少必需的列: {', '.join(missing)}（文件表头: {found}）")
+    return top, positions, ignored
+
+
+def read_table(
+    path: Path | str,
+    *,
+    aliases: Mapping[str, str],
+    required: Sequence[str],
+) -> Table:
+    """Read a CSV or XLSX sheet whose first row names the columns (English or Chinese).
+
+    In a workbook, the first worksheet with those columns is read (a notes sheet may come first).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    lookup = {_normalize_header(k): v for k, v in aliases.items()}
+    if suffix == ".xlsx":
+        encoding, fmt = "xlsx", "xlsx"
+        sheets = _xlsx_sheets(path)
+        first_error: SpreadsheetError | None = None
+        for _name, records in sheets:
+            try:
+                top, positions, ignored = _header(records, lookup, required)
+                break
+            except SpreadsheetError as exc:
+                first_error = first_error or exc
+        else:
+            assert first_error is not None
+            if len(sheets) == 1:
+                raise first_error
+            names = "、".join(f"“{name}”" for name, _records in sheets)
+            raise SpreadsheetError(f"没有一个工作表有所需的列（{names}）；第一个工作表: {first_error}")
+    elif suffix in (".csv", ".txt", ".tsv"):
+        text, encoding = _decode(_read_bytes(path))
+        records = _csv_records(text)
+        fmt = "csv"
+        top, positions, ignored = _header(records, lookup, required)
+    else:
+        raise SpreadsheetError(f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
 
     rows: list[TableRow] = []
-    for offset, record in enumerate(records[1:], start=2):
+    for offset, record in enumerate(records[top + 1 :], start=top + 2):
         if not any(cell.strip() for cell in record):
             continue
         values = {}
