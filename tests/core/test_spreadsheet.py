@@ -231,3 +231,29 @@ def test_the_first_worksheet_with_the_columns_is_read(tmp_path: Path) -> None:
     book.save(path)
     with pytest.raises(SpreadsheetError, match="“说明”、“备注”"):
         read_phrase_sheet(path)
+
+
+def test_a_formula_cell_imports_the_result_excel_saved(tmp_path: Path) -> None:
+    """What the lead sees in the cell, not its formula; nothing is evaluated here."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["category", "title", "text"])
+    sheet.append(["测试", "拼接", '=CONCATENATE("您好，","请稍等")'])
+    sheet.append(["测试", "未计算", "=1+1"])
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    # Excel stores each formula's last result beside it (<v>); openpyxl writes none: add one.
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(saved, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode("utf-8")
+                start = xml.index('<c r="C2"')
+                end = xml.index("</c>", start) + len("</c>")
+                cell = xml[start:end].replace("<v></v>", "").replace("<v />", "")
+                cell = cell.replace('<c r="C2"', '<c r="C2" t="str"', 1).replace("</c>", "<v>您好，请稍等</v></c>")
+                data = (xml[:start] + cell + xml[end:]).encode("utf-8")
+            dst.writestr(item, data)
+    texts = [row.text for _line, row in read_phrase_sheet(saved).rows]
+    assert texts == ["您好，请稍等", "=1+1"]

@@ -220,11 +220,36 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
                 if total > MAX_ROWS + 1:
                     raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
             sheets.append((str(sheet.title), records))
-        return sheets
     except SpreadsheetError:
         raise
     except Exception as exc:
         raise SpreadsheetError(f"Excel 文件读取失败（可能已损坏或被截断）: {exc}") from exc
+    finally:
+        workbook.close()
+    if any(cell.startswith("=") for _name, records in sheets for record in records for cell in record):
+        _use_cached_results(path, sheets)
+    return sheets
+
+
+def _use_cached_results(path: Path, sheets: list[tuple[str, list[list[str]]]]) -> None:
+    """Formula cells become the result Excel saved with them (what the lead sees in the cell).
+
+    Nothing is evaluated: a file saved by a program that stores no results keeps the formula text.
+    """
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # the first pass read it: keep what it found
+        return
+    try:
+        for (_name, records), sheet in zip(sheets, workbook.worksheets, strict=False):
+            for record, cached in zip(records, sheet.iter_rows(values_only=True), strict=False):
+                for index, value in enumerate(cached[: len(record)]):
+                    if record[index].startswith("=") and value is not None:
+                        record[index] = _cell_text(value)
+    except Exception:
+        return
     finally:
         workbook.close()
 
