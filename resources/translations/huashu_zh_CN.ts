@@ -510,6 +510,10 @@
         <translation>{0} · {1} 条话术</translation>
     </message>
     <message>
+        <source>Nothing found for “{0}”. Try pinyin initials or a /shortcut.</source>
+        <translation>没有找到“{0}”。试试拼音首字母或 /快捷编码。</translation>
+    </message>
+    <message>
         <source>Nothing found for “{0}” in {1}. Try pinyin initials, a /shortcut, or All phrases.</source>
         <translation>在“{1}”中没有找到“{0}”。试试拼音首字母、/快捷编码，或在“全部话术”中搜索。</translation>
     </message>

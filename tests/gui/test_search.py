@@ -72,7 +72,12 @@ def test_no_results_explains_what_to_try(qtbot, idle, type_, window) -> None:
     idle(window)
     assert window.model.rowCount() == 0
     assert "没有找到" in window.results_header.text()
+    assert "全部话术" not in window.results_header.text()  # already searching everything
     assert window.preview.item is None
+    cat = next(c for c in window.tree_data.categories if c.path == "投诉处理")
+    window.tree.select_scope(Scope("category", cat.id))
+    idle(window)
+    assert "投诉处理" in window.results_header.text() and "全部话术" in window.results_header.text()
 
 
 def test_typing_in_the_list_goes_to_the_search_box(qtbot, idle, type_, window) -> None:

@@ -587,9 +587,14 @@ class MainWindow(QMainWindow):
             else:
                 text = self.tr("{0} · {1} phrases").format(label, n)
         elif n == 0:
-            text = self.tr(
-                "Nothing found for “{0}” in {1}. Try pinyin initials, a /shortcut, or All phrases."
-            ).format(outcome.query.strip(), label)
+            if outcome.scope == Scope():
+                text = self.tr("Nothing found for “{0}”. Try pinyin initials or a /shortcut.").format(
+                    outcome.query.strip()
+                )
+            else:
+                text = self.tr(
+                    "Nothing found for “{0}” in {1}. Try pinyin initials, a /shortcut, or All phrases."
+                ).format(outcome.query.strip(), label)
         else:
             more = self.tr(" (best {0} shown)").format(n) if outcome.limited else ""
             text = self.tr("{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly").format(
