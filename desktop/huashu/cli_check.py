@@ -166,7 +166,9 @@ def cmd_rules_import(args: argparse.Namespace) -> int:
         # --replace drops every personal rule the file does not have, the built-in ones included:
         # say which, in the dry run above all, where a lead decides whether to go ahead.
         wanted = {rule.uid for rule in rules}
-        dropped = [r for r in lib.rules() if args.replace and r.origin == "personal" and r.uid not in wanted]
+        dropped = (
+            [r for r in lib.rules() if r.origin == "personal" and r.uid not in wanted] if args.replace else []
+        )
         if args.dry_run:
             _out(f"将导入 {len(rules)} 条规则（未做更改）")
         elif args.replace:

@@ -1092,13 +1092,20 @@ class Library:
 
     def _names_existing(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
         """Whether any row has the category and title of a phrase already in the library."""
-        cmap = self._category_map()
-        existing = {
-            (cat.path, title)
-            for cid, title in self.conn.execute("SELECT category_id, title FROM phrases")
-            if (cat := cmap.get(cid)) is not None
-        }
+        existing = self._phrases_by_key()
         return any((item.category, item.title) in existing for _line, item in rows)
+
+    def _phrases_by_key(self) -> dict[tuple[str, str], sqlite3.Row]:
+        """The columns an import compares, by (category path, title): the key a sheet row matches."""
+        cmap = self._category_map()
+        existing: dict[tuple[str, str], sqlite3.Row] = {}
+        for row in self.conn.execute(
+            "SELECT id, category_id, title, text, shortcut, tags, notes, origin FROM phrases"
+        ).fetchall():
+            cat = cmap.get(row[1])
+            if cat is not None:
+                existing[(cat.path, row[2])] = row
+        return existing
 
     def import_rows(
         self, rows: Sequence[tuple[int, PhraseRow]], *, dry_run: bool = False, uid_for: Any = None
@@ -1123,14 +1130,7 @@ class Library:
         return report
 
     def _import_rows(self, rows: Sequence[tuple[int, PhraseRow]], report: ImportReport, uid_for: Any) -> None:
-        existing: dict[tuple[str, str], sqlite3.Row] = {}
-        cmap = self._category_map()
-        for row in self.conn.execute(
-            "SELECT id, category_id, title, text, shortcut, tags, notes, origin FROM phrases"
-        ).fetchall():
-            cat = cmap.get(row[1])
-            if cat is not None:
-                existing[(cat.path, row[2])] = row
+        existing = self._phrases_by_key()
         shortcuts = {
             r[0]: r[1]
             for r in self.conn.execute("SELECT shortcut, id FROM phrases WHERE shortcut IS NOT NULL")
