@@ -111,6 +111,17 @@ def test_copy_with_an_error_asks_first(qtbot, type_, window, answer) -> None:
     assert QApplication.clipboard().text() == "我不知道"
 
 
+def test_a_reply_copied_before_the_rules_load_waits_for_them(qtbot, idle, type_, window) -> None:
+    edit = compose_text(qtbot, type_, window, "好的，我帮您核实一下。")
+    window.ctx.checker = None  # as in the first moments after start
+    window.ctx._rules_requested = False
+    QApplication.clipboard().setText("before")
+    qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "before"
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "好的，我帮您核实一下。")
+    assert window.ctx.checker is not None
+
+
 def test_clean_reply_copies_without_asking(qtbot, type_, window) -> None:
     edit = compose_text(qtbot, type_, window, "好的，我帮您核实一下。")
     assert not [f for f in edit.findings if f.severity == "error"]

@@ -186,6 +186,28 @@ def test_checker_runs_on_the_filled_reply(qtbot, idle, find, type_, window, answ
     assert clipboard() == "我帮您核对一下：您的订单号是我不知道，对吗？"
 
 
+def test_a_reply_copied_before_the_rules_load_is_still_checked(qtbot, idle, find, type_, window, answer) -> None:
+    """Right after start the rules are not in yet: the copy waits for them instead of going out unchecked."""
+    find(window, "/hddd")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    field = window.fill.inputs["订单号"]
+    type_(field, "我不知道")
+    window.ctx.checker = None  # as in the first moments after start
+    window.ctx._rules_requested = False
+    QApplication.clipboard().setText("before")
+    asked: list[bool] = []
+    window.ctx.checker_changed.connect(lambda: asked.append(True))
+    answer(False)  # "copy anyway?" -> cancel
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert clipboard() == "before"  # not copied unchecked
+    qtbot.waitUntil(lambda: window.ctx.checker is not None)
+    idle(window)
+    assert asked and clipboard() == "before"  # the rules came in, the check asked, the agent said no
+    answer(True)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert clipboard() == "我帮您核对一下：您的订单号是我不知道，对吗？"
+
+
 def test_copy_and_minimize_setting(qtbot, idle, find, window) -> None:
     from dataclasses import replace
 

@@ -306,10 +306,12 @@ class ComposeBox(QWidget):
         self.edit.setFocus()
 
     def try_copy(self) -> bool:
-        self.edit.recheck()
         text = self.edit.toPlainText().strip()
         if not text:
             return False
+        if not self.ctx.when_checker_ready(self.try_copy):
+            return False  # copies a moment later, checked, once the rules are in
+        self.edit.recheck()
         errors = [f for f in self.edit.findings if f.severity == "error"]
         if errors and not dialogs.confirm(
             self,

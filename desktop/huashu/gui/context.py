@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from huashu.core import placeholders
 from huashu.core.models import OpChanges, Rule
 from huashu.gui import prefs
-from huashu.gui.ops import Ops
+from huashu.gui.ops import OpError, Ops
 from huashu.gui.qt import QObject, QUndoStack, Signal
 from huashu.storage.library import Library
 
@@ -66,6 +66,9 @@ class AppContext(QObject):
         self.profile: dict[str, str] = {}
         self.rules: list[Rule] = []
         self.checker: Any = None  # huashu.core.checker.Checker once loaded (kept off the start-up path)
+        self._rules_requested = False
+        self._rules_failed = False  # copying then goes ahead unchecked rather than never
+        self._after_checker: list[Callable[[], None]] = []
         self.ops.changed.connect(self._on_changes)
 
     # -- loading -----------------------------------------------------------------------------
@@ -73,7 +76,8 @@ class AppContext(QObject):
     def load(self) -> None:
         """Load profile and rules in the background; views show what they have meanwhile."""
         self.reload_profile()
-        self.reload_rules()
+        if not self._rules_requested:  # a copy right after start may have asked for them already
+            self.reload_rules()
 
     def reload_profile(self) -> None:
         self.ops.run(lambda lib: lib.profile(), self._set_profile)
@@ -89,11 +93,38 @@ class AppContext(QObject):
             rules = lib.rules()
             return rules, Checker([r for r in rules if r.enabled])
 
-        self.ops.run(build, self._set_checker)
+        self._rules_requested = True
+        self.ops.run(build, self._set_checker, self._checker_failed)
 
     def _set_checker(self, result: tuple[list[Rule], Any]) -> None:
         self.rules, self.checker = result
+        self._rules_failed = False
         self.checker_changed.emit()
+        self._run_waiting()
+
+    def _checker_failed(self, error: OpError) -> None:
+        self._rules_failed = True
+        self.ops.failed.emit(error)  # shown like any other failed operation
+        self._run_waiting()
+
+    def _run_waiting(self) -> None:
+        waiting, self._after_checker = self._after_checker, []
+        for then in waiting:
+            then()
+
+    def when_checker_ready(self, then: Callable[[], None]) -> bool:
+        """True if replies can be checked now; otherwise `then` runs once they can, and False.
+
+        The rules load after the first screen; a reply copied before that would go out unchecked.
+        Asking starts the load at once if it has not started.
+        """
+        if self.checker is not None or self._rules_failed:
+            return True
+        if then not in self._after_checker:
+            self._after_checker.append(then)
+        if not self._rules_requested:
+            self.reload_rules()
+        return False
 
     def _on_changes(self, changes: OpChanges, _initiator: object) -> None:
         if changes.profile:

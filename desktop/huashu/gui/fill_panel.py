@@ -368,6 +368,8 @@ class FillPanel(QWidget):
             if first in self.inputs:
                 self.inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
             return False
+        if not self.ctx.when_checker_ready(self.try_copy):
+            return False  # copies a moment later, checked, once the rules are in
         errors = [f for f in self.ctx.check(result.text) if f.severity == "error"]
         if errors and not dialogs.confirm(
             self,
