@@ -470,6 +470,20 @@ def test_compact_mode_is_a_docked_always_on_top_strip(qtbot, window, gui_lib, id
         again.close()
 
 
+def test_compact_toggle_keeps_the_native_window_and_the_focus(qtbot, window, active) -> None:
+    """Recreating the native window to change stay-on-top left it inactive under openbox: no caret."""
+    active(window)
+    window.search_box.setFocus()
+    native = window.windowHandle()
+    wid = int(native.winId())
+    for on in (True, False, True, False):
+        window.compact.set_active(on, save=False)
+        assert window.windowHandle() is native and int(native.winId()) == wid
+        assert bool(native.flags() & Qt.WindowType.WindowStaysOnTopHint) is on
+        assert bool(window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) is on
+        qtbot.waitUntil(lambda: window.isActiveWindow() and window.search_box.hasFocus(), timeout=3000)
+
+
 def test_compact_strip_stays_whole_on_screen(qtbot, window, desktop, idle) -> None:
     # With a window manager the title bar is part of the strip: nothing of it may leave the screen,
     # neither at the bottom (the compose box) nor at the side when a long query is typed.

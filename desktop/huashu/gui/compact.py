@@ -136,7 +136,7 @@ class CompactMode(QObject):
         else:
             w.retranslate()
         self._side_page_changed()
-        w.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+        self._stay_on_top(on)
         # The layouts recompute their minimum size lazily; the strip must not inherit the full one.
         # QMainWindow counts the hidden status bar's width (its long counts label) as a minimum.
         w.statusBar().setMinimumSize(0, 0)
@@ -159,6 +159,20 @@ class CompactMode(QObject):
         if save and on:
             self._save()
         self.toggled.emit(on)
+
+    def _stay_on_top(self, on: bool) -> None:
+        w = self.window
+        top = Qt.WindowType.WindowStaysOnTopHint
+        flags = w.windowFlags() | top if on else w.windowFlags() & ~top
+        handle = w.windowHandle()
+        if handle is None:
+            w.setWindowFlags(flags)  # no native window yet: it is created with them
+            return
+        # QWidget.setWindowFlags would destroy and recreate the native window: it flickers, and
+        # under X11 window managers (openbox) the new window never becomes active, so the
+        # search box shows no focus and no caret. The window system takes the flag on the fly.
+        w.overrideWindowFlags(flags)
+        handle.setFlags(flags)
 
     def _place(self) -> None:
         w = self.window
