@@ -138,7 +138,7 @@ def test_build_show_verify_and_import(
     # Downgrade / same version: refused, nothing changes.
     before = digest(agent)
     code, _, err = run(capsys, "--db", str(agent), "import", str(v1))
-    assert code == 1 and "不是更新" in err
+    assert code == 1 and "话术包“公司话术” v1 已经安装，不是更新，已拒绝" in err
     assert digest(agent) == before
 
     # The lead edits, publishes v2; the agent previews with --json, then applies.
@@ -167,6 +167,10 @@ def test_build_show_verify_and_import(
     assert (listed["name"], listed["version"], listed["phrases"]) == ("公司话术", 2, 4)
     code, out, _ = run(capsys, "--db", str(agent), "pack", "list")
     assert "公司话术  v2" in out
+    before = digest(agent)
+    code, _, err = run(capsys, "--db", str(agent), "import", str(v1))
+    assert code == 1 and "话术包“公司话术”已安装 v2，这个文件是旧版本 v1，不是更新，已拒绝" in err
+    assert digest(agent) == before
 
     # CSV import still works through the same command; --trust is only for packs.
     sheet = tmp_path / "mine.csv"
@@ -413,3 +417,124 @@ def test_pack_manifest_for_https(
     assert manifest["version"] == 5 and manifest["url"] == "https://files.example.com/p.huashu"
     assert manifest["sha256"] == hashlib.sha256(pack.read_bytes()).hexdigest()
     assert run(capsys, "pack", "manifest", str(pack), "--url", "http://files.example.com/p.huashu")[0] == 2
+
+
+def _pack_build(
+    capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str], *extra: str
+) -> tuple[int, str, str]:
+    _, key_file, db = lead
+    return run(capsys, "--db", db, "pack", "build", "--key", str(key_file), "--name", "公司话术", *extra)
+
+
+def test_build_from_a_sheet_takes_what_the_import_takes_and_names_sheet_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    long_title = "关于订单延迟发货的致歉与补偿说明" * 20  # 320 characters: the import takes it
+    sheet = tmp_path / "lead.csv"
+    sheet.write_text(
+        "\n\n分类,标题,内容,快捷编码\n"  # Excel leaves blank rows above the header: they count
+        f"售后,{long_title},很抱歉，您的订单会晚一些发出,/yc\n"
+        "售后,催件,工号XXXX为您服务，预计X月X日送达,坏 编码\n"
+        "售后,补发,已为您补发,/yc\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "import-check.db"
+    assert run(capsys, "--db", str(db), "init", "--empty")[0] == 0
+    code, imported, _ = run(capsys, "--db", str(db), "import", str(sheet), "--dry-run")
+    assert code == 0 and "新增 3" in imported
+
+    out = tmp_path / "p.huashu"
+    code, stdout, err = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "1", "--from", str(sheet), "--no-rules", "--no-synonyms"
+    )
+    assert code == 0, err
+    assert out.exists() and "3 条话术" in stdout
+    # Listed as the import lists them, under the import's row numbers.
+    conversion = "第 5 行 旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]"
+    assert conversion in imported and conversion in stdout
+    assert "第 5 行 提示: 快捷编码不能包含空格" in stdout and "已忽略快捷编码" in stdout
+    assert "第 6 行 提示: 快捷编码 /yc 已被第 4 行使用，已忽略" in stdout
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    phrases = json.loads(shown)["phrases"]
+    assert phrases[0]["title"] == long_title and phrases[1]["text"] == "工号[您的名字/工号]为您服务，预计[日期]送达"
+    assert [p["shortcut"] for p in phrases] == ["/yc", "", ""]
+
+    code, as_json, _ = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "2", "--from", str(sheet), "--no-rules", "--json"
+    )
+    built = json.loads(as_json)
+    assert code == 0 and built["converted"] == [
+        {"row": 5, "message": "旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]"}
+    ]
+    assert [w["row"] for w in built["warnings"]] == [5, 6]
+
+    # What a pack cannot carry is told by the sheet's row, never by its place among the phrases.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n分类,标题,内容\n售后,好,内容\n售后,响\x07铃,内容\n", encoding="utf-8")
+    target = tmp_path / "bad.huashu"
+    code, _, err = _pack_build(capsys, lead, "--out", str(target), "--version", "1", "--from", str(bad))
+    assert code == 2 and not target.exists()
+    assert "第 4 行: 标题包含控制字符" in err and "第 2 条" not in err
+
+
+def test_an_update_that_renames_a_favourite_moves_its_shortcut_to_the_new_phrase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    from huashu.storage.library import Library
+
+    public = lead[0]
+    sheet = tmp_path / "lead.csv"
+    sheet.write_text("分类,标题,内容,快捷编码\n售后,退款时效,退款3天内到账,/tk\n", encoding="utf-8")
+    v1, v2 = tmp_path / "v1.huashu", tmp_path / "v2.huashu"
+    assert _pack_build(capsys, lead, "--out", str(v1), "--version", "1", "--from", str(sheet))[0] == 0
+    agent = tmp_path / "agent.db"
+    assert run(capsys, "--db", str(agent), "init", "--empty")[0] == 0
+    assert run(capsys, "--db", str(agent), "import", str(v1), "--trust", public)[0] == 0
+    with Library.open(agent, create=False) as lib:
+        refund = lib.phrase_by_shortcut("/tk")
+        assert refund is not None
+        lib.set_favorite(refund.id, True)
+
+    sheet.write_text("分类,标题,内容,快捷编码\n售后,退款到账时间,退款1-3天内到账,/tk\n", encoding="utf-8")
+    assert _pack_build(capsys, lead, "--out", str(v2), "--version", "2", "--from", str(sheet))[0] == 0
+    code, out, err = run(capsys, "--db", str(agent), "import", str(v2))
+    assert code == 0, err
+    code, shown, _ = run(capsys, "--db", str(agent), "show", "/tk", "--json")
+    assert json.loads(shown)["title"] == "退款到账时间"
+    code, listed, _ = run(capsys, "--db", str(agent), "list", "--json")
+    assert {p["title"]: p["shortcut"] for p in json.loads(listed)} == {"退款时效": "", "退款到账时间": "/tk"}
+    assert "快捷编码 /tk 改为打开“退款到账时间”，保留的“退款时效”不再使用它" in out
+    code, checked, _ = run(capsys, "--db", str(agent), "db", "check")
+    assert code == 0 and "完好" in checked
+
+
+def test_db_check_names_shared_shortcuts_and_repair_fixes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "lib.db"
+    run(capsys, "--db", str(db), "init", "--empty")
+    for title, text, *shortcut in (("退款时效", "甲", "--shortcut", "/tk"), ("退款说明", "乙")):
+        run(capsys, "--db", str(db), "add", "--category", "售后", "--title", title, "--text", text, *shortcut)
+    # Two phrases with one shortcut, as an earlier version's pack update could leave them.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE phrases SET shortcut = '/tk' WHERE title = '退款说明'")
+    conn.close()
+
+    before = digest(db)
+    code, out, _ = run(capsys, "--db", str(db), "db", "check")
+    assert code == 1
+    clash = "快捷编码 /tk 被 2 条话术同时使用: “退款时效”（售后，个人话术 #1）、“退款说明”（售后，个人话术 #2）"
+    assert f"问题: {clash}" in out
+    assert "db check --repair" in out
+    assert digest(db) == before  # a check writes nothing
+
+    code, out, _ = run(capsys, "--db", str(db), "db", "check", "--repair")
+    assert code == 0
+    assert "已修复: 快捷编码 /tk 只留给“退款时效”，“退款说明” 不再使用它" in out and "完好" in out
+    code, backups, _ = run(capsys, "--db", str(db), "db", "backups", "--json")
+    assert "pre-repair" in [b["reason"] for b in json.loads(backups)]
+    code, shown, _ = run(capsys, "--db", str(db), "show", "/tk", "--json")
+    assert json.loads(shown)["title"] == "退款时效"
+    code, out, _ = run(capsys, "--db", str(db), "db", "check", "--repair")
+    assert code == 0 and "已修复" not in out

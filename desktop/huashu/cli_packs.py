@@ -126,19 +126,25 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
     categories: list[str] = list(args.category or [])
     rules: list[Any] = []
     synonyms: list[Any] = []
+    rows: list[int] | None = None  # the sheet row of each phrase, when built from a sheet
+    sheet: Any = None
     if args.source:
-        phrases, problems = packs.phrases_from_sheet(args.source)
-        if problems:
-            for line, reason in problems[:20]:
+        sheet = packs.read_sheet_phrases(args.source)
+        if sheet.problems:
+            for line, reason in sheet.problems[:20]:
                 _err(f"第 {line} 行: {reason}")
-            raise CliError(f"表格中有 {len(problems)} 行有问题，未生成话术包；请修正后重试")
+            raise CliError(f"表格中有 {len(sheet.problems)} 行有问题，未生成话术包；请修正后重试")
+        phrases, rows = sheet.phrases, sheet.rows
         if categories:
             from huashu.core.models import normalize_category_path
 
             wanted = [normalize_category_path(c) for c in categories]
-            phrases = [
-                p for p in phrases if any(p.category == c or p.category.startswith(c + "/") for c in wanted)
+            picked = [
+                (p, line)
+                for p, line in zip(phrases, sheet.rows, strict=True)
+                if any(p.category == c or p.category.startswith(c + "/") for c in wanted)
             ]
+            phrases, rows = [p for p, _ in picked], [line for _, line in picked]
             categories = []
         lib = _open_existing(args) if not (args.no_rules and args.no_synonyms) else None
         if lib is not None:
@@ -161,6 +167,12 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
             content.rules,
             content.synonyms,
         )
+        # Every phrase a pack cannot carry at once, named as the lead finds it in the library.
+        unfit = [(p, problem) for p in phrases if (problem := packs.phrase_problem(p))]
+        if unfit:
+            for p, problem in unfit[:20]:
+                _err(f"话术“{p.title[:40]}”（{p.category}）: {problem}")
+            raise CliError(f"话术库中有 {len(unfit)} 条话术不能放进话术包，未生成；请修改后重试")
     if not phrases:
         raise CliError("没有可发布的话术（只发布个人话术，已安装的团队话术不会再次发布）")
     pack = packs.make_pack(
@@ -177,26 +189,43 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         description=args.description or "",
     )
     _warn_if_not_newer(Path(args.out), pack)
-    _warn_forbidden(phrases, rules)
+    _warn_forbidden(phrases, rules, rows)
     verified = packs.write_pack(args.out, pack, key)
+    # What the sheet's rows became, listed as the import lists it, for the phrases in the pack.
+    published = set(rows or ())
+    converted = [(line, m) for line, m in sheet.converted if line in published] if sheet else []
+    warnings = [(line, m) for line, m in sheet.warnings if line in published] if sheet else []
     if args.json:
-        _json({"file": str(args.out), **_manifest_json(verified)})
+        _json(
+            {
+                "file": str(args.out),
+                **_manifest_json(verified),
+                "converted": [{"row": line, "message": m} for line, m in converted],
+                "warnings": [{"row": line, "message": m} for line, m in warnings],
+            }
+        )
         return EXIT_OK
     counts = pack.counts()
     _out(
         f"已生成 {args.out}: “{pack.manifest.name}” v{pack.manifest.version}，{counts['phrases']} 条话术，"
         f"{counts['rules']} 条规则，{counts['synonyms']} 组同义词（公钥指纹 {key.fingerprint}）"
     )
+    for line, message in warnings:
+        _out(f"  第 {line} 行 提示: {message}")
+    for line, message in converted:
+        _out(f"  第 {line} 行 {message}")
     return EXIT_OK
 
 
-def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any]) -> None:
-    """Name the phrases the pack's own rules flag: every seat would get them (built all the same)."""
+def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any], rows: Sequence[int] | None = None) -> None:
+    """Name the phrases the pack's own rules flag: every seat would get them (built all the same).
+    From a sheet, each is named by its row too, as the import names it."""
     from huashu.core.checker import forbidden_words
 
     for index, words in forbidden_words(rules, (p.text for p in phrases)):
         p = phrases[index]
-        _err(f"警告: 话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
+        where = f"第 {rows[index]} 行 " if rows is not None else ""
+        _err(f"警告: {where}话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
 
 
 def _warn_if_not_newer(out: Path, pack: Any) -> None:
@@ -465,11 +494,25 @@ def cmd_db_check(args: argparse.Namespace) -> int:
             _out(f"可用 huashu db restore 从最近的备份恢复（{backups[-1].path.name}）")
         return EXIT_FINDINGS
     with lib:
+        repair = store.repair_shortcuts(lib) if args.repair else None
         problems = store.check_library(lib)
+        clashes = bool(store.shortcut_clashes(lib))
         count = lib.count_phrases()
+    if repair is not None and repair.fixed:
+        for clash in repair.fixed:
+            _out(f"已修复: {clash.repaired()}")
+        if repair.backup:
+            _out(f"修复前的话术库已备份到 {repair.backup}")
     if problems:
         for problem in problems:
             _out(f"问题: {problem}")
+        if clashes:
+            _out(
+                "输入重复的快捷编码只会打开第一条话术。运行 huashu db check --repair："
+                "每个快捷编码只留给现在输入它时打开的那条，其余的不再使用它（修复前自动备份）"
+            )
+        elif args.repair:
+            _out("--repair 只修复重复的快捷编码；其他问题请用 huashu db restore 从备份恢复")
         return EXIT_FINDINGS
     _out(f"话术库完好: {path}（{count} 条话术）")
     return EXIT_OK
@@ -709,6 +752,9 @@ def register(sub: Any) -> None:
 
     db = _group(sub, "db", "话术库文件：检查、备份、恢复")
     p = db.add_parser("check", help="检查话术库是否完好（1 = 有问题）")
+    p.add_argument(
+        "--repair", action="store_true", help="修复重复的快捷编码：只留给输入它时打开的那条（先自动备份）"
+    )
     p.set_defaults(func=cmd_db_check)
     p = db.add_parser("backup", help="备份话术库（默认到 backups/ 文件夹，保留最近 10 份）")
     p.add_argument("file", nargs="?", metavar="FILE")

@@ -756,6 +756,18 @@
         <translation>搜索同义词</translation>
     </message>
     <message>
+        <source>Shortcuts that now open the team&apos;s phrase</source>
+        <translation>快捷编码改为打开团队话术</translation>
+    </message>
+    <message>
+        <source>“{0}”, kept as your personal phrase, no longer uses it</source>
+        <translation>“{0}”已保留为个人话术，不再使用这个快捷编码</translation>
+    </message>
+    <message>
+        <source>Phrases you kept that return to the pack (not duplicated)</source>
+        <translation>您保留的话术回到话术包（不会重复）</translation>
+    </message>
+    <message>
         <source>Shortcuts you already use (the pack&apos;s are left out)</source>
         <translation>您已在使用的快捷编码（话术包中的同名编码不生效）</translation>
     </message>

@@ -34,6 +34,7 @@ from huashu.core.packs import (
     PackSignatureError,
     UsageRow,
 )
+from huashu.core.spreadsheet import MAX_CELL_CHARS
 
 KEY = packs.PrivateKey(seed=bytes(range(32)), publisher="总部客服部")
 OTHER = packs.PrivateKey(seed=bytes(range(1, 33)), publisher="冒充者")
@@ -163,10 +164,11 @@ def test_make_pack_normalises() -> None:
         ([phrase("a"), phrase("a")], "编号重复"),
         ([phrase("bad uid")], "编号无效"),
         ([phrase("a", text="未闭合[字段")], "占位符"),
-        ([phrase("a", title="x" * 500)], "过长"),
+        ([phrase("a", title="x" * (MAX_CELL_CHARS + 1))], "标题过长"),
+        ([phrase("a", category="x" * (MAX_CELL_CHARS + 1))], "过长"),
         ([PackPhrase("a", "", "t", "x")], "分类"),
         ([PackPhrase("a", "c", "t", "x", shortcut="a b")], "快捷编码"),
-        ([phrase("a", title="换\n行")], "控制字符"),
+        ([phrase("a", title="响\x07铃")], "控制字符"),
         ([phrase("a", category="a/../b")], "不能是"),
     ],
 )
@@ -520,6 +522,88 @@ def test_phrases_from_sheet_with_and_without_uid(tmp_path: Path) -> None:
     with_uid = tmp_path / "uid.csv"
     with_uid.write_text("uid,category,title,text\nu-1,问候,开场,您好\n", encoding="utf-8")
     assert packs.phrases_from_sheet(with_uid)[0][0].uid == "u-1"
+
+
+def _lead_sheet(path: Path) -> Path:
+    """A lead's sheet as Excel leaves it: blank rows above the header, then rows that a pack used
+    to refuse or tell by entry number (a long title, a tab in a title, a bad shortcut, a shared
+    shortcut), legacy markers, and rows that neither the import nor a pack takes."""
+    long_title = "关于订单延迟发货的致歉与补偿说明" * 20  # 320 characters
+    rows = [
+        [],
+        [],
+        ["分类", "标题", "内容", "快捷编码"],
+        ["售后", long_title, "很抱歉，您的订单会晚一些发出", "/yc"],
+        ["售后", "退款\t时效", "退款会在3个工作日内到账", "/tk"],
+        ["售后", "催件", "工号XXXX为您服务，预计X月X日送达", "坏 编码"],
+        ["售后", "补发", "已为您补发", "/yc"],
+        ["售后", "坏占位符", "未闭合[字段", ""],
+        ["售后", "响铃", "内容\x07", ""],
+    ]
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for index, row in enumerate(rows, start=1):
+            for column, value in enumerate(row, start=1):
+                # openpyxl refuses control characters in cells; Excel has none either.
+                sheet.cell(row=index, column=column, value=value.replace("\x07", ""))
+        book.save(path)
+    else:
+        path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_sheet_builds_what_the_import_takes_told_by_the_imports_rows(tmp_path: Path, suffix: str) -> None:
+    from huashu.storage.library import Library
+
+    path = _lead_sheet(tmp_path / f"lead{suffix}")
+    with Library.open(tmp_path / "lib.db", empty=True) as lib:
+        report = lib.import_file(path, dry_run=True)
+    sheet = packs.read_sheet_phrases(path)
+    # The same rows are refused, converted and warned about, under the same row numbers
+    # (the header is row 3: two blank rows above it count).
+    refused = [line for line, _ in sheet.problems]
+    assert [line for line, _ in report.skipped] == [8]
+    assert refused == ([8, 9] if suffix == ".csv" else [8])  # a pack carries no bell character
+    assert sheet.problems[0] == report.skipped[0]
+    assert sheet.converted == report.converted == [(6, "旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]")]
+    assert [line for line, _ in sheet.warnings] == [line for line, _ in report.warnings] == [6, 7]
+    assert sheet.warnings[1] == (7, "快捷编码 /yc 已被第 4 行使用，已忽略")
+    bell = [] if suffix == ".csv" else [9]
+    assert [p.title[:5] for p in sheet.phrases] == ["关于订单延", "退款\t时效", "催件", "补发", "响铃"][: 4 + len(bell)]
+    assert sheet.rows == [4, 5, 6, 7, *bell]
+    assert [p.shortcut for p in sheet.phrases][:4] == ["/yc", "/tk", None, None]
+    pack = packs.make_pack(name="公司话术", version=1, key=KEY, phrases=sheet.phrases)
+    assert len(pack.phrases[0].title) == 320
+    assert packs.decode_pack(packs.encode_pack(pack, KEY)).pack == pack
+
+
+def test_phrase_problem_names_what_a_pack_cannot_carry() -> None:
+    assert packs.phrase_problem(phrase("a", title="好" * MAX_CELL_CHARS)) is None
+    assert packs.phrase_problem(phrase("a", title="换\n行")) is None  # a cell may hold a line break
+    assert "标题过长" in str(packs.phrase_problem(phrase("a", title="好" * (MAX_CELL_CHARS + 1))))
+    assert str(packs.phrase_problem(phrase("a", text="未闭合[字段"))).startswith("占位符错误（第 4 个字符）: ")
+    many_tags = PackPhrase("a", "问候", "t", "x", tags=tuple(f"标签{i}" for i in range(500)))
+    assert packs.phrase_problem(many_tags) is None
+
+
+def test_a_shortcut_given_twice_in_a_pack_goes_to_its_first_phrase() -> None:
+    pack = packs.make_pack(
+        name="公司话术",
+        version=1,
+        key=KEY,
+        phrases=[
+            PackPhrase("a", "问候", "开场", "您好", shortcut="/kc"),
+            PackPhrase("b", "问候", "开场二", "您好呀", shortcut="/kc"),
+        ],
+    )
+    preview = packs.preview_pack(pack, None)
+    assert [p.shortcut for p in preview.added] == ["/kc", None]
+    assert [p.uid for p in preview.shortcuts_dropped] == ["b"]
 
 
 def test_sheet_uid_matches_the_library_default_uid() -> None:

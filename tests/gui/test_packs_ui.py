@@ -195,3 +195,29 @@ def test_enter_in_the_trust_question_does_not_trust(qtbot) -> None:  # type: ign
         qtbot.keyClick(dialog, key)
         assert dialog.result() == QDialog.DialogCode.Rejected
         assert not dialog.isVisible()
+
+
+def test_the_preview_names_moved_shortcuts_and_phrases_taken_back(qtbot, shot) -> None:  # type: ignore[no-untyped-def]
+    """An update that gives a kept favourite's shortcut to the lead's renamed phrase says so in the app."""
+    old = PackPhrase(uid="old", category="售后", title="退款时效", text="3个工作日内退回", shortcut="/tk")
+    installed = core.InstalledPack(
+        manifest=core.make_pack(name="公司话术", version=1, key=LEAD, phrases=[old]).manifest,
+        phrases=(core.InstalledPhrase(old, phrase_id=7, favorite=True),),
+        rules=(),
+        synonyms=(),
+    )
+    renamed = PackPhrase(uid="new", category="售后", title="退款到账时间", text="1-3个工作日内退回", shortcut="/tk")
+    back = PackPhrase(uid="back", category="售后", title="换货流程", text="请在订单页申请换货")
+    pack = core.make_pack(name="公司话术", version=2, key=LEAD, phrases=[renamed, back])
+    preview = core.preview_pack(
+        pack, installed, reclaimable={"back": core.InstalledPhrase(back, phrase_id=9, favorite=True)}
+    )
+    dialog = PackPreviewDialog(preview)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    text = dialog.body.toPlainText()
+    assert "快捷编码改为打开团队话术 (1)" in text
+    assert "/tk → 退款到账时间" in text
+    assert "“退款时效”已保留为个人话术，不再使用这个快捷编码" in text
+    assert "您保留的话术回到话术包（不会重复） (1)" in text and "换货流程" in text
+    shot(dialog, "pack-preview-moves")

@@ -637,3 +637,144 @@ def test_agent_shortcuts_win_over_pack_shortcuts(tmp_path: Path, agent: Library)
         agent, build(tmp_path, 2, [p("a", "开场", "您好", category="问候", shortcut="/kc")])
     )
     assert again.preview.changed == [] and again.preview.unchanged == 1
+
+
+# -- shortcuts stay unique; a removed pack comes back without duplicates ----------------------------
+
+
+def shortcut_owners(lib: Library) -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for ph in lib.phrases():
+        if ph.shortcut:
+            owners.setdefault(ph.shortcut, []).append(ph.title)
+    return owners
+
+
+def test_a_renamed_favourite_gives_its_shortcut_to_the_pack_phrase(tmp_path: Path, agent: Library) -> None:
+    # Built from a sheet, a phrase's uid comes from its category and title: a rename is a new phrase.
+    old_uid, new_uid = core.default_uid("售后/退款", "退款时效"), core.default_uid("售后/退款", "退款到账时间")
+    v1 = [
+        p(old_uid, "退款时效", "退款会在3个工作日内原路退回", shortcut="/tk"),
+        p("swap", "换货流程", "请在订单页申请换货", shortcut="/hh"),
+    ]
+    install(agent, build(tmp_path, 1, v1), trust=LEAD.public_key)
+    titles = {ph.title: ph for ph in agent.phrases()}
+    agent.set_favorite(titles["退款时效"].id, True)
+    agent.record_use(titles["退款时效"].id)
+    # An edited phrase the update changes is kept as well (the same hand-over applies to it).
+    agent.conn.execute("UPDATE phrases SET edited = 1 WHERE id = ?", (titles["换货流程"].id,))
+
+    v2 = [
+        p(new_uid, "退款到账时间", "退款会在1-3个工作日内原路退回", shortcut="/tk"),
+        p("swap", "换货流程", "请在订单页点击“申请换货”", shortcut="/hh"),
+    ]
+    result = install(agent, build(tmp_path, 2, v2))
+
+    assert shortcut_owners(agent) == {"/tk": ["退款到账时间"], "/hh": ["换货流程"]}
+    assert agent.phrase_by_shortcut("/tk").origin == "pack"  # type: ignore[union-attr]
+    kept = agent.phrase(titles["退款时效"].id)
+    assert kept.origin == "personal" and kept.favorite and kept.use_count == 1 and kept.shortcut is None
+    assert agent.phrase(titles["换货流程"].id).origin == "personal"
+    assert agent.phrase(titles["换货流程"].id).shortcut is None
+    assert store.check_library(agent) == []
+    # The update says so, before (the preview is the same) and after.
+    moves = {m.shortcut: (m.kept.phrase.title, m.to.title) for m in result.preview.shortcuts_moved}
+    assert moves == {"/tk": ("退款时效", "退款到账时间"), "/hh": ("换货流程", "换货流程")}
+    assert "2 个快捷编码改由团队话术使用" in result.preview.summary()
+    text = "\n".join(result.preview.lines())
+    assert "快捷编码 /tk 改为打开“退款到账时间”，保留的“退款时效”不再使用它" in text
+    assert result.preview.to_json()["counts"]["shortcuts_moved"] == 2
+
+
+def test_a_kept_favourite_whose_shortcut_no_pack_phrase_takes_keeps_it(tmp_path: Path, agent: Library) -> None:
+    install(agent, build(tmp_path, 1, [p("a", "旧活动", "活动已结束", shortcut="/hd"), V1[1]]), trust=LEAD.public_key)
+    old = next(ph for ph in agent.phrases() if ph.title == "旧活动")
+    agent.set_favorite(old.id, True)
+    result = install(agent, build(tmp_path, 2, [V1[1]]))
+    assert result.preview.shortcuts_moved == []
+    assert agent.phrase(old.id).shortcut == "/hd" and agent.phrase(old.id).origin == "personal"
+
+
+def test_reinstalling_a_removed_pack_takes_back_its_kept_phrases(tmp_path: Path, agent: Library) -> None:
+    phrases = [
+        p("refund", "退款时效", "退款会在3个工作日内原路退回", shortcut="/tk", tags=("退款",)),
+        p("open", "开场白", "您好，我是[您的名字/工号]", category="问候", shortcut="/kc"),
+        p("bye", "结束语", "感谢您的耐心等待，祝您生活愉快", category="问候", shortcut="/js"),
+        p("plain", "换货流程", "请在订单页申请换货"),
+    ]
+    pack = build(tmp_path, 1, phrases)
+    install(agent, pack, trust=LEAD.public_key)
+    titles = {ph.title: ph for ph in agent.phrases()}
+    for title in ("退款时效", "开场白", "结束语"):
+        agent.set_favorite(titles[title].id, True)
+    agent.record_use(titles["退款时效"].id)
+    time.sleep(1.1)  # removed later than installed, as in real use (timestamps are in seconds)
+    store.uninstall_pack(agent, core.read_pack(pack).manifest.id, backup=False)
+    # After the removal the agent makes one kept phrase their own.
+    agent.update_phrase(titles["结束语"].id, text="感谢您的耐心等待，小李祝您生活愉快")
+
+    result = install(agent, pack)
+    counts: dict[str, int] = {}
+    for ph in agent.phrases():
+        counts[ph.title] = counts.get(ph.title, 0) + 1
+    assert counts == {"退款时效": 1, "开场白": 1, "结束语": 2, "换货流程": 1}
+    reclaimed = {c.new.title for c in result.preview.reclaimed}
+    assert reclaimed == {"退款时效", "开场白"}
+    assert "个人话术中保留的 2 条回到话术包" in result.preview.summary()
+    assert [x.title for x in result.preview.added] == ["结束语", "换货流程"]
+    refund = agent.phrase(titles["退款时效"].id)  # the same row: favourite and count survive
+    assert refund.origin == "pack" and refund.favorite and refund.use_count == 1 and refund.shortcut == "/tk"
+    mine = agent.phrase(titles["结束语"].id)
+    assert mine.origin == "personal" and mine.shortcut == "/js" and "小李" in mine.text
+    theirs = next(ph for ph in agent.phrases() if ph.title == "结束语" and ph.origin == "pack")
+    assert theirs.shortcut is None  # the agent's own keeps its shortcut
+    assert store.check_library(agent) == []
+    assert store.installed_pack(agent, result.preview.manifest.id).phrases == 4  # type: ignore[union-attr]
+
+    # Removed and installed once more: still one of each.
+    time.sleep(1.1)
+    store.uninstall_pack(agent, result.preview.manifest.id, backup=False)
+    install(agent, pack)
+    assert len([ph for ph in agent.phrases() if ph.title == "退款时效"]) == 1
+    assert store.check_library(agent) == []
+
+
+def test_db_check_names_shared_shortcuts_and_repair_keeps_what_the_shortcut_brings(
+    tmp_path: Path, agent: Library
+) -> None:
+    install(agent, build(tmp_path, 1, [p("refund", "退款时效", "退款说明", shortcut="/tk")]), trust=LEAD.public_key)
+    agent.add_phrase("我的", "我的退款话术", "亲，退款已提交")
+    mine = next(ph for ph in agent.phrases() if ph.title == "我的退款话术")
+    # What a library updated by an earlier version can hold (the editor and the import refuse it).
+    agent.conn.execute("UPDATE phrases SET shortcut = '/tk' WHERE id = ?", (mine.id,))
+    problems = store.check_library(agent)
+    assert len(problems) == 1
+    assert "快捷编码 /tk 被 2 条话术同时使用" in problems[0]
+    assert problems[0].index("“我的退款话术”") < problems[0].index("“退款时效”")  # the one /tk brings first
+    before = agent.phrase_by_shortcut("/tk")
+
+    repair = store.repair_shortcuts(agent)
+    assert [c.shortcut for c in repair.fixed] == ["/tk"]
+    assert repair.fixed[0].repaired() == "快捷编码 /tk 只留给“我的退款话术”，“退款时效” 不再使用它"
+    assert repair.backup is not None and "-pre-repair-" in repair.backup.name
+    assert agent.phrase_by_shortcut("/tk") == before
+    assert shortcut_owners(agent) == {"/tk": ["我的退款话术"]}
+    assert store.check_library(agent) == []
+    assert store.repair_shortcuts(agent).fixed == []
+
+
+def test_a_lead_installing_their_own_pack_keeps_their_edited_phrases(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lead.db", empty=True) as lead:
+        lead.add_phrase("售后", "退款时效", "退款3天内到账", shortcut="/tk")
+        mine = lead.phrases()[0]
+        time.sleep(1.1)  # edited later than created
+        lead.update_phrase(mine.id, text="退款1-3天内到账")
+        content = store.library_content(lead)
+        pack = core.make_pack(name="包", version=1, key=LEAD, phrases=content.phrases)
+        core.write_pack(tmp_path / "own.huashu", pack, LEAD)
+        result = install(lead, tmp_path / "own.huashu", trust=LEAD.public_key)
+        # Identical, but the lead's own: never turned into a read-only pack phrase (it would drop
+        # out of the next pack built from this library).
+        assert result.preview.reclaimed == [] and lead.phrase(mine.id).origin == "personal"
+        assert [x.uid for x in store.library_content(lead).phrases] == [mine.uid]
+        assert store.check_library(lead) == []

@@ -29,7 +29,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from huashu.core import models, placeholders
 from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid, normalize_category_path
-from huashu.core.spreadsheet import read_table, write_table
+from huashu.core.spreadsheet import MAX_CELL_CHARS, read_table, write_table
 from huashu.paths import atomic_write_bytes
 
 # -- limits and constants --------------------------------------------------------------------------
@@ -48,8 +48,11 @@ MAX_KEY_FILE_BYTES = 64 * 1024
 MAX_PHRASES = 200_000
 MAX_RULES = 50_000
 MAX_SYNONYM_GROUPS = 100_000
-MAX_TEXT_CHARS = 20_000
-MAX_TITLE_CHARS = 200
+# A phrase's fields take what the library's spreadsheet import takes, whose one length limit is the
+# cell: whatever a lead imported (or keeps in the library) can be published, and a sheet that
+# imports builds. Names of the pack itself, publishers and synonyms stay short.
+MAX_TEXT_CHARS = MAX_CELL_CHARS
+MAX_TITLE_CHARS = MAX_CELL_CHARS
 MAX_NAME_CHARS = 100
 MAX_LIST_ITEMS = 200
 MAX_VERSION = 2**53 - 1
@@ -449,12 +452,12 @@ def make_pack(
     return pack
 
 
-def _check_line(value: str, what: str, limit: int) -> None:
+def _check_line(value: str, what: str, limit: int, *, controls: re.Pattern[str] = _CONTROL_RE) -> None:
     if not value:
         raise PackFormatError(f"{what}为空")
     if len(value) > limit:
         raise PackFormatError(f"{what}过长（超过 {limit} 字）")
-    if _CONTROL_RE.search(value):
+    if controls.search(value):
         raise PackFormatError(f"{what}包含控制字符或无效字符")
 
 
@@ -483,6 +486,48 @@ def app_version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.group(0).split("."))
 
 
+def _check_category(path: str) -> None:
+    for part in path.split("/"):
+        _check_line(part, f"分类“{path[:40]}”的名称", MAX_TITLE_CHARS, controls=_TEXT_CONTROL_RE)
+        if part in (".", ".."):
+            raise PackFormatError(f"分类名称不能是“{part}”: {path[:40]}")
+
+
+def _check_phrase(p: PackPhrase) -> None:
+    if not _UID_RE.match(p.uid):
+        raise PackFormatError(f"编号无效: {p.uid[:140]!r}")
+    if not p.category or normalize_category_path(p.category) != p.category:
+        raise PackFormatError(f"分类无效: {p.category[:40]!r}")
+    _check_category(p.category)
+    # Tabs and line breaks are what a spreadsheet cell holds; the import takes them in titles too.
+    _check_line(p.title, "标题", MAX_TITLE_CHARS, controls=_TEXT_CONTROL_RE)
+    if p.title != p.title.strip():
+        raise PackFormatError("标题首尾有空格")
+    _check_text(p.text, "内容")
+    issues = placeholders.validate(p.text)
+    if issues:
+        # Worded as the library import words it, so a lead reads one message for one mistake.
+        raise PackFormatError(f"占位符错误（第 {issues[0].position + 1} 个字符）: {issues[0].message_zh}")
+    if p.shortcut is not None and normalize_shortcut(p.shortcut) != p.shortcut:
+        raise PackFormatError(f"快捷编码无效: {p.shortcut!r}")
+    for tag in p.tags:
+        _check_text(tag, "标签")
+    # The import reads all of a phrase's tags from one cell: that cell's limit is theirs.
+    if len(";".join(p.tags)) > MAX_CELL_CHARS:
+        raise PackFormatError(f"标签过长（合计超过 {MAX_CELL_CHARS} 字）")
+    _check_text(p.notes, "备注", allow_empty=True)
+
+
+def phrase_problem(p: PackPhrase) -> str | None:
+    """Why one phrase cannot go into a pack, or None: the checks every phrase passes whether it
+    comes from a sheet (told by its row), the lead's library or a pack file being read."""
+    try:
+        _check_phrase(p)
+    except PackFormatError as exc:
+        return str(exc)
+    return None
+
+
 def validate_pack(pack: Pack) -> None:
     """Everything a pack must satisfy, whether just built or just read; raises PackFormatError."""
     m = pack.manifest
@@ -507,36 +552,21 @@ def validate_pack(pack: Pack) -> None:
     for path in pack.categories:
         if normalize_category_path(path) != path or not path:
             raise PackFormatError(f"分类路径无效: {path!r}")
-        for part in path.split("/"):
-            _check_line(part, f"分类“{path}”的名称", MAX_NAME_CHARS)
-            if part in (".", ".."):
-                raise PackFormatError(f"分类名称不能是“{part}”: {path}")
+        _check_category(path)
         if path in known_paths:
             raise PackFormatError(f"分类重复: {path}")
         known_paths.add(path)
     uids: set[str] = set()
     for index, p in enumerate(pack.phrases, start=1):
         where = f"第 {index} 条话术“{p.title[:40]}”"
-        if not _UID_RE.match(p.uid):
-            raise PackFormatError(f"{where}的编号无效: {p.uid!r}")
+        problem = phrase_problem(p)
+        if problem:
+            raise PackFormatError(f"{where}: {problem}")
         if p.uid in uids:
-            raise PackFormatError(f"{where}的编号重复: {p.uid}")
+            raise PackFormatError(f"{where}: 编号重复: {p.uid}")
         uids.add(p.uid)
         if p.category not in known_paths:
-            raise PackFormatError(f"{where}的分类不在分类列表中: {p.category!r}")
-        _check_line(p.title, f"{where}的标题", MAX_TITLE_CHARS)
-        if p.title != p.title.strip():
-            raise PackFormatError(f"{where}的标题首尾有空格")
-        _check_text(p.text, f"{where}的内容")
-        issues = placeholders.validate(p.text)
-        if issues:
-            raise PackFormatError(
-                f"{where}的占位符错误（第 {issues[0].position + 1} 个字符）: {issues[0].message_zh}"
-            )
-        if p.shortcut is not None and normalize_shortcut(p.shortcut) != p.shortcut:
-            raise PackFormatError(f"{where}的快捷编码无效: {p.shortcut!r}")
-        _check_items(p.tags, f"{where}的标签", MAX_NAME_CHARS)
-        _check_text(p.notes, f"{where}的备注", allow_empty=True)
+            raise PackFormatError(f"{where}: 分类不在分类列表中: {p.category!r}")
     rule_ids: set[str] = set()
     for r in pack.rules:
         where = f"规则 {r.uid!r}"
@@ -913,6 +943,9 @@ class PhraseChange:
     new: PackPhrase
     fields: tuple[str, ...]
     adopted: bool = False  # an unchanged personal copy of the default library taken over by the pack
+    # With `adopted`: a phrase this pack once had, kept as personal when it left the pack (removed
+    # with the pack, or by an update) and still as it was; it goes back into the pack, not beside it.
+    reclaimed: bool = False
 
     @property
     def keeps_personal_copy(self) -> bool:
@@ -941,6 +974,7 @@ class PhraseChange:
             "diff": self.diff_lines(),
             "keeps_personal_copy": self.keeps_personal_copy,
             "adopted": self.adopted,
+            "reclaimed": self.reclaimed,
         }
 
 
@@ -958,6 +992,31 @@ class PhraseRemoval:
             "category": self.old.phrase.category,
             "title": self.old.phrase.title,
             "moves_to_personal": self.keep,
+        }
+
+
+@dataclass(frozen=True)
+class ShortcutMove:
+    """A shortcut that goes to a pack phrase from a phrase the update keeps as personal.
+
+    A lead who renames a phrase (a new uid) or replaces it keeps its shortcut for the new one; the
+    agent's favourite old wording stays, but typing the shortcut must bring the team's phrase.
+    """
+
+    shortcut: str
+    kept: InstalledPhrase  # stays as a personal phrase, without the shortcut
+    to: PackPhrase
+
+    def line(self) -> str:
+        return f"快捷编码 {self.shortcut} 改为打开“{self.to.title}”，保留的“{self.kept.phrase.title}”不再使用它"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shortcut": self.shortcut,
+            "kept_phrase_id": self.kept.phrase_id,
+            "kept_title": self.kept.phrase.title,
+            "uid": self.to.uid,
+            "title": self.to.title,
         }
 
 
@@ -979,6 +1038,7 @@ class PackPreview:
     synonyms_removed: list[tuple[str, ...]] = field(default_factory=list)
     new_key: bool = False  # the publisher key is not yet trusted; installing trusts it
     shortcuts_dropped: list[PackPhrase] = field(default_factory=list)  # taken by the agent's own
+    shortcuts_moved: list[ShortcutMove] = field(default_factory=list)
 
     @property
     def is_update(self) -> bool:
@@ -987,6 +1047,10 @@ class PackPreview:
     @property
     def kept_as_personal(self) -> int:
         return sum(1 for r in self.removed if r.keep) + sum(1 for c in self.changed if c.keeps_personal_copy)
+
+    @property
+    def reclaimed(self) -> list[PhraseChange]:
+        return [c for c in self.adopted if c.reclaimed]
 
     @property
     def rules_changed_any(self) -> bool:
@@ -1005,6 +1069,8 @@ class PackPreview:
             "adopted": len(self.adopted),
             "kept_as_personal": self.kept_as_personal,
             "shortcuts_dropped": len(self.shortcuts_dropped),
+            "shortcuts_moved": len(self.shortcuts_moved),
+            "reclaimed": len(self.reclaimed),
             "rules_added": len(self.rules_added),
             "rules_changed": len(self.rules_changed),
             "rules_removed": len(self.rules_removed),
@@ -1025,8 +1091,11 @@ class PackPreview:
             f"删除 {len(self.removed)}",
             f"未变 {self.unchanged}",
         ]
-        if self.adopted:
-            parts.append(f"接管内置话术 {len(self.adopted)}")
+        reclaimed = len(self.reclaimed)
+        if len(self.adopted) > reclaimed:
+            parts.append(f"接管内置话术 {len(self.adopted) - reclaimed}")
+        if reclaimed:
+            parts.append(f"个人话术中保留的 {reclaimed} 条回到话术包")
         text = f"{head}: " + "，".join(parts)
         if self.kept_as_personal:
             text += f"（其中 {self.kept_as_personal} 条您收藏或改过的话术将保留到个人话术）"
@@ -1037,6 +1106,8 @@ class PackPreview:
             text += f"；同义词 新增 {len(self.synonyms_added)} 组，删除 {len(self.synonyms_removed)} 组"
         if self.shortcuts_dropped:
             text += f"；{len(self.shortcuts_dropped)} 个快捷编码与您自己的重复，保留您的"
+        if self.shortcuts_moved:
+            text += f"；{len(self.shortcuts_moved)} 个快捷编码改由团队话术使用，保留到个人话术的旧话术不再占用"
         return text
 
     def lines(self, *, limit: int | None = 50) -> list[str]:
@@ -1066,6 +1137,12 @@ class PackPreview:
             note = "（已收藏或改过，移到个人话术）" if r.keep else ""
             out.append(f"- {r.old.phrase.category} › {r.old.phrase.title}{note}")
         out += more(self.removed)
+        for c in cut(self.reclaimed):
+            out.append(f"= {c.new.category} › {c.new.title}（您保留的个人话术，回到话术包，不会重复）")
+        out += more(self.reclaimed)
+        for move in cut(self.shortcuts_moved):
+            out.append(f"  {move.line()}")
+        out += more(self.shortcuts_moved)
         for mark, uids in (("+", self.rules_added), ("~", self.rules_changed), ("-", self.rules_removed)):
             out += [f"{mark} 规则 {uid}" for uid in cut(uids)]
             out += more(uids)
@@ -1086,6 +1163,7 @@ class PackPreview:
             "changed": [c.to_json() for c in self.changed],
             "removed": [r.to_json() for r in self.removed],
             "shortcuts_dropped": [{"uid": p.uid, "shortcut": p.shortcut} for p in self.shortcuts_dropped],
+            "shortcuts_moved": [move.to_json() for move in self.shortcuts_moved],
             "rules": {
                 "added": self.rules_added,
                 "changed": self.rules_changed,
@@ -1108,35 +1186,47 @@ def preview_pack(
     *,
     adoptable: Mapping[str, InstalledPhrase] | None = None,
     taken_shortcuts: Set[str] = frozenset(),
+    reclaimable: Mapping[str, InstalledPhrase] | None = None,
 ) -> PackPreview:
     """Diff a pack against what is installed of it.
 
     `adoptable` maps uids to the agent's personal phrases that are unchanged copies of the
     default library; one at the same category and title as a pack phrase with that uid is taken
     over by the pack (keeping favorites and counts) instead of being duplicated.
+    `reclaimable` maps uids to personal phrases this pack once had, kept when they left it and
+    still as the pack has them: taken back the same way (a pack removed and installed again).
     `taken_shortcuts` are used by the agent's own phrases (or another pack's): the pack phrase
-    is installed without it, so the agent's shortcut keeps working.
+    is installed without it, so the agent's shortcut keeps working. A shortcut the pack gives
+    twice goes to its first phrase. A phrase the update keeps as personal gives up a shortcut
+    that a pack phrase has after the update (`shortcuts_moved`).
     """
     preview = PackPreview(
         manifest=pack.manifest, installed_version=installed.manifest.version if installed else None
     )
     current = {p.phrase.uid: p for p in installed.phrases} if installed else {}
     adoptable = adoptable or {}
+    reclaimable = reclaimable or {}
+    claimed: dict[str, PackPhrase] = {}  # shortcut -> the pack phrase that has it after the update
     for new in pack.phrases:
-        if new.shortcut is not None and new.shortcut in taken_shortcuts:
-            preview.shortcuts_dropped.append(new)
-            new = replace(new, shortcut=None)
+        code = new.shortcut
+        if code is not None:
+            if code in taken_shortcuts or code in claimed:
+                preview.shortcuts_dropped.append(new)
+                new = replace(new, shortcut=None)
+            else:
+                claimed[code] = new
         old = current.get(new.uid)
         if old is None:
-            candidate = adoptable.get(new.uid)
-            if (
-                candidate is not None
-                and candidate.phrase.category == new.category
-                and candidate.phrase.title == new.title
-            ):
-                preview.adopted.append(
-                    PhraseChange(candidate, new, _changed_fields(candidate.phrase, new), adopted=True)
-                )
+            for candidates, reclaimed in ((reclaimable, True), (adoptable, False)):
+                candidate = candidates.get(new.uid)
+                if (
+                    candidate is not None
+                    and candidate.phrase.category == new.category
+                    and candidate.phrase.title == new.title
+                ):
+                    fields = _changed_fields(candidate.phrase, new)
+                    preview.adopted.append(PhraseChange(candidate, new, fields, True, reclaimed))
+                    break
             else:
                 preview.added.append(new)
             continue
@@ -1149,6 +1239,12 @@ def preview_pack(
     for old in installed.phrases if installed else ():
         if old.phrase.uid not in in_pack:
             preview.removed.append(PhraseRemoval(old, keep=old.favorite or old.edited))
+    kept = [r.old for r in preview.removed if r.keep]
+    kept += [c.old for c in preview.changed if c.keeps_personal_copy]
+    for old in kept:
+        code = old.phrase.shortcut
+        if code is not None and code in claimed:
+            preview.shortcuts_moved.append(ShortcutMove(code, old, claimed[code]))
     old_rules = {r.uid: r.to_dict() for r in installed.rules} if installed else {}
     new_rules = {r.uid: r.to_dict() for r in pack.rules}
     preview.rules_added = [uid for uid in new_rules if uid not in old_rules]
@@ -1168,48 +1264,87 @@ def preview_pack(
 _UID_ALIASES = {"uid": "uid", "编号": "uid", "话术编号": "uid", "id": "uid"}
 
 
-def phrases_from_sheet(path: Path | str) -> tuple[list[PackPhrase], list[tuple[int, str]]]:
-    """Pack phrases from a CSV/XLSX sheet; rows without a `uid` column get a stable uid from
-    category and title. Returns the phrases and the rows skipped, with reasons."""
+@dataclass
+class SheetPhrases:
+    """A lead's sheet read for a pack, told by sheet row as the library import tells it (the header
+    row, and blank rows above it, count)."""
+
+    phrases: list[PackPhrase] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the sheet row of each phrase
+    problems: list[tuple[int, str]] = field(default_factory=list)  # rows that keep the pack from being built
+    converted: list[tuple[int, str]] = field(default_factory=list)  # legacy markers now fields, to review
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # built all the same (a shortcut left out)
+    encoding: str = ""
+
+
+def read_sheet_phrases(path: Path | str) -> SheetPhrases:
+    """Pack phrases from a CSV/XLSX sheet, row by row as the library import takes them.
+
+    Rows without a `uid` column get a stable uid from category and title. A row the import would
+    skip, or one a pack cannot carry, is a problem naming its row; a shortcut the import would
+    ignore is left out with a warning; legacy markers become fields and are listed.
+    """
     from huashu.core.spreadsheet import read_phrase_sheet
 
     sheet = read_phrase_sheet(path)
-    problems = list(sheet.problems)
+    result = SheetPhrases(problems=list(sheet.problems), encoding=sheet.encoding)
     uids: dict[int, str] = {}
     if any(col.strip().lower() in _UID_ALIASES for col in sheet.ignored_columns):
         table = read_table(path, aliases=_UID_ALIASES, required=("uid",))
         uids = {row.line: row.values.get("uid", "").strip() for row in table.rows}
-    phrases = []
     seen: dict[str, int] = {}  # uid -> the row that has it
+    shortcuts: dict[str, int] = {}  # shortcut -> the row that has it
     for line, row in sheet.rows:
         uid = uids.get(line) or default_uid(row.category, row.title)
         if uid in seen:
             # Told like the import tells it: the lead fixes the sheet, not a uid they never saw.
             same = "同一分类下同名标题" if not uids.get(line) else "编号相同"
-            problems.append((line, f"与第 {seen[uid]} 行重复（{same}）"))
+            result.problems.append((line, f"与第 {seen[uid]} 行重复（{same}）"))
             continue
         seen[uid] = line
         text = row.text
+        converted: tuple[placeholders.LegacyField, ...] = ()
         if "[" not in text:
-            text = placeholders.convert_legacy(text).text
-        issues = placeholders.validate(text)
-        if issues:
-            problems.append(
-                (line, f"占位符错误（第 {issues[0].position + 1} 个字符）: {issues[0].message_zh}")
-            )
-            continue
-        phrases.append(
-            PackPhrase(
-                uid=uid,
-                category=row.category,
-                title=row.title,
-                text=text,
-                shortcut=row.shortcut,
-                tags=row.tags,
-                notes=row.notes,
-            )
+            # Exactly when the import converts: a text without any marker stays as written.
+            conversion = placeholders.convert_legacy(text)
+            if conversion.fields:
+                text, converted = conversion.text, conversion.fields
+        try:
+            shortcut = normalize_shortcut(row.shortcut)
+        except PackFormatError as exc:
+            result.warnings.append((line, f"{exc}；已忽略快捷编码"))
+            shortcut = None
+        if shortcut is not None and shortcut in shortcuts:
+            result.warnings.append((line, f"快捷编码 {shortcut} 已被第 {shortcuts[shortcut]} 行使用，已忽略"))
+            shortcut = None
+        phrase = PackPhrase(
+            uid=uid,
+            category=row.category,
+            title=row.title.strip(),
+            text=text.strip("\r\n"),
+            shortcut=shortcut,
+            tags=_clean_list(row.tags),
+            notes=row.notes.strip(),
         )
-    return phrases, sorted(problems)
+        problem = phrase_problem(phrase)
+        if problem:
+            result.problems.append((line, problem))
+            continue
+        if shortcut is not None:
+            shortcuts[shortcut] = line
+        if converted:
+            names = "、".join(f"{f.marker}→[{f.name}]" for f in converted)
+            result.converted.append((line, f"旧式占位符已转换: {names}"))
+        result.phrases.append(phrase)
+        result.rows.append(line)
+    result.problems.sort()
+    return result
+
+
+def phrases_from_sheet(path: Path | str) -> tuple[list[PackPhrase], list[tuple[int, str]]]:
+    """The phrases of a sheet and the rows that cannot go into a pack (see read_sheet_phrases)."""
+    sheet = read_sheet_phrases(path)
+    return sheet.phrases, sheet.problems
 
 
 # -- usage reports ---------------------------------------------------------------------------------

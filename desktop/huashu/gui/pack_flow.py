@@ -203,6 +203,25 @@ class PackPreviewDialog(QDialog):
             )
         if p.synonyms_changed_any:
             heading(self.tr("Search synonyms"), len(p.synonyms_added) + len(p.synonyms_removed), c.info)
+        if p.shortcuts_moved:
+            heading(self.tr("Shortcuts that now open the team's phrase"), len(p.shortcuts_moved), c.info)
+            out.append("<ul>")
+            for move in p.shortcuts_moved[:MAX_LISTED]:
+                kept = self.tr("“{0}”, kept as your personal phrase, no longer uses it").format(
+                    move.kept.phrase.title
+                )
+                out.append(
+                    f"<li><b>{html.escape(move.shortcut)}</b> → {html.escape(move.to.title)}"
+                    f'<br><span style="color:{c.muted};">{html.escape(kept)}</span></li>'
+                )
+            out.append("</ul>")
+        if p.reclaimed:
+            heading(
+                self.tr("Phrases you kept that return to the pack (not duplicated)"), len(p.reclaimed), c.muted
+            )
+            out.append(
+                "<ul>" + "".join(item(r.new.category, r.new.title) for r in p.reclaimed[:MAX_LISTED]) + "</ul>"
+            )
         if p.shortcuts_dropped:
             heading(
                 self.tr("Shortcuts you already use (the pack's are left out)"),

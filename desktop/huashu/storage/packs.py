@@ -9,7 +9,7 @@ import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 
 from huashu import __version__
 from huashu.core import packs as core
-from huashu.core.models import OpChanges, Rule
+from huashu.core.models import OpChanges, Phrase, Rule
 from huashu.core.packs import (
     ChannelError,
     InstalledPack,
@@ -197,7 +197,7 @@ def installed_state(lib: Library, pack_id: str) -> InstalledPack | None:
         _installed_phrase(r, paths)
         for r in lib.conn.execute(
             _installed_select("pack_uid")
-            + " WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NOT NULL ORDER BY id",
+            + " FROM phrases WHERE pack_id = ? AND origin = 'pack' AND pack_uid IS NOT NULL ORDER BY id",
             (pack_id,),
         )
     )
@@ -216,30 +216,63 @@ def installed_state(lib: Library, pack_id: str) -> InstalledPack | None:
     return InstalledPack(manifest=manifest, phrases=phrases, rules=rules, synonyms=synonyms)
 
 
-def _adoptable(lib: Library, pack: Pack) -> dict[str, InstalledPhrase]:
-    """Personal phrases sharing a pack phrase's uid that the agent never changed since they were
-    created: unchanged copies of the default library, which the pack takes over instead of
-    installing a duplicate beside them."""
-    uids = [p.uid for p in pack.phrases]
+def _adoptable(lib: Library, pack: Pack) -> tuple[dict[str, InstalledPhrase], dict[str, InstalledPhrase]]:
+    """Personal phrases the pack takes over instead of installing a duplicate beside them, by pack uid.
+
+    First, copies of the default library the agent never changed since they were created (they
+    share the pack phrase's uid). Second, phrases this pack once had and kept as personal when they
+    left it (removed with the pack, or dropped by an update, as favourites): they keep the row uid
+    and the pack uid they had (_detach), and are taken back only while exactly as the pack has them,
+    so nothing the agent wrote is ever overwritten; a copy the agent changed stays theirs. A lead's
+    own phrases, which share their uids with the pack built from them, have no pack uid.
+    """
+    by_row_uid: dict[str, PackPhrase] = {}
+    for p in pack.phrases:
+        by_row_uid[_kept_uid(pack.manifest.id, p.uid)] = p
+        by_row_uid[p.uid] = p  # should a plain uid equal another phrase's kept uid, the plain one wins
+    uids = list(by_row_uid)
     paths = {c.id: c.path for c in lib.categories()}
-    found: dict[str, InstalledPhrase] = {}
+    defaults: dict[str, InstalledPhrase] = {}
+    kept: dict[str, InstalledPhrase] = {}
     for start in range(0, len(uids), _CHUNK):
         chunk = uids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         for r in lib.conn.execute(
-            _installed_select("uid") + f" WHERE origin = 'personal' AND created = updated AND uid IN ({marks})",
+            _installed_select("uid") + f", created = updated, pack_uid FROM phrases WHERE origin = 'personal' "
+            f"AND uid IN ({marks}) ORDER BY id",
             chunk,
         ):
-            found[r[1]] = replace(_installed_phrase(r, paths), edited=False)
-    return found
+            wanted = by_row_uid[r[1]]
+            found = _installed_phrase(r, paths)
+            found = replace(found, phrase=replace(found.phrase, uid=wanted.uid), edited=False)
+            if r[11] and r[1] == wanted.uid:
+                defaults.setdefault(wanted.uid, found)
+            elif r[12] == wanted.uid and _same_content(found.phrase, wanted):
+                kept.setdefault(wanted.uid, found)
+    return defaults, kept
+
+
+def _kept_uid(pack_id: str, pack_uid: str) -> str:
+    """The row uid a pack phrase gets when its own uid is taken (see _free_uid)."""
+    return str(uuid.uuid5(_UID_NAMESPACE, f"{pack_id}\n{pack_uid}"))
+
+
+def _same_content(mine: PackPhrase, theirs: PackPhrase) -> bool:
+    """A kept copy still as the pack has the phrase; one that lost its shortcut (to a pack phrase, or
+    because another phrase held it) is still the same phrase."""
+    return (mine.category, mine.title, mine.text, mine.tags, mine.notes) == (
+        theirs.category,
+        theirs.title,
+        theirs.text,
+        theirs.tags,
+        theirs.notes,
+    ) and mine.shortcut in (None, theirs.shortcut)
 
 
 def _installed_select(uid_column: str) -> str:
-    """The SELECT whose rows _installed_phrase reads; `uid_column` is uid or pack_uid."""
-    return (
-        f"SELECT id, {uid_column}, category_id, title, text, shortcut, tags, notes, favorite, edited, use_count "
-        "FROM phrases"
-    )
+    """The SELECT whose rows _installed_phrase reads; `uid_column` is uid or pack_uid. More columns
+    may follow (then the caller adds FROM)."""
+    return f"SELECT id, {uid_column}, category_id, title, text, shortcut, tags, notes, favorite, edited, use_count"
 
 
 def _installed_phrase(r: Sequence[Any], paths: Mapping[int, str]) -> InstalledPhrase:
@@ -275,17 +308,19 @@ def _taken_shortcuts(lib: Library, pack_id: str, exclude_ids: set[int]) -> set[s
 
 
 def _preview(lib: Library, pack: Pack) -> PackPreview:
-    adoptable = _adoptable(lib, pack)
+    adoptable, reclaimable = _adoptable(lib, pack)
     by_uid = {p.uid: p for p in pack.phrases}
     adopted = {
         c.phrase_id
-        for uid, c in adoptable.items()
+        for found in (adoptable, reclaimable)
+        for uid, c in found.items()
         if (by_uid[uid].category, by_uid[uid].title) == (c.phrase.category, c.phrase.title)
     }
     return core.preview_pack(
         pack,
         installed_state(lib, pack.manifest.id),
         adoptable=adoptable,
+        reclaimable=reclaimable,
         taken_shortcuts=_taken_shortcuts(lib, pack.manifest.id, adopted),
     )
 
@@ -345,10 +380,11 @@ def _check_installable(lib: Library, verified: VerifiedPack, trust: str | None, 
                 f"已安装的话术包“{name}”由另一个公钥签名（指纹 {core.fingerprint(installed_key)}），"
                 f"这个文件的签名公钥是 {core.fingerprint(key)}，已拒绝"
             )
-        if m.version <= version:
-            word = "相同" if m.version == version else "更旧"
+        if m.version == version:
+            raise PackDowngradeError(f"话术包“{m.name}” v{m.version} 已经安装，不是更新，已拒绝")
+        if m.version < version:
             raise PackDowngradeError(
-                f"话术包“{m.name}”的版本 v{m.version} 与已安装的 v{version} {word}，不是更新，已拒绝"
+                f"话术包“{m.name}”已安装 v{version}，这个文件是旧版本 v{m.version}，不是更新，已拒绝"
             )
     return not trusted
 
@@ -408,7 +444,7 @@ def install_file(
 
 
 def _free_uid(taken: set[str], pack_id: str, pack_uid: str) -> str:
-    for candidate in (pack_uid, str(uuid.uuid5(_UID_NAMESPACE, f"{pack_id}\n{pack_uid}"))):
+    for candidate in (pack_uid, _kept_uid(pack_id, pack_uid)):
         if candidate not in taken:
             taken.add(candidate)
             return candidate
@@ -456,13 +492,18 @@ def _ensure_categories(lib: Library, pack_id: str, paths: Sequence[str]) -> tupl
     return now, True
 
 
-def _detach(lib: Library, phrase_ids: Sequence[int]) -> None:
-    """Move pack phrases to the agent's personal library, keeping id, uid, favorites and counts."""
+def _detach(lib: Library, phrase_ids: Sequence[int], *, without_shortcut: Set[int] = frozenset()) -> None:
+    """Move pack phrases to the agent's personal library, keeping id, uid, favorites and counts;
+    those in `without_shortcut` give up their shortcut (a pack phrase has it now).
+
+    The pack uid stays as a mark of where the phrase came from: installed again, the pack takes
+    back a kept phrase still as it was instead of putting a duplicate beside it (_adoptable).
+    """
     stamp = now_iso()
     lib.conn.executemany(
-        "UPDATE phrases SET origin = 'personal', pack_id = NULL, pack_uid = NULL, pack_version = NULL, "
-        "edited = 0, updated = ? WHERE id = ?",
-        [(stamp, pid) for pid in phrase_ids],
+        "UPDATE phrases SET origin = 'personal', pack_id = NULL, pack_version = NULL, "
+        "edited = 0, updated = ?, shortcut = CASE WHEN ? THEN NULL ELSE shortcut END WHERE id = ?",
+        [(stamp, int(pid in without_shortcut), pid) for pid in phrase_ids],
     )
 
 
@@ -563,7 +604,7 @@ def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: s
         touched.append(old.phrase_id)
     keep = [r.old.phrase_id for r in preview.removed if r.keep]
     drop = [r.old.phrase_id for r in preview.removed if not r.keep]
-    _detach(lib, detach + keep)
+    _detach(lib, detach + keep, without_shortcut={move.kept.phrase_id for move in preview.shortcuts_moved})
     touched.extend(detach + keep)
     _delete_phrases(lib, drop)
     changes.deleted_phrases = set(drop)
@@ -921,7 +962,7 @@ def fetch_update(update: AvailableUpdate, *, context: Any = None, cache_dir: Pat
 
 # A fixed set of reasons: with free-form ones, `shop-north-manual-….db` (a backup of shop-north.db
 # in the same folder) would read as a "north-manual" backup of shop.db, to be restored or pruned.
-BACKUP_REASONS = ("daily", "manual", "pre-migration", "pre-pack", "pre-import", "pre-restore")
+BACKUP_REASONS = ("daily", "manual", "pre-migration", "pre-pack", "pre-import", "pre-repair", "pre-restore")
 _BACKUP_RE_TEMPLATE = (
     r"^{stem}-(?P<reason>" + "|".join(BACKUP_REASONS) + r")-(?P<stamp>\d{{8}}-\d{{6}}(?:-\d{{6}})?)\.db$"
 )
@@ -1182,8 +1223,79 @@ def restore(lib: Library, backup: Path | str | None = None) -> tuple[Library, Re
     return Library.open(path, create=False), result
 
 
+@dataclass(frozen=True)
+class ShortcutClash:
+    """A shortcut held by more than one phrase. `phrases[0]` is the one typing the shortcut brings
+    (Library.phrase_by_shortcut: the agent's own before a pack's, then the oldest)."""
+
+    shortcut: str
+    phrases: tuple[Phrase, ...]
+
+    def message(self) -> str:
+        names = "、".join(
+            f"“{p.title}”（{p.category}，{'团队话术' if p.origin == 'pack' else '个人话术'} #{p.id}）"
+            for p in self.phrases
+        )
+        return f"快捷编码 {self.shortcut} 被 {len(self.phrases)} 条话术同时使用: {names}"
+
+    def repaired(self) -> str:
+        others = "、".join(f"“{p.title}”" for p in self.phrases[1:])
+        return f"快捷编码 {self.shortcut} 只留给“{self.phrases[0].title}”，{others} 不再使用它"
+
+
+def shortcut_clashes(lib: Library) -> list[ShortcutClash]:
+    """Shortcuts that more than one phrase has: typing one brings only the first, the others never."""
+    with lib._lock:
+        codes = [
+            r[0]
+            for r in lib.conn.execute(
+                "SELECT shortcut FROM phrases WHERE shortcut IS NOT NULL "
+                "GROUP BY shortcut HAVING count(*) > 1 ORDER BY shortcut"
+            )
+        ]
+        clashes = []
+        for code in codes:
+            ids = [
+                r[0]
+                for r in lib.conn.execute(
+                    "SELECT id FROM phrases WHERE shortcut = ? ORDER BY origin = 'pack', id", (code,)
+                )
+            ]
+            clashes.append(ShortcutClash(code, tuple(lib.phrases_by_ids(ids))))
+    return clashes
+
+
+@dataclass(frozen=True)
+class ShortcutRepair:
+    fixed: list[ShortcutClash]
+    backup: Path | None
+    changes: OpChanges = field(default_factory=OpChanges)
+
+
+def repair_shortcuts(lib: Library, *, backup: bool = True, keep: int = BACKUP_KEEP) -> ShortcutRepair:
+    """Leave each shared shortcut to the phrase typing it brings today, and take it from the others.
+
+    What the agent gets for a shortcut does not change; the phrases that lose it can be given
+    another in the editor. Their text, favourites and counts are untouched, and `updated` too:
+    this is bookkeeping, not an edit (an untouched default copy stays one a pack may take over).
+    A backup is taken first; one transaction.
+    """
+    if not shortcut_clashes(lib):
+        return ShortcutRepair([], None)
+    backup_path = make_backup(lib, reason="pre-repair", keep=keep) if backup and lib.path else None
+    from huashu.storage import search_index
+
+    with lib.transaction():
+        fixed = shortcut_clashes(lib)
+        losing = [p.id for clash in fixed for p in clash.phrases[1:]]
+        lib.conn.executemany("UPDATE phrases SET shortcut = NULL WHERE id = ?", [(pid,) for pid in losing])
+        search_index.reindex(lib.conn, losing)
+    return ShortcutRepair(fixed, backup_path, OpChanges(phrases=set(losing)))
+
+
 def check_library(lib: Library) -> list[str]:
-    """Everything wrong with the library: SQLite integrity, foreign keys, pack bookkeeping."""
+    """Everything wrong with the library: SQLite integrity, foreign keys, pack bookkeeping, and
+    shortcuts that more than one phrase has."""
     problems = lib.integrity_problems(quick=False)
     conn = lib.conn
     orphans = conn.execute(
@@ -1203,6 +1315,7 @@ def check_library(lib: Library) -> list[str]:
     ).fetchone()[0]
     if stray_rules:
         problems.append(f"{stray_rules} 条团队规则不属于任何已安装的话术包")
+    problems += [clash.message() for clash in shortcut_clashes(lib)]
     return problems
 
 
@@ -1217,6 +1330,8 @@ __all__ = [
     "LibraryContent",
     "PendingInstall",
     "RestoreResult",
+    "ShortcutClash",
+    "ShortcutRepair",
     "TrustedKey",
     "add_channel",
     "apply_install",
@@ -1240,8 +1355,10 @@ __all__ = [
     "prune_backups",
     "record_edited_copy",
     "remove_channel",
+    "repair_shortcuts",
     "restore",
     "restore_file",
+    "shortcut_clashes",
     "trust_key",
     "trusted_keys",
     "uninstall_pack",
