@@ -283,3 +283,34 @@ def test_a_pasted_sentence_is_searched_by_its_words(tmp_path: Path, default_libr
     )
     assert result.returncode == 0, result.stderr
     assert "物流" in result.stdout
+
+
+def test_import_of_a_leads_xlsx_prints_each_conversion_and_merge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Merged 分类, a percentage, markers beside [fields] and {name} fields, as `huashu import` reports them."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "备注"])
+    sheet.append(["售后", "发货", "您好，我是[您的名字/工号]，您的订单XXXX已发货", 0.15])
+    sheet.append([None, "提醒", "尊敬的{name}，订单{订单号}已签收", None])
+    sheet.append([None, "同上", None, None])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("C3:C4")
+    sheet.cell(row=2, column=4).number_format = "0%"
+    path = tmp_path / "组长.xlsx"
+    book.save(path)
+    db = str(tmp_path / "x.db")
+    run(capsys, "--db", db, "init", "--empty")
+    code, out, _ = run(capsys, "--db", db, "import", str(path))
+    assert code == 1  # the merged 话术 row is skipped, with its reason
+    assert "新增 2" in out
+    assert "第 2 行 旧式占位符已转换: XXXX→[订单号]" in out
+    assert "第 3 行 旧式占位符已转换: {name}→[name]、{订单号}→[订单号]" in out
+    assert "第 4 行 跳过: 内容为空（位于合并单元格 C3:C4 中" in out
+    listed = {p["title"]: p for p in json.loads(run(capsys, "--db", db, "list", "--json")[1])}
+    assert listed["发货"]["category"] == listed["提醒"]["category"] == "售后"
+    assert listed["发货"]["notes"] == "15%"
+    assert listed["提醒"]["text"] == "尊敬的[name]，订单[订单号]已签收"

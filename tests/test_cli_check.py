@@ -129,6 +129,38 @@ def test_lead_sheet_with_chinese_headers_adds_a_rule(
     assert before
 
 
+def test_a_rules_sheet_with_merged_cells_gives_each_row_the_merged_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Leads merge 级别, 建议 and 分类 over a group of forbidden words: every row of it gets them."""
+    import openpyxl
+    import yaml
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["忌语", "级别", "建议", "分类"])
+    ws.append(["我办不了", "禁用", "我帮您联系能处理的同事", "推诿"])
+    ws.append(["我搞不定", None, None, None])
+    ws.append(["我管不了", None, None, None])
+    ws.append(["随便你", "慎用", "您看这样处理可以吗", "态度"])
+    for column in "BCD":
+        ws.merge_cells(f"{column}2:{column}4")
+    sheet = tmp_path / "忌语.xlsx"
+    book.save(sheet)
+    target = tmp_path / "fresh.db"
+    assert run(capsys, "--db", str(target), "init", "--empty")[0] == 0
+    code, _, err = run(capsys, "--db", str(target), "rules", "import", str(sheet))
+    assert code == 0, err
+    exported = tmp_path / "rules.yaml"
+    assert run(capsys, "--db", str(target), "rules", "export", str(exported))[0] == 0
+    rules = {r["patterns"][0]: r for r in yaml.safe_load(exported.read_text(encoding="utf-8"))["rules"]}
+    for word in ("我办不了", "我搞不定", "我管不了"):
+        assert rules[word]["severity"] == "error", word
+        assert rules[word]["suggestions"] == ["我帮您联系能处理的同事"], word
+        assert rules[word]["category"] == "推诿", word
+    assert rules["随便你"]["severity"] == "warning" and rules["随便你"]["category"] == "态度"
+
+
 def test_replace_says_which_rules_it_drops_before_and_when_it_does(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

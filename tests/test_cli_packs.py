@@ -538,3 +538,20 @@ def test_db_check_names_shared_shortcuts_and_repair_fixes_them(
     assert json.loads(shown)["title"] == "退款时效"
     code, out, _ = run(capsys, "--db", str(db), "db", "check", "--repair")
     assert code == 0 and "已修复" not in out
+
+
+def test_build_from_a_sheet_converts_markers_beside_fields_as_the_import_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    sheet = tmp_path / "lead.csv"
+    sheet.write_text(
+        "分类,标题,内容\n售后,发货通知,您好，我是[您的名字/工号]，您的订单XXXX已发货\n", encoding="utf-8"
+    )
+    out = tmp_path / "p.huashu"
+    code, stdout, err = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "1", "--from", str(sheet), "--no-rules", "--no-synonyms"
+    )
+    assert code == 0, err
+    assert "第 2 行 旧式占位符已转换: XXXX→[订单号]" in stdout
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    assert json.loads(shown)["phrases"][0]["text"] == "您好，我是[您的名字/工号]，您的订单[订单号]已发货"

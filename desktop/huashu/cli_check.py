@@ -131,7 +131,9 @@ def _read_rules(path: Path) -> list[Any]:
         except (OSError, UnicodeDecodeError) as exc:
             raise CliError(f"无法读取 {path}: {exc}") from exc
         return rules_io.load_rules_yaml(text)
-    table = read_table(path, aliases=rules_io.RULE_COLUMN_ALIASES, required=("pattern",))
+    table = read_table(
+        path, aliases=rules_io.RULE_COLUMN_ALIASES, required=("pattern",), fill_merged=rules_io.RULE_FILL_MERGED
+    )
     result = rules_io.rules_from_rows([r.values for r in table.rows], lines=[r.line for r in table.rows])
     if not result.ok:
         raise rules_io.RuleFileError(

@@ -23,6 +23,7 @@ from huashu.core.placeholders import (
     Template,
     builtin_values,
     convert_legacy,
+    convert_markers,
     escape,
     field_names,
     fill,
@@ -538,9 +539,87 @@ def test_convert_legacy_fullwidth_brackets_untouched() -> None:
     assert converted("【XX问题】")[0] == "【[问题]问题】"
 
 
+@pytest.mark.parametrize(
+    ("source", "text", "fields"),
+    [
+        (
+            "您好，我是[您的名字/工号]，您的订单XXXX已发货",
+            "您好，我是[您的名字/工号]，您的订单[订单号]已发货",
+            [("XXXX", "订单号")],
+        ),
+        ("[[备注]] 工号XXXX", "[[备注]] 工号[工号]", [("XXXX", "工号")]),  # escapes keep their meaning
+        ("参见[1]，X月X日前处理", "参见[1]，[日期]前处理", [("X月X日", "日期")]),  # so do fields
+        (
+            "[称呼:先生|女士=先生]您好，工号****，请放心",
+            "[称呼:先生|女士=先生]您好，工号[工号]，请放心",
+            [("****", "工号")],
+        ),
+        ("a]]XX", "a]][字段1]", [("XX", "字段1")]),
+    ],
+)
+def test_convert_legacy_in_a_valid_template_changes_only_the_markers(
+    source: str, text: str, fields: list[tuple[str, str]]
+) -> None:
+    assert converted(source) == (text, fields)
+    original = [f.canonical for f in parse(source).fields]
+    assert [f.canonical for f in parse(text).fields if f.name not in dict(fields).values()] == original
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "fields"),
+    [
+        ("尊敬的{name}先生", "尊敬的[name]先生", [("{name}", "name")]),
+        ("您的订单{订单号}已发货", "您的订单[订单号]已发货", [("{订单号}", "订单号")]),
+        (
+            "Hi {{ customer_name }}，单号${order_id}",
+            "Hi [customer_name]，单号[order_id]",
+            [("{{ customer_name }}", "customer_name"), ("${order_id}", "order_id")],
+        ),
+        ("我是{名字/工号}", "我是[名字/工号]", [("{名字/工号}", "名字/工号")]),
+        ("{user.name}您好", "[user.name]您好", [("{user.name}", "user.name")]),
+        ("我是[您的名字/工号]，{客户}您好", "我是[您的名字/工号]，[客户]您好", [("{客户}", "客户")]),
+        ("[备注={name}] {name}", "[备注={name}] [name]", [("{name}", "name")]),  # a default is not a marker
+    ],
+)
+def test_convert_legacy_turns_brace_fields_into_fields(
+    source: str, text: str, fields: list[tuple[str, str]]
+) -> None:
+    assert converted(source) == (text, fields)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"order": 1}',  # JSON
+        "{color:red}",  # CSS
+        "{0}元",  # a number in braces names nothing
+        "{^_^}",
+        "{ name }",  # single braces with spaces are not a template field anywhere
+        "{}",
+        "{a b}",
+        "{" + "名" * (MAX_NAME_LENGTH + 1) + "}",  # longer than a field name may be
+        "｛订单号｝",  # full-width braces are punctuation in Chinese text
+    ],
+)
+def test_convert_legacy_leaves_braces_that_are_not_fields(text: str) -> None:
+    assert convert_legacy(text) == LegacyConversion(text, ())
+
+
+@pytest.mark.parametrize("text", ["您好[订单号 XXXX", "[订单号]]XX", "[]订单XXXX", "[甲|乙] {name}"])
+def test_convert_markers_leaves_a_text_with_bracket_errors_for_the_report(text: str) -> None:
+    """convert_legacy would escape the broken bracket; an import must report it instead."""
+    assert validate(text)
+    assert convert_markers(text) == LegacyConversion(text, ())
+
+
+def test_convert_markers_converts_what_convert_legacy_converts() -> None:
+    for text in ("工号XXXX", "您好，我是[您的名字/工号]，订单XXXX", "尊敬的{name}", "编号XX]"):
+        assert convert_markers(text) == convert_legacy(text)
+
+
 # --- properties ----------------------------------------------------------------------------------
 
-BRACKETY = st.text(alphabet=st.sampled_from(list("[]【】:=| \nab名字/X×*_先生时间问题月日…")), max_size=60)
+BRACKETY = st.text(alphabet=st.sampled_from(list("[]{}$【】:=| \nab名字/X×*_先生时间问题月日…")), max_size=60)
 ANY_TEXT = st.one_of(st.text(), BRACKETY)
 
 
@@ -575,6 +654,27 @@ def test_convert_legacy_always_parses(text: str) -> None:
         assert field.name
     starts = [f.start for f in result.fields]
     assert starts == sorted(starts)
+
+
+@given(ANY_TEXT)
+@settings(max_examples=300)
+def test_convert_legacy_keeps_a_valid_template_as_written(text: str) -> None:
+    if validate(text):
+        return
+    result = convert_legacy(text)
+    if not result.fields:
+        assert result.text == text
+    # Between the converted markers the source is copied unchanged (no bracket is re-escaped).
+    pos = 0
+    out = result.text
+    for field in result.fields:
+        chunk = text[pos : field.start]
+        assert out.startswith(chunk)
+        out = out[len(chunk) :]
+        assert out.startswith(f"[{field.name}]")
+        out = out[len(field.name) + 2 :]
+        pos = field.end
+    assert out == text[pos:]
 
 
 @given(st.text().filter(lambda s: "[" not in s and "]" not in s))

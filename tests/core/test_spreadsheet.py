@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -257,3 +260,205 @@ def test_a_formula_cell_imports_the_result_excel_saved(tmp_path: Path) -> None:
             dst.writestr(item, data)
     texts = [row.text for _line, row in read_phrase_sheet(saved).rows]
     assert texts == ["您好，请稍等", "=1+1"]
+
+
+# --- merged cells --------------------------------------------------------------------------------
+
+
+def _merged_workbook(path: Path) -> Path:
+    """A lead's sheet: a merged title row, 分类 merged down each category, 备注 merged over a group."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024 售后话术（内部使用）"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["分类", "标题", "话术", "标签", "备注"])
+    sheet.append(["售后/退款", "退款进度", "您好，退款已原路退回。", "退款", "电话渠道"])
+    sheet.append([None, "退款时效", "一般1-3个工作日到账。", "退款", None])
+    sheet.append([None, "退款失败", "请您核对收款账户。", None, None])
+    sheet.append([None, None, None, None, None])  # the merge runs one row past the category
+    sheet.append(["物流", "催件", "已为您催促快递公司。", None, None])
+    sheet.append([None, "改地址", "已为您修改收货地址。", None, None])
+    sheet.merge_cells("A3:A6")
+    sheet.merge_cells("E3:E4")
+    sheet.merge_cells("A7:A8")
+    book.save(path)
+    return path
+
+
+def test_a_merged_category_cell_applies_to_every_row_it_spans(tmp_path: Path) -> None:
+    parsed = read_phrase_sheet(_merged_workbook(tmp_path / "merged.xlsx"))
+    assert parsed.problems == []  # the blank row under the merge is blank, not "标题为空"
+    assert [(line, row.category, row.title, row.notes) for line, row in parsed.rows] == [
+        (3, "售后/退款", "退款进度", "电话渠道"),
+        (4, "售后/退款", "退款时效", "电话渠道"),
+        (5, "售后/退款", "退款失败", ""),
+        (7, "物流", "催件", ""),
+        (8, "物流", "改地址", ""),
+    ]
+
+
+def test_a_merged_text_title_or_shortcut_is_not_copied_and_the_row_says_why(tmp_path: Path) -> None:
+    """Title, text and shortcut make each phrase itself: a merge there counts for its first row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "快捷编码"])
+    sheet.append(["售后", "退款一", "同一段话术", "/tk"])
+    sheet.append(["售后", "退款二", None, None])
+    sheet.append(["售后", "退款三", "自己的话术", None])
+    sheet.merge_cells("C2:C3")
+    sheet.merge_cells("D2:D4")
+    path = tmp_path / "text.xlsx"
+    book.save(path)
+    parsed = read_phrase_sheet(path)
+    assert [(line, row.text, row.shortcut) for line, row in parsed.rows] == [
+        (2, "同一段话术", "/tk"),
+        (4, "自己的话术", None),
+    ]
+    ((line, reason),) = parsed.problems
+    assert line == 3 and reason.startswith("内容为空") and "合并单元格 C2:C3" in reason
+
+
+def test_a_horizontal_merge_gives_its_value_to_its_first_column_only(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "标签", "备注"])
+    sheet.append(["售后", "长话术", "一段很长的话术，被拉宽到后面几列", None, None])
+    sheet.merge_cells("C2:E2")
+    path = tmp_path / "wide.xlsx"
+    book.save(path)
+    ((_line, row),) = read_phrase_sheet(path).rows
+    assert (row.text, row.tags, row.notes) == ("一段很长的话术，被拉宽到后面几列", (), "")
+
+
+def test_pack_build_reads_a_sheet_with_merged_categories(tmp_path: Path) -> None:
+    """`pack build --from` refused such sheets: every row under a merged 分类 was 分类为空."""
+    from huashu.core.packs import phrases_from_sheet
+
+    phrases, problems = phrases_from_sheet(_merged_workbook(tmp_path / "merged.xlsx"))
+    assert problems == []
+    assert [(p.category, p.title) for p in phrases][:3] == [
+        ("售后/退款", "退款进度"),
+        ("售后/退款", "退款时效"),
+        ("售后/退款", "退款失败"),
+    ]
+
+
+def _rewrite_sheet_xml(source: Path, target: Path, edit: Callable[[str], str]) -> Path:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    return target
+
+
+def test_merges_are_found_under_a_namespace_prefix(tmp_path: Path) -> None:
+    """Some generators write <x:mergeCell>; the scan must not depend on the default namespace."""
+    plain = _merged_workbook(tmp_path / "plain.xlsx")
+
+    def prefixed(xml: str) -> str:
+        return xml.replace("<mergeCells", '<x:mergeCells xmlns:x="urn:x"').replace(
+            "</mergeCells>", "</x:mergeCells>"
+        ).replace("<mergeCell ", "<x:mergeCell ")
+
+    path = _rewrite_sheet_xml(plain, tmp_path / "prefixed.xlsx", prefixed)
+    assert "<x:mergeCell " in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert [row.category for _line, row in read_phrase_sheet(path).rows] == [
+        row.category for _line, row in read_phrase_sheet(plain).rows
+    ]
+
+
+def test_the_merge_scan_agrees_with_openpyxl(tmp_path: Path) -> None:
+    from huashu.core.spreadsheet import _merges_by_full_load, _scan_merges
+
+    path = _merged_workbook(tmp_path / "merged.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        scanned = _scan_merges(archive, "xl/worksheets/sheet1.xml")
+    assert sorted(scanned) == sorted(_merges_by_full_load(path)["Sheet"]) == ["A1:E1", "A3:A6", "A7:A8", "E3:E4"]
+
+
+def test_overlapping_merges_cannot_make_reading_slow(tmp_path: Path) -> None:
+    """Excel never writes overlapping merges; a crafted file with thousands of them stays linear."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术"])
+    for i in range(20_000):
+        sheet.append(["售后" if i == 0 else None, f"标题{i}", "内容"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    merges = "".join(f'<mergeCell ref="A{row}:A20001"/>' for row in range(2, 5002))
+
+    def overlapping(xml: str) -> str:
+        return xml.replace("</sheetData>", f'</sheetData><mergeCells count="5000">{merges}</mergeCells>', 1)
+
+    path = _rewrite_sheet_xml(plain, tmp_path / "overlap.xlsx", overlapping)
+    started = time.perf_counter()
+    parsed = read_phrase_sheet(path)
+    assert time.perf_counter() - started < 30  # quadratic would be 10^8 cell visits
+    assert len(parsed.rows) == 20_000 and {row.category for _line, row in parsed.rows} == {"售后"}
+
+
+# --- number formats ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [
+        (datetime.datetime(2024, 5, 1), "yyyy-mm-dd", "2024-05-01"),
+        (datetime.datetime(2024, 5, 1), "m/d/yy", "2024-05-01"),
+        (datetime.datetime(2024, 5, 1), 'yyyy"年"m"月"d"日"', "2024-05-01"),
+        (datetime.datetime(2024, 5, 1, 14, 30), "yyyy-mm-dd", "2024-05-01"),  # time not shown
+        (datetime.datetime(2024, 5, 1, 14, 30), "yyyy-mm-dd h:mm", "2024-05-01 14:30"),
+        (datetime.datetime(2024, 5, 1, 14, 30, 5), "yyyy/m/d h:mm:ss", "2024-05-01 14:30:05"),
+        (datetime.time(9, 30), "h:mm", "09:30"),
+        (0.15, "0%", "15%"),
+        (0.145, "0%", "15%"),  # Excel rounds half away from zero
+        (0.1234, "0.00%", "12.34%"),
+        (-0.05, "0.0%;[Red]-0.0%", "-5.0%"),
+        (3, "0%", "300%"),
+        (12.0, "General", "12"),
+        (0.1 + 0.2, "General", "0.3"),  # Excel shows 15 significant digits
+        (12.5, "0.00", "12.50"),
+        (12.5, "0", "13"),
+        (1234567.891, "#,##0.00", "1,234,567.89"),
+        (1234.5, '#,##0.00"元"', "1,234.50元"),
+        (12.5, "[$¥-804]#,##0.00", "¥12.50"),
+        (7, '0"件"', "7件"),
+        (13812345678, "0", "13812345678"),
+        (13812345678, "General", "13812345678"),
+        (True, "General", "TRUE"),
+        (0.5, "# ?/?", "0.5"),  # formats import does not render fall back to the plain number
+    ],
+)
+def test_xlsx_cells_import_as_the_text_the_lead_sees(
+    tmp_path: Path, value: object, number_format: str, shown: str
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "备注"])
+    sheet.append(["活动", "说明", "活动说明", value])
+    sheet.cell(row=2, column=4).number_format = number_format
+    path = tmp_path / "formats.xlsx"
+    book.save(path)
+    ((_line, row),) = read_phrase_sheet(path).rows
+    assert row.notes == shown
+
+
+def test_a_formula_result_is_shown_in_its_cells_format(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "备注"])
+    sheet.append(["活动", "折扣", "本次折扣", "=1-0.85"])
+    sheet.cell(row=2, column=4).number_format = "0%"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+
+    def with_result(xml: str) -> str:  # what Excel saves beside the formula
+        start = xml.index('<c r="D2"')
+        end = xml.index("</c>", start)
+        return xml[:start] + xml[start:end].replace("<v></v>", "").replace("<v />", "") + "<v>0.15</v>" + xml[end:]
+
+    path = _rewrite_sheet_xml(plain, tmp_path / "saved.xlsx", with_result)
+    ((_line, row),) = read_phrase_sheet(path).rows
+    assert row.notes == "15%"

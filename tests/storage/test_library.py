@@ -353,3 +353,69 @@ def test_missing_file_without_create(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match="不存在"):
         Library.open(tmp_path / "nope.db", create=False)
     assert not (tmp_path / "nope.db").exists()
+
+
+def _lead_workbook(path: Path) -> Path:
+    """What the QA lead imported: merged 分类, dates and percentages, markers beside fields."""
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["分类", "标题", "话术", "备注"])
+    shipped = "您好，我是[您的名字/工号]，您的订单XXXX已发货"
+    sheet.append(["售后/发货", "发货通知", shipped, datetime.datetime(2024, 5, 1)])
+    sheet.append([None, "物流提醒", "尊敬的{name}，您的订单{订单号}已到[城市]", 0.15])
+    sheet.append([None, "坏括号", "您好[订单号 XXXX", None])
+    sheet.merge_cells("A2:A4")
+    sheet.cell(row=2, column=4).number_format = "yyyy-mm-dd"
+    sheet.cell(row=3, column=4).number_format = "0%"
+    book.save(path)
+    return path
+
+
+def test_an_xlsx_with_merged_categories_dates_and_mixed_markers_imports_into_a_library_file(
+    db_path: Path, tmp_path: Path
+) -> None:
+    sheet = _lead_workbook(tmp_path / "组长.xlsx")
+    with Library.open(db_path, create=True) as lib:
+        before = lib.count_phrases()
+        report = lib.import_file(sheet)
+        assert (report.added, report.updated) == (2, 0)
+        ((line, reason),) = report.skipped
+        assert line == 4 and "占位符错误" in reason  # a bracket error is reported, not escaped away
+        assert report.converted == [
+            (2, "旧式占位符已转换: XXXX→[订单号]"),
+            (3, "旧式占位符已转换: {name}→[name]、{订单号}→[订单号]"),
+        ]
+    with Library.open(db_path) as lib:  # what was committed to the file
+        assert lib.count_phrases() == before + 2
+        stored = {p.title: p for p in lib.phrases() if p.category == "售后/发货"}
+        assert stored["发货通知"].text == "您好，我是[您的名字/工号]，您的订单[订单号]已发货"
+        assert stored["物流提醒"].text == "尊敬的[name]，您的订单[订单号]已到[城市]"
+        assert (stored["发货通知"].notes, stored["物流提醒"].notes) == ("2024-05-01", "15%")
+        again = lib.import_file(sheet)
+        assert (again.added, again.updated, again.unchanged) == (0, 0, 2)  # idempotent
+
+
+def test_a_refused_xlsx_leaves_the_library_file_as_it_was(db_path: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    from huashu.core.spreadsheet import SpreadsheetError
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["标题总表"])
+    sheet.merge_cells("A1:C1")
+    sheet.append(["分组", "名称"])  # no text column anywhere
+    sheet.append(["售后", "退款"])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    Library.open(db_path, create=True).close()
+    before = db_path.read_bytes()
+    with Library.open(db_path) as lib, pytest.raises(SpreadsheetError) as refused:
+        lib.import_file(path)
+    # About the header row, not the merged title above it.
+    assert "缺少必需的列: text（文件表头: 分组、名称）" in str(refused.value)
+    assert db_path.read_bytes() == before

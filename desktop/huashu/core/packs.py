@@ -1304,11 +1304,11 @@ def read_sheet_phrases(path: Path | str) -> SheetPhrases:
         seen[uid] = line
         text = row.text
         converted: tuple[placeholders.LegacyField, ...] = ()
-        if "[" not in text:
-            # Exactly when the import converts: a text without any marker stays as written.
-            conversion = placeholders.convert_legacy(text)
-            if conversion.fields:
-                text, converted = conversion.text, conversion.fields
+        # Exactly as the import converts: around the fields a text has; a text without any
+        # marker, or with a bracket error (reported below), stays as written.
+        conversion = placeholders.convert_markers(text)
+        if conversion.fields:
+            text, converted = conversion.text, conversion.fields
         try:
             shortcut = normalize_shortcut(row.shortcut)
         except PackFormatError as exc:

@@ -1,4 +1,8 @@
-"""Reply-template placeholders: parse and validate `[字段]`, fill fields, convert legacy `XX` markers."""
+"""Reply-template placeholders: parse and validate `[字段]`, fill fields, convert legacy `XX` markers.
+
+Legacy markers are the blanks of handbooks (`XXXX`, `***`, `X月X日`) and the `{name}` / `{{name}}`
+fields of other tools' templates; conversion turns them into `[字段]` fields.
+"""
 
 from __future__ import annotations
 
@@ -366,9 +370,15 @@ class LegacyConversion:
 
 
 _X = "Xx×Ｘｘ"
+# A name in braces must look like a field name (a letter or "_" first, then letters, digits and
+# `_ . / -`) so JSON, CSS, code and kaomoji such as {"a": 1}, {color:red}, {1}, {^_^} stay text.
+_BRACE_NAME = rf"[^\W\d][\w./-]{{0,{MAX_NAME_LENGTH - 1}}}"
 # Alternatives are tried in order at each position; none nests quantifiers, so matching stays linear.
 _LEGACY = re.compile(
-    rf"(?P<date>(?:[{_X}]{{1,4}}年)?[{_X}]{{1,2}}月[{_X}]{{1,2}}[日号])"
+    # {{name}} (Mustache, Jinja, Handlebars; inner spaces allowed), {name} (Python, C#), ${name} (JS)
+    rf"(?P<brace>\$?\{{\{{[ \t]{{0,4}}(?P<double>{_BRACE_NAME})[ \t]{{0,4}}\}}\}}"
+    rf"|\$?\{{(?P<single>{_BRACE_NAME})\}})"
+    rf"|(?P<date>(?:[{_X}]{{1,4}}年)?[{_X}]{{1,2}}月[{_X}]{{1,2}}[日号])"
     rf"|(?P<surname>[X×Ｘ](?=先生|女士|小姐))"
     r"|(?P<upper>[XＸ]{2,})"
     r"|(?P<lower>[xｘ]{2,})"
@@ -401,7 +411,7 @@ _PREFIX_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("型号",), "型号"),
     (("账号", "帐号", "账户", "帐户"), "账号"),
     (("手机号码", "手机号", "手机"), "手机号"),
-    (("订单号", "订单编号"), "订单号"),
+    (("订单号", "订单编号", "订单"), "订单号"),
     (("这里是",), "公司"),
 )
 _PREFIX_LOOKUP: tuple[tuple[str, str], ...] = tuple(
@@ -431,6 +441,8 @@ def _is_wordish(char: str) -> bool:
 
 
 def _accepts(text: str, start: int, end: int, kind: str) -> bool:
+    if kind == "brace":
+        return True  # the braces delimit it: "尊敬的{name}先生" is a field wherever it stands
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     if kind in ("stars", "blank", "times"):
@@ -485,12 +497,21 @@ def _kept_fields(text: str) -> Iterator[tuple[int, int]]:
 
 
 def convert_legacy(text: str) -> LegacyConversion:
-    """Turn handbook markers (XXX, ××, ***, ____, X月X日) into canonical fields named from context.
+    """Turn handbook markers (XXX, ××, ***, ____, X月X日) into canonical fields named from context,
+    and `{name}`, `{{ name }}`, `${name}` into `[name]`.
 
-    Brackets already forming a valid field (e.g. `[您的名字/工号]`) are kept; every other bracket is
-    escaped, so the result always parses. A `……` ellipsis is never a marker.
+    A text that is already a valid template (`您好，我是[您的名字/工号]，订单XXXX已发货`) keeps every
+    field and `[[`/`]]` escape as written: only markers in its literal text change. In any other
+    text, brackets already forming a valid field are kept and every other bracket is escaped, so
+    the result always parses. A `……` ellipsis is never a marker.
     """
-    kept = list(_kept_fields(text))
+    parts, issues = _scan(text)
+    if not issues:
+        kept = [(part.start, part.end) for part in parts if isinstance(part, Field)]
+        escape_rest = False
+    else:
+        kept = list(_kept_fields(text))
+        escape_rest = True
     pieces: list[str] = []
     fields: list[LegacyField] = []
     numbered = 0
@@ -504,11 +525,13 @@ def convert_legacy(text: str) -> LegacyConversion:
             kept_index += 1
         if kept_index < len(kept) and kept[kept_index][0] <= start:
             continue
-        kind = match.lastgroup or ""
+        kind = "brace" if match.group("brace") else match.lastgroup or ""
         if not _accepts(text, start, end, kind):
             continue
-        if kind == "date":
-            name: str | None = "日期"
+        if kind == "brace":
+            name: str | None = match.group("double") or match.group("single")
+        elif kind == "date":
+            name = "日期"
         elif kind == "surname":
             name = "客户姓氏"
         else:
@@ -516,12 +539,24 @@ def convert_legacy(text: str) -> LegacyConversion:
         if name is None:
             numbered += 1
             name = f"字段{numbered}"
-        pieces.append(_escape_outside(text, pos, start, kept))
+        pieces.append(_escape_outside(text, pos, start, kept) if escape_rest else text[pos:start])
         pieces.append(f"[{name}]")
         fields.append(LegacyField(text[start:end], name, start, end))
         pos = end
-    pieces.append(_escape_outside(text, pos, len(text), kept))
+    pieces.append(_escape_outside(text, pos, len(text), kept) if escape_rest else text[pos:])
     return LegacyConversion("".join(pieces), tuple(fields))
+
+
+def convert_markers(text: str) -> LegacyConversion:
+    """`convert_legacy` for a cell of a lead's sheet: a text whose brackets are wrong
+    (`[订单号` unclosed, a stray `]` after a field) is returned unchanged with no fields, so the
+    import reports the bracket error instead of quietly turning the lead's field into literal text.
+
+    A text without `[` converts as `convert_legacy` does (a lone `]` there is plain text).
+    """
+    if "[" in text and validate(text):
+        return LegacyConversion(text, ())
+    return convert_legacy(text)
 
 
 def _escape_outside(text: str, start: int, end: int, kept: list[tuple[int, int]]) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "RULE_COLUMN_ALIASES",
     "RULE_EXTRA_COLUMNS",
     "RULE_FILE_VERSION",
+    "RULE_FILL_MERGED",
     "SEVERITY_ALIASES",
     "RuleFileError",
     "RuleImport",
@@ -38,6 +39,10 @@ RULE_FILE_VERSION = 1
 RULE_COLUMNS: tuple[str, ...] = ("pattern", "severity", "suggestion", "allow", "category", "note")
 # Optional columns that make a sheet round-trip exactly: stable id, regex flag, examples, enabled.
 RULE_EXTRA_COLUMNS: tuple[str, ...] = ("id", "regex", "flag", "ok", "enabled")
+
+# Columns whose vertically merged cell applies to every row it spans: a lead merges 级别, 类别,
+# 建议 or 说明 over a group of forbidden words; each row's words are its own.
+RULE_FILL_MERGED: tuple[str, ...] = ("severity", "category", "suggestion", "note")
 
 RULE_COLUMN_ALIASES: dict[str, str] = {
     "pattern": "pattern",

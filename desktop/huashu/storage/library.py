@@ -1155,13 +1155,14 @@ class Library:
             if problem:
                 report.skipped.append((line, f"单元格{problem}"))
                 continue
+            # Markers are converted around the fields a text already has; a text with a bracket
+            # error is left for validate() to report rather than have its brackets escaped.
+            converted = placeholders.convert_markers(item.text)
             text = item.text
-            if "[" not in text:
-                converted = placeholders.convert_legacy(text)
-                if converted.fields:
-                    text = converted.text
-                    names = "、".join(f"{f.marker}→[{f.name}]" for f in converted.fields)
-                    report.converted.append((line, f"旧式占位符已转换: {names}"))
+            if converted.fields:
+                text = converted.text
+                names = "、".join(f"{f.marker}→[{f.name}]" for f in converted.fields)
+                report.converted.append((line, f"旧式占位符已转换: {names}"))
             issues = placeholders.validate(text)
             if issues:
                 first = issues[0]
