@@ -700,6 +700,14 @@
 <context>
     <name>PackPreviewDialog</name>
     <message>
+        <source>Before:</source>
+        <translation>原：</translation>
+    </message>
+    <message>
+        <source>After:</source>
+        <translation>新：</translation>
+    </message>
+    <message>
         <source>Team pack</source>
         <translation>团队话术包</translation>
     </message>

@@ -221,3 +221,34 @@ def test_the_preview_names_moved_shortcuts_and_phrases_taken_back(qtbot, shot) -
     assert "“退款时效”已保留为个人话术，不再使用这个快捷编码" in text
     assert "您保留的话术回到话术包（不会重复） (1)" in text and "换货流程" in text
     shot(dialog, "pack-preview-moves")
+
+
+def test_the_preview_strikes_removed_text_and_lists_each_shortcut_left_out(qtbot, shot) -> None:  # type: ignore[no-untyped-def]
+    old = PackPhrase(uid="a", category="售后", title="催件回复", text="预计24小时内回复")
+    installed = core.InstalledPack(
+        manifest=core.make_pack(name="公司话术", version=1, key=LEAD, phrases=[old]).manifest,
+        phrases=(core.InstalledPhrase(old, phrase_id=3),),
+        rules=(),
+        synonyms=(),
+    )
+    changed = PackPhrase(uid="a", category="售后", title="催件回复", text="预计12小时内回复")
+    clash = PackPhrase(uid="b", category="售后", title="退款说明", text="退款原路返回", shortcut="/tk")
+    pack = core.make_pack(name="公司话术", version=2, key=LEAD, phrases=[changed, clash])
+    preview = core.preview_pack(pack, installed, taken_shortcuts={"/tk"})
+    dialog = PackPreviewDialog(preview)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "退款说明" in dialog.body.toPlainText() and "/tk" in dialog.body.toPlainText()
+    doc = dialog.body.document()
+    struck = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().fontStrikeOut():
+                struck.append(fragment.text())
+            it += 1
+        block = block.next()
+    assert struck == ["4"]  # 24 → 12: "1" added before the kept "2", "4" struck out
+    shot(dialog, "pack-preview-diff")

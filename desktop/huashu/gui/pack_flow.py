@@ -11,6 +11,7 @@ from huashu.gui import theme
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError, Ops
 from huashu.gui.qt import (
+    QCoreApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -31,16 +32,33 @@ MAX_LISTED = 300
 
 
 def _text_diff_html(old: str, new: str) -> str:
-    """A character-level diff: removed text struck through in red, added text in green."""
+    """The old and the new text on two lines: removed text struck through on red in the old one,
+    added text on green in the new one. One merged line of single changed characters ("预计124小时"
+    for 24 → 12) does not read as either text."""
     c = theme.colors()
     if len(old) + len(new) > 6000:
         return html.escape(new)
-    styles = {
-        "=": "{0}",
-        "-": f'<s style="color:{c.error};">{{0}}</s>',
-        "+": f'<b style="color:{c.accent};">{{0}}</b>',
-    }
-    return "".join(styles[kind].format(html.escape(text)) for kind, text in diff_segments(old, new))
+    removed = (
+        f'<span style="color:{c.error}; background-color:{c.missing_bg}; text-decoration:line-through;">'
+        "{0}</span>"
+    )
+    added = f'<span style="color:{c.accent}; background-color:{c.accent_soft}; font-weight:600;">{{0}}</span>'
+    before: list[str] = []
+    after: list[str] = []
+    for kind, text in diff_segments(old, new):
+        piece = html.escape(text)
+        if kind != "+":
+            before.append(removed.format(piece) if kind == "-" else piece)
+        if kind != "-":
+            after.append(added.format(piece) if kind == "+" else piece)
+    label = f'<span style="color:{c.muted};">{{0}}</span> '
+    return (
+        label.format(html.escape(QCoreApplication.translate("PackPreviewDialog", "Before:")))
+        + "".join(before)
+        + "<br>"
+        + label.format(html.escape(QCoreApplication.translate("PackPreviewDialog", "After:")))
+        + "".join(after)
+    )
 
 
 class TrustDialog(QDialog):
@@ -227,6 +245,14 @@ class PackPreviewDialog(QDialog):
                 self.tr("Shortcuts you already use (the pack's are left out)"),
                 len(p.shortcuts_dropped),
                 c.muted,
+            )
+            out.append(
+                "<ul>"
+                + "".join(
+                    item(d.category, d.title, f" <code>{html.escape(d.shortcut or '')}</code>")
+                    for d in p.shortcuts_dropped[:MAX_LISTED]
+                )
+                + "</ul>"
             )
         if not out:
             out.append("<p>" + html.escape(self.tr("Nothing changes in your library.")) + "</p>")
