@@ -162,6 +162,14 @@
         <translation>复制  Ctrl+⏎</translation>
     </message>
     <message>
+        <source>Enter: next field, then paste  ·  Ctrl+Enter: paste  ·  Esc: back to the list</source>
+        <translation>Enter：下一项，填完即粘贴  ·  Ctrl+Enter：粘贴  ·  Esc：返回列表</translation>
+    </message>
+    <message>
+        <source>Paste  Ctrl+⏎</source>
+        <translation>粘贴  Ctrl+⏎</translation>
+    </message>
+    <message>
         <source>Cancel  Esc</source>
         <translation>取消  Esc</translation>
     </message>
@@ -186,6 +194,10 @@
         <translation>请先填写：{0}</translation>
     </message>
     <message>
+        <source>Fill in before pasting: {0}</source>
+        <translation>请先填写：{0}</translation>
+    </message>
+    <message>
         <source>Forbidden wording</source>
         <translation>含有禁用语</translation>
     </message>
@@ -196,6 +208,10 @@
     <message>
         <source>Copy anyway</source>
         <translation>仍然复制</translation>
+    </message>
+    <message>
+        <source>Paste anyway</source>
+        <translation>仍然粘贴</translation>
     </message>
     <message>
         <source>Customers must not receive these words. Change the values, or copy if you are sure.</source>

@@ -568,8 +568,12 @@ def test_compact_beside_at_start_waits_for_the_desktop_connections(qtbot, gui_li
     assert not window.toast.isVisible()
     c = fake_companion(window, ChatAt((40, 60, 500, 600)))
     try:
-        frame = window.frameGeometry()
-        assert frame.left() == 540 and frame.top() == 60 and frame.height() == 600
+        # The X server confirms a move of a shown window asynchronously (a busy machine: later).
+        def docked() -> bool:
+            frame = window.frameGeometry()
+            return frame.left() == 540 and frame.top() == 60 and frame.height() == 600
+
+        qtbot.waitUntil(docked, timeout=3000)
         assert window.compact.side == "beside"
     finally:
         window.compact.set_active(False)
@@ -704,6 +708,37 @@ def test_pause_from_the_tray_releases_the_hotkey(window) -> None:
     assert backend.current is None
     c.set_paused(False)
     assert backend.current is not None
+    c.close()
+
+
+def test_without_a_tray_closing_minimizes_and_keeps_the_hotkey(qtbot, window) -> None:
+    """No tray on the desktop: closing must not quit silently and drop the hotkey and the draft."""
+
+    class Recording(hotkeys.HotkeyBackend):
+        available = True
+
+        def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
+            return None
+
+    backend = Recording()
+    c = Companion(window, backend=backend, use_paster=False, tray=False)
+    window.compose.edit.setPlainText("草稿")
+    window.close()
+    qtbot.waitUntil(window.isMinimized, timeout=3000)
+    assert backend.current is not None and window.compose.edit.toPlainText() == "草稿"
+    c.close()
+    assert backend.current is None
+    window.showNormal()
+    window.close()  # with the hotkey gone, closing closes
+    assert not window.isVisible()
+
+
+def test_the_popup_fill_panel_says_paste_and_the_window_says_copy(window) -> None:
+    """The quick popup pastes into the chat window: its button and hints must not promise a copy."""
+    c = fake_companion(window, None)
+    assert c.popup.fill.copy_button.text() == "粘贴  Ctrl+⏎"
+    assert "填完即粘贴" in c.popup.fill.hint.text()
+    assert window.fill.copy_button.text() == "复制  Ctrl+⏎"
     c.close()
 
 

@@ -193,6 +193,40 @@ def test_star_and_undo(qtbot, history, active, idle, find, window, gui_lib) -> N
     assert not gui_lib.phrase(item.phrase_id).favorite
 
 
+def test_starring_keeps_the_list_in_place(qtbot, active, idle, find, window) -> None:
+    """Ctrl+D on the sixth result must not move it to the top: Ctrl+1…9 and Down keep their rows."""
+    find(window, "tk")
+    titles = [window.model.item(r).title for r in range(window.model.rowCount())]
+    assert len(titles) >= 6
+    window.select_row(5)
+    qtbot.keySequence(window, QKeySequence("Ctrl+D"))
+    idle(window)
+    qtbot.waitUntil(lambda: window.model.item(5).favorite)
+    assert [window.model.item(r).title for r in range(window.model.rowCount())] == titles
+    assert window.results.currentIndex().row() == 5
+    window.select_row(6)
+    qtbot.keySequence(window, QKeySequence("Ctrl+D"))
+    idle(window)
+    qtbot.waitUntil(lambda: window.model.item(6).favorite)
+    assert [window.model.item(r).title for r in range(window.model.rowCount())] == titles
+    # The next search ranks favourites as usual, from its first row.
+    find(window, "tui")
+    find(window, "tk")
+    assert window.results.currentIndex().row() == 0
+    assert {window.model.item(0).title, window.model.item(1).title} == {titles[5], titles[6]}
+
+
+def test_del_in_the_tree_on_all_phrases_deletes_nothing(qtbot, active, idle, find, window, gui_lib) -> None:
+    find(window, "/ddh")
+    item = window.selected_item()
+    window.tree.setFocus()
+    qtbot.waitUntil(window.tree.hasFocus)
+    qtbot.keyClick(window.tree, Qt.Key.Key_Delete)
+    idle(window)
+    assert gui_lib.phrase(item.phrase_id) is not None
+    assert window.selected_item() is not None and window.selected_item().phrase_id == item.phrase_id
+
+
 def test_team_phrases_are_read_only_and_can_be_duplicated(
     qtbot, history, active, idle, find, window, gui_lib
 ) -> None:

@@ -117,6 +117,9 @@ class Companion(QObject):
     def keeps_running(self) -> bool:
         return self.tray is not None
 
+    def hotkey_active(self) -> bool:
+        return self.backend.current is not None
+
     def hotkey_status(self) -> str:
         if not self.backend.available:
             return self.backend.unavailable_reason()

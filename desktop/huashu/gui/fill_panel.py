@@ -88,9 +88,10 @@ class FillPanel(QWidget):
     copy_requested = Signal(object)  # FilledReply
     cancelled = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, pastes: bool = False) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.pastes = pastes  # in the quick popup the reply goes into the chat window, not just the clipboard
         self.item: ResultItem | None = None
         self.template: placeholders.Template | None = None
         self.inputs: dict[str, ImeLineEdit | QComboBox] = {}
@@ -151,11 +152,17 @@ class FillPanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.hint.setText(
-            self.tr("Enter: next field, then copy  ·  Ctrl+Enter: copy  ·  Esc: back to the list")
-        )
+        if self.pastes:
+            self.hint.setText(
+                self.tr("Enter: next field, then paste  ·  Ctrl+Enter: paste  ·  Esc: back to the list")
+            )
+            self.copy_button.setText(self.tr("Paste  Ctrl+⏎"))
+        else:
+            self.hint.setText(
+                self.tr("Enter: next field, then copy  ·  Ctrl+Enter: copy  ·  Esc: back to the list")
+            )
+            self.copy_button.setText(self.tr("Copy  Ctrl+⏎"))
         self.preview_label.setText(self.tr("Preview"))
-        self.copy_button.setText(self.tr("Copy  Ctrl+⏎"))
         self.cancel_button.setText(self.tr("Cancel  Esc"))
         if self.item is not None:
             self.heading.setText(self.tr("Fill in: {0}").format(self.item.title))
@@ -362,7 +369,11 @@ class FillPanel(QWidget):
             for name in result.missing:
                 if name in self.inputs:
                     set_invalid(self.inputs[name], True)
-            self.banner.setText(self.tr("Fill in before copying: {0}").format("、".join(result.missing)))
+            missing = "、".join(result.missing)
+            self.banner.setText(
+                (self.tr("Fill in before pasting: {0}") if self.pastes else self.tr("Fill in before copying: {0}"))
+                .format(missing)
+            )
             self.banner.show()
             first = result.missing[0]
             if first in self.inputs:
@@ -377,7 +388,7 @@ class FillPanel(QWidget):
             self.tr("This reply contains {0} forbidden expression(s): {1}").format(
                 len(errors), "、".join(dict.fromkeys(f.text for f in errors))
             ),
-            self.tr("Copy anyway"),
+            self.tr("Paste anyway") if self.pastes else self.tr("Copy anyway"),
             detail=self.tr(
                 "Customers must not receive these words. Change the values, or copy if you are sure."
             ),

@@ -52,8 +52,12 @@ class LibraryEditing(QObject):
         op: Callable[[Library], Any],
         done: Callable[[Any], None],
         failed: Callable[[OpError], None] | None = None,
+        *,
+        initiator: object = None,
     ) -> None:
-        self.w.ops.run(op, done, failed or (lambda error: dialogs.show_error(self.w, error.message)))
+        self.w.ops.run(
+            op, done, failed or (lambda error: dialogs.show_error(self.w, error.message)), initiator=initiator
+        )
 
     def _undo_failed(self, error: OpError) -> None:
         dialogs.show_error(self.w, self.tr("This step could not be undone: {0}").format(error.message))
@@ -160,10 +164,9 @@ class LibraryEditing(QObject):
         def done(_changes: OpChanges) -> None:
             if uid:
                 self.undo.push(SetFavorite(self.undo, uid, item.title, want))
-            self.w._select_after = item.phrase_id
             self.w.notify(self.tr("Starred") if want else self.tr("Unstarred"))
 
-        self.run(lambda lib: lib.set_favorite(item.phrase_id, want), done)
+        self.run(lambda lib: lib.set_favorite(item.phrase_id, want), done, initiator="favorite")
 
     def duplicate_selected(self) -> None:
         item = self.w.selected_item()
@@ -183,8 +186,11 @@ class LibraryEditing(QObject):
         self.run(op, done)
 
     def delete_selected(self) -> None:
-        if self.w.tree.hasFocus() and self.w.tree.current_scope().kind == "category":
-            self.delete_category()
+        if self.w.tree.hasFocus():
+            # Del in the tree is about the tree: a category asks to be deleted; 全部话术, 收藏 and
+            # 最近使用 cannot be, and the phrase selected in the list is not what the agent is on.
+            if self.w.tree.current_scope().kind == "category":
+                self.delete_category()
             return
         item = self.w.selected_item()
         if item is None:

@@ -536,6 +536,12 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
+        if not self._quitting and self.companion is not None and self.companion.hotkey_active():
+            # No tray on this desktop: hiding would leave no way back but the hotkey, and quitting
+            # would drop the hotkey and the draft. The window goes to the taskbar; Ctrl+Q quits.
+            event.ignore()
+            self.showMinimized()
+            return
         self.compact.remember()
         normal = self.compact.normal_geometry() or bytes(self.saveGeometry().data())
         geometry = base64.b64encode(normal).decode("ascii")
@@ -761,10 +767,10 @@ class MainWindow(QMainWindow):
         touched = bool(changes.phrases or changes.deleted_phrases or changes.categories)
         if touched:
             self.refresh_tree()
-        if initiator == "use":
-            # Re-ranking the list under the agent's cursor after every copy would be disorienting:
-            # the used rows only take the new counts, in place.
-            if self.tree.current_scope().kind == "recent":
+        if initiator in ("use", "favorite"):
+            # Re-ranking the list under the agent's cursor after every copy or star would be
+            # disorienting (Ctrl+1…9 would point elsewhere): the rows only take the change, in place.
+            if self.tree.current_scope().kind == ("recent" if initiator == "use" else "favorites"):
                 self.controller.refresh()
             else:
                 self._refresh_rows(changes.phrases)

@@ -116,7 +116,7 @@ class QuickPopup(QWidget):
         self.results = ResultsView()
         self.results.setModel(self.model)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the search box keeps the keys; arrows move here
-        self.fill = FillPanel(ctx)
+        self.fill = FillPanel(ctx, pastes=True)
         self.header = muted_label()
         self.header.setWordWrap(False)
         self.footer = muted_label()
