@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from huashu.gui import i18n, prefs, theme
 from huashu.gui.app import create_main_window
-from huashu.gui.qt import QKeySequence, Qt
+from huashu.gui.qt import QApplication, QKeySequence, Qt
 from huashu.storage.library import Library
 
 
@@ -162,3 +162,24 @@ def test_hotkey_conflicts_are_reported_and_block_saving(qtbot, active, window, s
     shot(dialog, "settings-hotkey")
     dialog.reject()
     companion.close()
+
+
+def test_font_size_applies_live_and_goes_back_to_the_system_default(qtbot, idle, find, window) -> None:
+    from dataclasses import replace
+
+    default = QApplication.font().pointSizeF()
+    find(window, "/ddh")
+
+    def body_pt() -> float:
+        html = window.preview.body.toHtml()
+        sizes = [float(part.split("pt")[0]) for part in html.split("font-size:")[1:]]
+        return max(sizes)
+
+    before = body_pt()
+    window.settings_applied.emit(replace(window.ctx.settings, font_size=16))
+    qtbot.waitUntil(lambda: QApplication.font().pointSizeF() == 16)
+    # The phrase text grows with everything else (it kept its old size while all else grew).
+    qtbot.waitUntil(lambda: body_pt() > before * 1.4, timeout=3000)
+    window.settings_applied.emit(replace(window.ctx.settings, font_size=0))
+    qtbot.waitUntil(lambda: QApplication.font().pointSizeF() == default, timeout=3000)
+    qtbot.waitUntil(lambda: abs(body_pt() - before) < 0.5, timeout=3000)

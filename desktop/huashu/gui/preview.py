@@ -86,7 +86,9 @@ class PreviewPane(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        elif event.type() == QEvent.Type.PaletteChange:
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            # The text's size is written into its HTML: a new font size must re-render it, or it
+            # keeps the old size while everything around it grows.
             self.show_item(self.item)
         super().changeEvent(event)
 

@@ -124,6 +124,7 @@ _state: dict[str, object] = {
     "sheet_held": False,
 }
 notifier: _Notifier | None = None
+_default_size: float | None = None  # the app font's point size before the first apply()
 
 
 def colors() -> Colors:
@@ -322,7 +323,14 @@ def apply(app: QApplication, mode: str = "system", font_size: int = 0) -> Colors
         style = QStyleFactory.create("Fusion")
         if style is not None:
             app.setStyle(style)
+    global _default_size
+    if _default_size is None:
+        # The platform's size, before any setting changed it: "system default" goes back to it
+        # (a bare QFont() would copy whatever size the app font has now).
+        _default_size = app.font().pointSizeF()
     font = ui_font(font_size)
+    if font_size <= 0 and _default_size > 0:
+        font.setPointSizeF(_default_size)
     app.setFont(font)
     c = resolve(mode)
     _state["colors"] = c
