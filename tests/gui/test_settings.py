@@ -183,3 +183,17 @@ def test_font_size_applies_live_and_goes_back_to_the_system_default(qtbot, idle,
     window.settings_applied.emit(replace(window.ctx.settings, font_size=0))
     qtbot.waitUntil(lambda: QApplication.font().pointSizeF() == default, timeout=3000)
     qtbot.waitUntil(lambda: abs(body_pt() - before) < 0.5, timeout=3000)
+
+
+def test_drop_down_lists_show_every_choice_without_scrolling(qtbot, active, window) -> None:
+    dialog = open_settings(qtbot, active, window)
+    dialog.tabs.setCurrentIndex(1)
+    for box in (dialog.theme_box, dialog.language_box):
+        box.showPopup()
+        view = box.view()
+        qtbot.waitUntil(view.isVisible)
+        assert view.verticalScrollBar().maximum() == 0, box.objectName()
+        last = view.visualRect(box.model().index(box.count() - 1, 0))
+        assert view.viewport().rect().contains(last), box.objectName()
+        box.hidePopup()
+    dialog.reject()

@@ -281,6 +281,9 @@ QPushButton[primary="true"] {{
 QPushButton[primary="true"]:focus {{ border: 2px solid {c.text}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QComboBox::drop-down {{ border: 0; width: 26px; }}
+QComboBox {{ combobox-popup: 0; }}
+QComboBox QAbstractItemView {{ border: 1px solid {c.border}; padding: 2px; outline: 0; }}
+QComboBox QAbstractItemView::item {{ min-height: 26px; padding: 0 6px; }}
 QComboBox::down-arrow {{ image: url("{arrow}"); width: 12px; height: 12px; }}
 QPushButton:disabled, QToolButton:disabled {{ color: {c.muted}; background: {c.alt_base}; border-color: {c.border}; }}
 QCheckBox {{ border: 2px solid transparent; border-radius: 4px; padding: 2px; }}
