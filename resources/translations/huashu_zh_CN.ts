@@ -610,6 +610,10 @@
         <translation>关闭填写面板，再按清空搜索</translation>
     </message>
     <message>
+        <source>From any program: quick search that pastes into the chat</source>
+        <translation>在任何程序中：快速搜索并粘贴到聊天窗口</translation>
+    </message>
+    <message>
         <source>Fill in fields</source>
         <translation>填写字段</translation>
     </message>

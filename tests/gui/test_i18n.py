@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from huashu.gui import i18n, theme
-from huashu.gui.qt import QFontDatabase, QFontInfo, QTranslator
+from huashu.gui.qt import QFontDatabase, QFontInfo, QKeySequence, QTranslator
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "translations" / "huashu_zh_CN.ts"
@@ -113,3 +113,22 @@ def test_chinese_renders_with_a_simplified_chinese_font(app) -> None:  # type: i
     if not any("CJK SC" in f or "Han Sans" in f or "WenQuanYi" in f for f in wanted):
         pytest.skip("no Simplified Chinese font installed")
     assert QFontInfo(app.font()).family() == wanted[0]
+
+
+def test_switching_language_keeps_the_search(qtbot, find, idle, window) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    find(window, "tk")
+    rows = window.model.rowCount()
+    try:
+        qtbot.keySequence(window, QKeySequence("Ctrl+,"))
+        dialog = window.settings_dialog
+        dialog.tabs.setCurrentIndex(1)
+        dialog.language_box.setCurrentIndex(dialog.language_box.findData("en"))
+        dialog.buttons.accepted.emit()
+        qtbot.waitUntil(lambda: window.menuBar().actions()[0].text() == "&File", timeout=3000)
+        idle(window)
+        assert window.search_box.text() == "tk" and window.model.rowCount() == rows
+    finally:
+        window.settings_applied.emit(replace(window.ctx.settings, language="zh_CN"))
+    assert window.search_box.text() == "tk"

@@ -16,6 +16,7 @@ from huashu.gui.compact import CompactMode
 from huashu.gui.compose import ComposeBox
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import FilledReply, FillPanel, instant_reply
+from huashu.gui.prefs import DEFAULT_HOTKEY
 from huashu.gui.preview import PreviewPane
 from huashu.gui.qt import (
     QAction,
@@ -966,6 +967,10 @@ class MainWindow(QMainWindow):
                     ("Esc", self.tr("Close the fill panel, then clear the search")),
                     (keys("focus_search"), label("focus_search")),
                     (keys("new_conversation"), label("new_conversation")),
+                    (
+                        self.ctx.settings.hotkey or DEFAULT_HOTKEY,
+                        self.tr("From any program: quick search that pastes into the chat"),
+                    ),
                 ],
             ),
             (
