@@ -223,6 +223,17 @@ def test_parse_query_kinds_shortcuts_and_stopwords() -> None:
     assert core.parse_query("").empty and core.parse_query("  ，。!!").empty
 
 
+def test_spaced_pinyin_syllables_are_read_as_one_word() -> None:
+    assert textproc.join_syllables(["tui", "kuan", "jin", "du"]) == ["tuikuanjindu"]
+    assert textproc.join_syllables(["tui", "k"]) == ["tuik"]  # the next syllable being typed
+    assert textproc.join_syllables(["tuikuan", "jin", "du"]) == ["tuikuan", "jindu"]
+    assert textproc.join_syllables(["tuikuan", "daozhang"]) == ["tuikuan", "daozhang"]  # words stay words
+    assert textproc.join_syllables(["wl", "cx"]) == ["wl", "cx"]  # initials are no syllables
+    assert textproc.join_syllables(["tui", "退款", "kuan"]) == ["tui", "退款", "kuan"]
+    assert textproc.join_syllables(["lv", "se"]) == ["lvse"]
+    assert [t.text for t in core.parse_query("Tui Kuan 进度").terms] == ["tuikuan", "进度"]
+
+
 def test_match_expression_is_only_quoted_tokens() -> None:
     parsed = core.parse_query('退款" OR title:* NEAR(a b) -x AND (')
     expression = core.match_expression(parsed.terms, operator="AND", synonyms=True)
@@ -295,6 +306,57 @@ def test_matched_words_explain_pinyin(db: sqlite3.Connection) -> None:
     assert result.matched == ("tkjd→退款进度",)
     assert result.category == "退款与退换货"
     assert result.shortcut == "/tkjd"
+
+
+def test_spaced_syllables_find_what_the_joined_word_finds(db: sqlite3.Connection) -> None:
+    for spaced, joined in (("tui kuan", "tuikuan"), ("wu liu", "wuliu"), ("tui kuan jin du", "tuikuanjindu")):
+        assert titles(search_index.search(db, spaced)) == titles(search_index.search(db, joined)), spaced
+        assert search_index.search(db, spaced)
+    assert titles(search_index.search(db, "tui k")) == titles(search_index.search(db, "tuik"))
+    assert titles(search_index.search(db, "tuikuan jin du"))[0] == "退款进度查询"
+
+
+def test_pinyin_finds_words_of_the_text_after_the_titles(db: sqlite3.Connection) -> None:
+    flaw = add(db, "售后", "商品瑕疵处理", "核实后为您换货或退款，由您选择。", None, ["瑕疵"])
+    cjk = titles(search_index.search(db, "退款", limit=50))
+    assert "商品瑕疵处理" in cjk
+    for query in ("tk", "tuikuan", "tui kuan", "tuik", "TK"):
+        results = search_index.search(db, query, limit=50)
+        assert sorted(titles(results)) == sorted(cjk), query
+        assert titles(results)[-1] == "商品瑕疵处理", query  # the title matches first
+        assert results[-1].matched == (f"{query.lower().replace(' ', '')}→退款",)
+    assert flaw in {r.phrase_id for r in search_index.search(db, "xiaci")}  # 瑕疵 of a tag, too
+
+
+def test_initials_stand_only_for_words_titles_and_tags_are_recalled_by(db: sqlite3.Connection) -> None:
+    # wl spells 为了 as well as 物流, but no title or tag holds 为了: initials never stand for it,
+    # while its full pinyin, typed by an agent who means it, does.
+    pid = add(db, "隐私", "身份核验", "为了保障您的账户安全，需要先核实身份。", None, ["隐私"])
+    assert pid not in {r.phrase_id for r in search_index.search(db, "wl", limit=50)}
+    assert pid in {r.phrase_id for r in search_index.search(db, "weile", limit=50)}
+    assert titles(search_index.search(db, "wl"))[0] == "查询物流进度"  # the /wl shortcut
+
+
+def test_pinyin_of_a_synonym_expands_like_the_word(db: sqlite3.Connection) -> None:
+    # 快递 is in no title or tag of these phrases, only in a text and in the synonym group of 物流.
+    for query in ("kuaidi", "kuai di", "kd"):
+        assert sorted(titles(search_index.search(db, query))) == sorted(
+            titles(search_index.search(db, "快递"))
+        ), query
+    results = search_index.search(db, "kuaidi")
+    assert "物流超期安抚" in titles(results)
+    assert {r.matched for r in results} >= {("kuaidi→快递",), ("kuaidi→物流",)}
+
+
+def test_readings_are_never_completions(db: sqlite3.Connection) -> None:
+    marks = (core.READING_FULL, core.READING_INITIALS)
+    rows = [r[0] for r in db.execute("SELECT term FROM phrase_terms")]
+    assert any(r.startswith(core.READING_FULL) for r in rows)
+    assert any(r.startswith(core.READING_INITIALS) for r in rows)
+    for prefix in ("tui", "wul", "退"):
+        (term,) = core.parse_query(prefix).terms
+        completed = search_index._completions(db, [term]).get(term.text, ())
+        assert completed and not any(c.startswith(marks) for c in completed), prefix
 
 
 def test_category_filter(db: sqlite3.Connection) -> None:
@@ -413,6 +475,30 @@ def test_without_jieba_rows_are_marked_and_rebuilt_later(monkeypatch: pytest.Mon
     assert search_index.sync(conn) == 1
     assert conn.execute("SELECT sig FROM phrase_search").fetchone()[0].startswith("j")
     assert titles(search_index.search(conn, "中转站")) == ["已过中转站"]
+
+
+def test_an_index_of_an_older_format_is_rebuilt(db: sqlite3.Connection) -> None:
+    """Rows written by an older version (format 3: no readings, no format tag in the signature) are
+    found by missing(), which Library.repair_search_index() rebuilds on open."""
+    body_only = add(db, "售后", "商品瑕疵处理", "核实后为您换货或退款。", None, ["瑕疵"])
+    vocab = "SELECT doc, cnt FROM phrase_vocab WHERE term = 'tk'"
+    before = db.execute(vocab).fetchone()
+    db.execute(
+        "UPDATE phrase_search SET sig = substr(sig, 1, 1) || substr(sig, ?)", (len(core.SIGNATURE_TAG) + 2,)
+    )
+    marks = (core.READING_FULL, core.READING_INITIALS)
+    db.execute("DELETE FROM phrase_terms WHERE substr(term, 1, 1) IN (?, ?)", marks)
+    assert body_only not in {r.phrase_id for r in search_index.search(db, "tk", limit=50)}  # as before
+    stale = search_index.missing(db)
+    assert sorted(stale) == sorted(r[0] for r in db.execute("SELECT id FROM phrases"))
+    assert sorted(search_index.pending(db)) == sorted(stale)
+    db.execute("BEGIN")
+    search_index.reindex(db, stale)
+    db.execute("COMMIT")
+    assert search_index.missing(db) == [] and search_index.pending(db) == []
+    assert body_only in {r.phrase_id for r in search_index.search(db, "tk", limit=50)}
+    db.execute("INSERT INTO phrase_fts (phrase_fts) VALUES ('integrity-check')")
+    assert db.execute(vocab).fetchone() == before  # the old rows' tokens were deleted, not left behind
 
 
 def test_migrated_library_gets_indexed_by_sync() -> None:
@@ -557,5 +643,20 @@ def test_library_keeps_the_index_in_step() -> None:
         assert lib.search("耐心") == []
         lib.delete_phrase(pid)
         assert lib.search("驿站") == []
+    finally:
+        lib.close()
+
+
+def test_library_rebuilds_an_index_of_an_older_format_when_repairing() -> None:
+    library = pytest.importorskip("huashu.storage.library")
+    lib = library.Library.memory(empty=True)
+    try:
+        changes = lib.add_phrase("售后", "商品瑕疵处理", "核实后为您换货或退款。", tags=("瑕疵",))
+        (pid,) = changes.phrases
+        with lib.transaction():
+            lib.conn.execute("UPDATE phrase_search SET sig = substr(sig, 1, 1) || substr(sig, 4)")
+        assert lib.repair_search_index() == 1
+        assert [r.phrase_id for r in lib.search("tk")] == [pid]
+        assert lib.repair_search_index() == 0
     finally:
         lib.close()

@@ -162,6 +162,40 @@ def test_customer_messages_pasted_into_search(eval_db: sqlite3.Connection) -> No
     assert rates["customer_message"] >= BARS["customer_message"]
 
 
+def test_pinyin_finds_what_the_chinese_word_finds(eval_db: sqlite3.Connection) -> None:
+    """Pinyin, initials and spaced syllables stand for the words of titles, tags and texts, synonyms
+    included (the `recall` section): the same phrases as the Chinese, without the noise of words
+    initials also spell."""
+    problems: list[str] = []
+
+    def titles(query: str) -> set[str]:
+        return {r.title for r in search_index.search(eval_db, query, limit=200)}
+
+    for item in load_eval()["recall"]:
+        got = titles(str(item["q"]))
+        if "same_as" in item:
+            want = titles(str(item["same_as"]))
+            assert want, item
+            if got != want:
+                problems.append(f"{item['q']!r}: missing {sorted(want - got)}, extra {sorted(got - want)}")
+        missing = set(item.get("finds", [])) - got
+        if missing:
+            problems.append(f"{item['q']!r}: does not find {sorted(missing)}")
+        noise = set(item.get("never", [])) & got
+        if noise:
+            problems.append(f"{item['q']!r}: finds {sorted(noise)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_recall_cases_name_phrases_of_the_eval_library() -> None:
+    data = load_eval()
+    titles = {p["title"] for p in data["library"]}
+    for item in data["recall"]:
+        named = [*item.get("finds", []), *item.get("never", [])]
+        assert all(t in titles for t in named), item
+        assert "same_as" in item or named, item
+
+
 def test_before_jieba_is_loaded_shortcuts_and_keywords_still_work(
     eval_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:

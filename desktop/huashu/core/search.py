@@ -12,7 +12,9 @@ from typing import Literal
 from huashu.core import textproc
 from huashu.core.textproc import SynonymTable
 
-INDEX_FORMAT = "3"
+# Bumped whenever the index rows change; rows of another format are rebuilt (search_index.missing).
+INDEX_FORMAT = "4"
+SIGNATURE_TAG = INDEX_FORMAT + "."  # after the j/n mark of every signature; never in a hex digest
 MAX_QUERY_CHARS = 256  # what the search box can meaningfully hold; longer input is cut, never rejected
 MAX_MESSAGE_CHARS = 600  # a pasted customer message
 MAX_TERMS = 10
@@ -46,6 +48,15 @@ GRAM_COLUMNS = "{tgrams bgrams}"
 ALL_TEXT_COLUMNS = "{title tags body notes category tgrams bgrams}"
 HEAD_COLUMNS = "{title tags category pinyin tag_pinyin tgrams}"
 LATIN_COLUMNS = "{title tags body notes category pinyin tag_pinyin}"
+# Readings: phrase_terms rows "<mark><pinyin>\x1f<word>" name the words of the library a typed pinyin
+# stands for (kuaidi → 快递), so the query side needs no pypinyin. Full pinyin is recorded for every
+# word of title, tags, text and notes; initials only for the words agents recall a phrase by: those of
+# titles and tags, and the domain's (textproc.domain_words: 快递 in a text) — tk → 退款, but wl ↛ 为了
+# in some text (two letters spell too many words). The marks sort before any letter, so completing a
+# typed prefix never meets these rows.
+READING_FULL = "\x01"
+READING_INITIALS = "\x02"
+READING_SEPARATOR = "\x1f"
 
 # Usage boosts: relevance comes first; among close matches, what the agent reaches for wins.
 FAVORITE_BOOST = 0.3
@@ -125,6 +136,9 @@ class IndexDocument:
     body_text: str
     pinyin_words: str  # the words read: one per (full, initials) pair of `pinyin`, then `tag_pinyin`
     segmented: bool = True  # False: built without jieba (CJK runs only); rebuilt once jieba is loaded
+    # phrase_terms rows naming the words a typed pinyin stands for (see READING_FULL); not stored:
+    # they are only added, never removed with the row (a stale one costs a lookup, nothing else).
+    readings: tuple[str, ...] = ()
 
     @property
     def tgrams(self) -> str:
@@ -141,6 +155,7 @@ class IndexDocument:
         )
         for column in (self.title, self.tags, self.body, self.notes, self.category):
             found.update(t for t in column.split() if t.isascii())
+        found.update(self.readings)
         return found
 
     def pinyin_pairs(self) -> list[tuple[str, str]]:
@@ -197,7 +212,17 @@ def source_signature(
     for part in (INDEX_FORMAT, "j" if segmented else "n", title, "\x1f".join(tags), text, notes, category):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\x1e")
-    return ("j" if segmented else "n") + digest.hexdigest()
+    return ("j" if segmented else "n") + SIGNATURE_TAG + digest.hexdigest()
+
+
+def reading_key(mark: str, pinyin: str) -> str:
+    """The start of the phrase_terms rows of the words read `pinyin` (full or initials, per `mark`)."""
+    return mark + pinyin + READING_SEPARATOR
+
+
+def reading_word(row: str) -> str:
+    """The word of a reading row."""
+    return row.rpartition(READING_SEPARATOR)[2]
 
 
 def _unique(tokens: Iterable[str]) -> list[str]:
@@ -245,13 +270,15 @@ def build_document(
 
     # Pinyin of what agents recall a phrase by (title and tag words of two or more characters;
     # full and initials) plus the title read on from each word, so tuikuanjin… and tkjd… find
-    # 退款进度查询 as the agent types. Body words are left out (the column would grow five times and
-    # initials of body words match almost anything), and so are category names (wlcq would find
-    # every phrase filed under 物流超期 before the one titled 物流超期安抚).
+    # 退款进度查询 as the agent types. Body words are left out of these columns (they would grow five
+    # times and initials of body words match almost anything: they reach the query as readings, below),
+    # and so are category names (wlcq would find every phrase filed under 物流超期 before the one
+    # titled 物流超期安抚).
     title_pinyin: list[str] = []
     tag_pinyin: list[str] = []
     title_read: list[str] = []
     tag_read: list[str] = []
+    readings: dict[str, None] = {}
     seen: set[str] = set()
     for words, tokens, read in ((title_words, title_pinyin, title_read), (tag_words, tag_pinyin, tag_read)):
         for word in words:
@@ -262,6 +289,8 @@ def build_document(
             if full:
                 tokens += [full, initials]
                 read.append(word)
+                readings[reading_key(READING_FULL, full) + word] = None
+                readings[reading_key(READING_INITIALS, initials) + word] = None
         if tokens is title_pinyin:
             if segmented:
                 precise = [w for w in (precise_segmenter(n_title) or []) if textproc.is_cjk(w)]
@@ -277,6 +306,20 @@ def build_document(
                     title_pinyin += [full, initials]
                     title_read.append(tail)
 
+    # The words of text and notes get their pinyin only as readings (kuaidi → 快递 in a text), not as
+    # index tokens: a pinyin column over every text would be several times the size, and the query
+    # then matches the word itself, so pinyin finds what the Chinese word finds. (The domain words
+    # come from shipped resources: bump INDEX_FORMAT when a change to them should reach old indexes.)
+    domain = textproc.domain_words()
+    for word in dict.fromkeys([*body_words, *note_words]):
+        if len(word) < 2 or not textproc.is_cjk(word):
+            continue
+        full, initials = textproc.pinyin_of(word)  # cached: most words of a library repeat
+        if full:
+            readings[reading_key(READING_FULL, full) + word] = None
+            if word in domain:
+                readings[reading_key(READING_INITIALS, initials) + word] = None
+
     head = " ".join([n_title, *n_tags, *n_category])
     return IndexDocument(
         title=" ".join(title_words),
@@ -290,6 +333,7 @@ def build_document(
         body_text=n_text + " " + n_notes,
         pinyin_words=" ".join([*title_read, *tag_read]),
         segmented=segmented,
+        readings=tuple(readings),
     )
 
 
@@ -305,6 +349,12 @@ class Term:
     text: str
     kind: TermKind
     alternatives: tuple[str, ...] = ()  # synonyms, matched as well as the term itself
+    # Latin terms: the library's words this pinyin is the reading of (tk → 退款), matched like the
+    # Chinese word wherever it occurs; filled in from the index by the caller (search_index).
+    readings: tuple[str, ...] = ()
+    # A prefix with no reading of its own (tuik): the readings of its completions (tuikuan → 退款),
+    # used where completions are (a whole word, wuliu, does not stand for wuliudanhao's 物流单号).
+    prefix_readings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -354,6 +404,7 @@ def parse_query(
                 tokens.extend(words)
         else:
             tokens.append(run)
+    tokens = textproc.join_syllables(tokens)
     meaningful = [t for t in tokens if t not in STOPWORDS]
     if meaningful:
         tokens = meaningful
@@ -413,7 +464,9 @@ def completes(term: Term) -> bool:
     return len(term.text) >= 2
 
 
-def term_expression(term: Term, *, with_alternatives: bool = True, completions: Sequence[str] = ()) -> str:
+def term_expression(
+    term: Term, *, with_alternatives: bool = True, completions: Sequence[str] = (), with_readings: bool = True
+) -> str:
     """The FTS5 expression for one term, built only from quoted tokens: no user syntax gets through.
 
     Prefixes are completed from the index words (`completions`) rather than with FTS5's `*`, whose
@@ -432,8 +485,34 @@ def term_expression(term: Term, *, with_alternatives: bool = True, completions: 
         return "(" + " OR ".join(parts) + ")"
     tokens = _any([term.text, *completions])
     if term.kind == "latin":
-        return f"({LATIN_COLUMNS} : {tokens})"
+        parts = [f"{LATIN_COLUMNS} : {tokens}"]
+        if with_readings:
+            words = [*term.readings, *(term.prefix_readings if completions else ())]
+            # As the Chinese word is matched (category names too: below every title/tag match).
+            parts.extend(_cjk_expr(w) for w in words)
+        if with_alternatives:
+            parts.extend(_cjk_expr(alt) for alt in term.alternatives if textproc.is_cjk(alt))
+        return "(" + " OR ".join(parts) + ")"
     return f"({WORD_COLUMNS} : {tokens})"
+
+
+def with_readings(
+    term: Term, readings: Sequence[str], synonyms: SynonymTable | None, *, prefix: bool = False
+) -> Term:
+    """A latin term with the words it reads as (`prefix`: those of its completions), and their
+    synonyms (kuaidi → 快递, then 物流 包裹 …, as the Chinese word expands)."""
+    words = tuple(dict.fromkeys(w for w in readings if textproc.is_cjk(w)))
+    if not words:
+        return term
+    alternatives: dict[str, None] = dict.fromkeys(term.alternatives)
+    if synonyms is not None:
+        for word in words:
+            alternatives.update(dict.fromkeys(synonyms.alternatives(word)))
+    for word in words:
+        alternatives.pop(word, None)
+    if prefix:
+        return Term(term.text, term.kind, tuple(alternatives), term.readings, words)
+    return Term(term.text, term.kind, tuple(alternatives), words, term.prefix_readings)
 
 
 def match_expression(
@@ -446,7 +525,14 @@ def match_expression(
 ) -> str | None:
     """Terms joined by AND/OR; `head_only` keeps to title, tags, category and their pinyin."""
     extra = completions or {}
-    parts = [term_expression(t, with_alternatives=synonyms, completions=extra.get(t.text, ())) for t in terms]
+    # Title and tag words have their pinyin in the head columns already: readings there would only
+    # add to the cost (and shift BM25), never a match.
+    parts = [
+        term_expression(
+            t, with_alternatives=synonyms, completions=extra.get(t.text, ()), with_readings=not head_only
+        )
+        for t in terms
+    ]
     if not parts:
         return None
     if head_only:
@@ -718,6 +804,9 @@ def explain_terms(
     for term in terms:
         if term.kind == "latin":
             hit = next((word for token, word in pinyin_pairs if token.startswith(term.text)), None)
+            if hit is None:
+                readings = (*term.readings, *term.prefix_readings)
+                hit = next((word for word in readings if word in haystack), None)
             if hit is not None:
                 matched.append(f"{term.text}→{hit}")
                 continue

@@ -334,6 +334,14 @@ def _user_dict_lines() -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
+@lru_cache(maxsize=1)
+def domain_words() -> frozenset[str]:
+    """The shipped domain vocabulary: the jieba user dictionary's words and the synonym terms."""
+    words = {word for word, _, _ in _user_dict_lines()}
+    words.update(term for group in default_synonym_groups() for term in group)
+    return frozenset(w for w in words if is_cjk(w))
+
+
 def _load_jieba() -> None:
     started = time.perf_counter()
     try:
@@ -439,6 +447,69 @@ def pinyin_of_words(words: Sequence[str]) -> tuple[str, str]:
 
 def is_pinyin_like(text: str) -> bool:
     return text.isascii() and text.isalpha()
+
+
+# Every toneless Mandarin syllable as pypinyin writes it (ü as v), without the interjections m, n,
+# hm, ng: kept here so the query side never needs pypinyin (the app loads it only to index).
+_SYLLABLE_TEXT = """
+    a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu ca cai
+    can cang cao ce cei cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai
+    chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di
+    dian diao die din ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng
+    fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha
+    hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang
+    jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai
+    kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo
+    long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu
+    mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan
+    nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia
+    qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua
+    ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen sheng shi shou
+    shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te
+    teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wong wu xi
+    xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong
+    you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng zhi
+    zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+"""
+PINYIN_SYLLABLES: frozenset[str] = frozenset(_SYLLABLE_TEXT.split())
+_SYLLABLE_PREFIXES: frozenset[str] = frozenset(s[:i] for s in PINYIN_SYLLABLES for i in range(1, len(s) + 1))
+
+
+def is_syllable(text: str) -> bool:
+    """One toneless pinyin syllable (tui, kuan, lv), as typed between spaces."""
+    return text in PINYIN_SYLLABLES
+
+
+def join_syllables(tokens: Sequence[str]) -> list[str]:
+    """Space-separated pinyin syllables joined into the word they spell: tui kuan jin du → tuikuanjindu.
+
+    Some input methods' raw pinyin, and many agents, put a space after every syllable; the index holds
+    words (tuikuan), so the syllables are read as one word. A run is two or more single syllables, and
+    may end in the start of one (tui k → tuik: the word is still being typed). Anything else (words of
+    several syllables, initials, English, CJK) is kept as it is, so tuikuan daozhang stays two words.
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for token in tokens:
+        if token in PINYIN_SYLLABLES:
+            run.append(token)
+            continue
+        if run and token in _SYLLABLE_PREFIXES:
+            run.append(token)  # a syllable still being typed ends the run
+            flush()
+            continue
+        flush()
+        out.append(token)
+    flush()
+    return out
 
 
 # -- synonyms -------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ SUGGEST_WINDOW = 500
 PAIRED_KEYWORDS = 3  # the first keywords of a message, queried two by two
 PAIR_CANDIDATES = 15
 COMPLETIONS = 8  # index words a typed prefix (tuik, 退) stands for
+READINGS = 12  # library words one typed pinyin stands for (sj: 时间 手机 升级 …), to bound the query
 PRIOR_SHIFT = 40
 ID_MASK = (1 << PRIOR_SHIFT) - 1
 _BATCH = 400
@@ -262,7 +263,8 @@ def pending(conn: sqlite3.Connection) -> list[int]:
     """Phrases whose index row is missing, stale or built before jieba was loaded, and orphan rows."""
     stale = conn.execute(
         "SELECT p.id FROM phrases p LEFT JOIN phrase_search s ON s.phrase_id = p.id "
-        "WHERE s.phrase_id IS NULL OR s.sig = '' OR substr(s.sig, 1, 1) = 'n'"
+        "WHERE s.phrase_id IS NULL OR s.sig = '' OR substr(s.sig, 1, 1) = 'n' OR substr(s.sig, 2, ?) <> ?",
+        (len(core.SIGNATURE_TAG), core.SIGNATURE_TAG),
     ).fetchall()
     orphans = conn.execute(
         "SELECT s.phrase_id FROM phrase_search s LEFT JOIN phrases p ON p.id = s.phrase_id WHERE p.id IS NULL"
@@ -271,11 +273,13 @@ def pending(conn: sqlite3.Connection) -> list[int]:
 
 
 def missing(conn: sqlite3.Connection) -> list[int]:
-    """Phrases with no index row or a stale one, and orphan rows (not rows merely built before jieba
-    loaded): what a library migrated from before the index, or edited around it, needs rebuilt."""
+    """Phrases with no index row, a stale one or one of an older index format, and orphan rows (not
+    rows merely built before jieba loaded): what a library migrated from before the index, edited
+    around it, or indexed by an older version needs rebuilt."""
     stale = conn.execute(
         "SELECT p.id FROM phrases p LEFT JOIN phrase_search s ON s.phrase_id = p.id "
-        "WHERE s.phrase_id IS NULL OR s.sig = ''"
+        "WHERE s.phrase_id IS NULL OR s.sig = '' OR substr(s.sig, 2, ?) <> ?",
+        (len(core.SIGNATURE_TAG), core.SIGNATURE_TAG),
     ).fetchall()
     orphans = conn.execute(
         "SELECT s.phrase_id FROM phrase_search s LEFT JOIN phrases p ON p.id = s.phrase_id WHERE p.id IS NULL"
@@ -392,6 +396,48 @@ def _completions(conn: sqlite3.Connection, terms: Sequence[Term]) -> dict[str, t
     return out
 
 
+def _with_readings(
+    conn: sqlite3.Connection,
+    terms: Sequence[Term],
+    completions: dict[str, tuple[str, ...]],
+    synonyms: SynonymTable,
+) -> tuple[Term, ...]:
+    """Latin terms with the library words they are the pinyin of (tk → 退款, kuaidi → 快递), and
+    those words' synonyms: pinyin then finds what the Chinese word finds, in any column.
+
+    A prefix stands for the words of its completions (tuik → tuikuan → 退款). Libraries indexed before
+    readings existed have no such rows and keep the old behaviour until their index is rebuilt.
+    """
+    out: list[Term] = []
+    for term in terms:
+        if term.kind != "latin":
+            out.append(term)
+            continue
+        words = _reading_words(conn, [term.text])
+        if words:
+            out.append(core.with_readings(term, words, synonyms))
+        else:
+            prefix = _reading_words(conn, completions.get(term.text, ()))
+            out.append(core.with_readings(term, prefix, synonyms, prefix=True))
+    return tuple(out)
+
+
+def _reading_words(conn: sqlite3.Connection, keys: Sequence[str]) -> list[str]:
+    """The library words read as any of these pinyin keys (full or initials), at most READINGS."""
+    words: dict[str, None] = {}
+    for key in keys:
+        for mark in (core.READING_FULL, core.READING_INITIALS):
+            start = core.reading_key(mark, key)
+            for (row,) in conn.execute(
+                "SELECT term FROM phrase_terms WHERE term > ? AND term < ? LIMIT ?",
+                (start, start + "\U0010ffff", READINGS),
+            ):
+                words[core.reading_word(row)] = None
+        if len(words) >= READINGS:
+            break
+    return list(words)[:READINGS]
+
+
 def _shortcut_hits(
     conn: sqlite3.Connection, query: Query, category_ids: Sequence[int] | None
 ) -> dict[int, _Hit]:
@@ -462,6 +508,7 @@ def search(
     if terms:
         within = _restriction(conn, category_ids)
         extra = _completions(conn, terms)
+        terms = _with_readings(conn, terms, extra, table)
         want = max(limit, CANDIDATES)
         exact = core.match_expression(terms, operator="AND", synonyms=False, head_only=True)
         _merge(hits, _ranked(conn, exact, want, within), _TIER_HEAD)
