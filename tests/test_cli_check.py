@@ -76,7 +76,27 @@ def test_batch_one_json_array_per_line(db: str, capsys: pytest.CaptureFixture[st
 def test_default_library_has_no_error_level_findings(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--db", db, "check", "--library")
     assert code == 0, out
-    assert "禁用语 0 处" in out
+    assert "禁用 " not in out.splitlines()[-1]
+
+
+def test_library_summary_counts_levels_and_says_when_nothing_is_found(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.db"
+    assert run(capsys, "--db", str(empty), "init", "--empty")[0] == 0
+    rules = tmp_path / "rules.yaml"
+    assert run(capsys, "--db", db, "rules", "export", str(rules))[0] == 0
+    assert run(capsys, "--db", str(empty), "rules", "import", str(rules))[0] == 0
+    run(capsys, "--db", str(empty), "add", "--category", "个人", "--title", "好", "--text", "您好")
+    code, out, _ = run(capsys, "--db", str(empty), "check", "--library")
+    assert code == 0
+    assert out.splitlines()[-1] == "检查了 1 条话术，没有发现服务忌语"
+    run(capsys, "--db", str(empty), "add", "--category", "个人", "--title", "坏", "--text", "这事不归我管")
+    run(capsys, "--db", str(empty), "add", "--category", "个人", "--title", "亲", "--text", "亲，在的")
+    code, out, _ = run(capsys, "--db", str(empty), "check", "--library")
+    # 提示 is a level of its own: the summary counts by level instead of saying "有提示".
+    assert out.splitlines()[-1] == "检查了 3 条话术：2 条含服务忌语（禁用 1 处，提示 1 处）"
+    assert code == 1
 
 
 def test_library_check_reports_a_bad_personal_phrase(db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -201,7 +221,7 @@ def test_rule_file_whose_examples_fail_is_refused_and_nothing_changes(
     ("name", "content", "message"),
     [
         ("rules.txt", "x", "不支持"),
-        ("rules.csv", "title,text\n甲,乙\n", "pattern"),
+        ("rules.csv", "title,text\n甲,乙\n", "违禁词"),
         ("rules.xlsx", "not a zip", "xlsx"),
     ],
 )
@@ -243,10 +263,52 @@ def test_rules_exported_by_default_are_the_personal_ones(
     from huashu.storage.library import Library
 
     with Library.open(Path(db)) as lib:
-        lib.conn.execute("INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '总部', 1, 'now')")
+        lib.conn.execute(
+            "INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '总部', 1, 'now')"
+        )
         lib.save_rule(Rule(uid="p1/x", patterns=("随便",), severity="warning", origin="pack", pack_id="p1"))
     out_file = tmp_path / "mine.yaml"
     code, out, _ = run(capsys, "--db", db, "rules", "export", str(out_file))
     assert code == 0
     assert all("/" not in r.uid for r in load_rules_yaml(out_file.read_text(encoding="utf-8")))
     assert "另有 1 条团队话术包的规则未导出" in out and "--all" in out  # what was left out is said
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "yaml"])
+def test_rules_exported_with_all_import_again_skipping_the_pack_rules(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    from huashu.core.models import Rule
+    from huashu.storage.library import Library
+
+    with Library.open(Path(db)) as lib:
+        lib.conn.execute(
+            "INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '总部', 1, 'now')"
+        )
+        lib.save_rule(Rule(uid="p1/x", patterns=("随便",), severity="warning", origin="pack", pack_id="p1"))
+        personal = sum(r.origin == "personal" for r in lib.rules())
+    out_file = tmp_path / f"all.{suffix}"
+    code, out, _ = run(capsys, "--db", db, "rules", "export", "--all", str(out_file))
+    assert code == 0 and "1 条是团队话术包的规则，再导入时会跳过" in out
+    code, out, err = run(capsys, "--db", db, "rules", "import", str(out_file))
+    assert code == 0, err
+    assert f"已导入 {personal} 条规则" in out
+    assert "随便" in err and "p1" in err and "跳过" in err
+    with Library.open(Path(db)) as lib:
+        assert sum(r.origin == "personal" for r in lib.rules()) == personal  # no personal copy made
+
+
+def test_rules_sheet_messages_use_the_leads_headers(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "忌语.csv"
+    sheet.write_text("忌语,级别,备注\n,禁用,空的\n搞不定；弄不了,慎用,用中文分号分隔\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "rules", "import", str(sheet))
+    assert code == 2
+    assert "第 2 行: “忌语”列为空" in err and "pattern" not in err
+    sheet.write_text("忌语,级别,例外\n搞不定；弄不了,慎用,\n亲,提示,亲自、亲切、父亲\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "rules", "import", str(sheet))
+    assert code == 0, err
+    assert run(capsys, "--db", db, "check", stdin="这个我弄不了")[0] == 0  # 慎用: reported, exit 0
+    code, out, _ = run(capsys, "--db", db, "check", "--json", stdin="这个我弄不了，我会亲自处理")
+    assert [f["text"] for f in json.loads(out)] == ["弄不了"]

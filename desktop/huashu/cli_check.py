@@ -113,9 +113,25 @@ def _check_library(args: argparse.Namespace, checker: Any) -> int:
             _out(f"{phrase.id:>5}  {phrase.category} › {phrase.title}")
             for finding in findings:
                 _out(f"       {_finding_line(phrase.text, finding)}")
-        errors = sum(1 for _p, fs in hits for f in fs if f.severity == "error")
-        _out(f"检查了 {len(phrases)} 条话术：{len(hits)} 条有提示，其中禁用语 {errors} 处")
+        _out(_library_summary(len(phrases), hits))
     return EXIT_FINDINGS if any(_has_error(fs) for _p, fs in hits) else EXIT_OK
+
+
+def _library_summary(total: int, hits: list[tuple[Any, list[Any]]]) -> str:
+    """The last line of `check --library`, counting findings by level.
+
+    提示 is itself a level (info), so the line never says "有提示" for findings in general.
+    """
+    if not hits:
+        return f"检查了 {total} 条话术，没有发现服务忌语"
+    counts = dict.fromkeys(SEVERITY_LABELS, 0)
+    for _phrase, findings in hits:
+        for finding in findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    levels = "，".join(
+        f"{label} {counts[level]} 处" for level, label in SEVERITY_LABELS.items() if counts[level]
+    )
+    return f"检查了 {total} 条话术：{len(hits)} 条含服务忌语（{levels}）"
 
 
 def _read_rules(path: Path) -> list[Any]:
@@ -130,18 +146,30 @@ def _read_rules(path: Path) -> list[Any]:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CliError(f"无法读取 {path}: {exc}") from exc
-        return rules_io.load_rules_yaml(text)
+        skipped: list[str] = []
+        rules = rules_io.load_rules_yaml(text, skipped=skipped)
+        for note in _capped(skipped):
+            sys.stderr.write(f"huashu: {note}\n")
+        return rules
     table = read_table(
-        path, aliases=rules_io.RULE_COLUMN_ALIASES, required=("pattern",), fill_merged=rules_io.RULE_FILL_MERGED
+        path,
+        aliases=rules_io.RULE_COLUMN_ALIASES,
+        required=("pattern",),
+        fill_merged=rules_io.RULE_FILL_MERGED,
     )
-    result = rules_io.rules_from_rows([r.values for r in table.rows], lines=[r.line for r in table.rows])
+    result = rules_io.rules_from_rows(
+        [r.values for r in table.rows],
+        lines=[r.line for r in table.rows],
+        # The lead's own headers, so messages say 忌语 where the lead wrote 忌语.
+        headers=getattr(table, "headers", None),
+    )
     if not result.ok:
         raise rules_io.RuleFileError(
             f"{path.name}: {len(result.problems)} 行无法导入，规则未做任何更改",
             _capped([f"第 {line} 行: {reason}" for line, reason in result.problems]),
         )
-    for line, message in result.warnings:
-        sys.stderr.write(f"huashu: 第 {line} 行: {message}\n")
+    for line in _capped([f"第 {line} 行: {message}" for line, message in result.warnings]):
+        sys.stderr.write(f"huashu: {line}\n")
     return result.rules
 
 
@@ -198,6 +226,7 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
     path = Path(args.file)
     rules = _library_rules(args, include_disabled=args.disabled)
     left_out = 0
+    in_packs = sum(r.origin != "personal" for r in rules)
     if not args.all:
         # Team-pack rules come back with their pack; a lead's sheet holds the personal ones.
         left_out = sum(r.origin != "personal" for r in rules)
@@ -213,6 +242,9 @@ def cmd_rules_export(args: argparse.Namespace) -> int:
     else:
         raise CliError(f"不支持的规则文件类型 {suffix or '(无扩展名)'}，请使用 .csv、.xlsx 或 .yaml")
     packs = f"（另有 {left_out} 条团队话术包的规则未导出，加 --all 一并导出）" if left_out else ""
+    if args.all and in_packs:
+        # Re-importing this file is fine: rules import skips the pack rules, saying so.
+        packs = f"（其中 {in_packs} 条是团队话术包的规则，再导入时会跳过）"
     _out(f"已导出 {len(rules)} 条规则到 {path}{packs}")
     return EXIT_OK
 
@@ -245,5 +277,5 @@ def register(sub: Any) -> None:
     p = group.add_parser("export", help="导出规则")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--disabled", action="store_true", help="也导出停用的规则")
-    p.add_argument("--all", action="store_true", help="也导出团队话术包中的规则（仅供查看，不能再导入）")
+    p.add_argument("--all", action="store_true", help="也导出团队话术包中的规则（再导入时跳过这些规则）")
     p.set_defaults(func=cmd_rules_export)

@@ -21,6 +21,7 @@ from huashu.core.checker import (
     check_phrases,
     fit_suggestion,
     load_default_rules,
+    rule_label,
 )
 from huashu.core.models import Phrase, Rule, Severity
 from huashu.core.normalize import normalize, normalize_pattern, utf16_len
@@ -210,6 +211,18 @@ def test_unusable_patterns_are_reported_not_raised() -> None:
     assert ("noise-only", "pattern", True) in kinds
     assert ("good", "allow", False) in kinds
     assert [f.rule_uid for f in checker.check("好")] == ["good"]
+
+
+def test_problems_name_the_rule_by_its_words_not_a_generated_id() -> None:
+    generated = Rule(uid="rule-109298f4e1", patterns=("~ *",), severity="info")
+    own = Rule(uid="vague", patterns=("(",), severity="info", is_regex=True)
+    many = Rule(uid="rule-0000000000", patterns=("甲", "乙", "丙", "丁"), severity="info", allow=("坏人",))
+    messages = [str(p) for p in Checker([generated, own, many]).problems]
+    assert messages[0] == "规则“~ *”: 匹配词只有空白或分隔符号: “~ *”"
+    assert messages[1].startswith("规则“(”（vague）: 正则表达式有误")
+    assert messages[2].startswith("规则“甲、乙、丙 等 4 个”: 例外词不包含任何匹配词")
+    assert all("rule-" not in m for m in messages)
+    assert rule_label(Rule(uid="x", patterns=(), severity="info")) == "x"
 
 
 def test_rule_hits_are_per_rule_before_resolution() -> None:
@@ -632,6 +645,8 @@ def test_benchmark_script_is_importable() -> None:
         ("我不知道。", "我不知道", "。", "。"),
     ],
 )
-def test_suggestions_fit_the_punctuation_around_them(text: str, found: str, suggestion: str, fitted: str) -> None:
+def test_suggestions_fit_the_punctuation_around_them(
+    text: str, found: str, suggestion: str, fitted: str
+) -> None:
     start = text.index(found)
     assert fit_suggestion(text, start, start + len(found), suggestion) == fitted

@@ -452,10 +452,10 @@ def converted(text: str) -> tuple[str, list[tuple[str, str]]]:
         ("手机号码****", "手机号码[手机号]", [("****", "手机号")]),
         (
             "这里是XX客服,我是XXX",
-            "这里是[公司]客服,我是[您的名字/工号]",
-            [("XX", "公司"), ("XXX", "您的名字/工号")],
+            "这里是[公司名称]客服,我是[您的名字/工号]",
+            [("XX", "公司名称"), ("XXX", "您的名字/工号")],
         ),
-        ("欢迎来到XX门店", "欢迎来到[门店]门店", [("XX", "门店")]),
+        ("欢迎来到XX门店", "欢迎来到[门店名称]", [("XX门店", "门店名称")]),
         ("我的姓名是***", "我的姓名是[名字]", [("***", "名字")]),
         ("每分钟____字,共XX页", "每分钟[字段1]字,共[字段2]页", [("____", "字段1"), ("XX", "字段2")]),
         ("XXXX年XX月XX日", "[日期]", [("XXXX年XX月XX日", "日期")]),
@@ -465,6 +465,56 @@ def converted(text: str) -> tuple[str, list[tuple[str, str]]]:
 )
 def test_convert_legacy_seed_sentences(source: str, text: str, fields: list[tuple[str, str]]) -> None:
     assert converted(source) == (text, fields)
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "fields"),
+    [
+        # 工号 names the field before the weaker hint 为您服务: the same marker reads the same.
+        ("工号XXXX为您服务", "工号[工号]为您服务", [("XXXX", "工号")]),
+        ("您好，工号XXXX为您服务。", "您好，工号[工号]为您服务。", [("XXXX", "工号")]),
+        ("工号XXXX，请放心", "工号[工号]，请放心", [("XXXX", "工号")]),
+        ("客服XXX为您服务", "客服[您的名字/工号]为您服务", [("XXX", "您的名字/工号")]),
+        # A number followed by 号 is the number alone: "我是1024号客服".
+        ("我是XX号客服", "我是[工号]号客服", [("XX", "工号")]),
+        ("我是XX号，很高兴为您服务", "我是[工号]号，很高兴为您服务", [("XX", "工号")]),
+        # Next to its own 工号 field, the name marker is the name only (no number said twice).
+        ("我是客服XX，工号XXXX", "我是客服[名字]，工号[工号]", [("XX", "名字"), ("XXXX", "工号")]),
+        # 公司 / 门店 / 店 belong to the name that fills the field, as in the default library.
+        (
+            "欢迎致电XX公司，工号XXXX为您服务。",
+            "欢迎致电[公司名称]，工号[工号]为您服务。",
+            [("XX公司", "公司名称"), ("XXXX", "工号")],
+        ),
+        ("欢迎致电XX，请讲", "欢迎致电[公司名称]，请讲", [("XX", "公司名称")]),
+        ("XXX店地址", "[门店名称]地址", [("XXX店", "门店名称")]),
+        ("XX店铺", "[字段1]店铺", [("XX", "字段1")]),
+        # Dates and hours: each part is its own field, whatever X-style the handbook used.
+        ("预计X月X日X点送达", "预计[日期][时间]送达", [("X月X日", "日期"), ("X点", "时间")]),
+        ("XX月XX日XX点联系您", "[日期][时间]联系您", [("XX月XX日", "日期"), ("XX点", "时间")]),
+        ("今天X点X分前", "今天[时间]前", [("X点X分", "时间")]),
+        ("请在XX:XX前到店", "请在[时间]前到店", [("XX:XX", "时间")]),
+        ("××时××分", "[时间]", [("××时××分", "时间")]),
+        ("X点半到店", "[时间]到店", [("X点半", "时间")]),
+    ],
+)
+def test_convert_legacy_names_fields_so_the_filled_text_reads_right(
+    source: str, text: str, fields: list[tuple[str, str]]
+) -> None:
+    assert converted(source) == (text, fields)
+
+
+@pytest.mark.parametrize("text", ["以下X点需要注意", "MAX点", "box时", "iPhone X 有货"])
+def test_convert_legacy_leaves_non_hours(text: str) -> None:
+    assert convert_legacy(text).text == text
+
+
+def test_converted_name_fields_fill_from_the_profile() -> None:
+    values = builtin_values({"名字": "张敏", "工号": "1024", "公司": "顺达物流有限公司"}, NOW)
+    text = convert_legacy("欢迎致电XX公司，工号XXXX为您服务。我是XX号客服").text
+    assert (
+        fill(text, {}, builtins=values).text == "欢迎致电顺达物流有限公司，工号1024为您服务。我是1024号客服"
+    )
 
 
 def test_convert_legacy_spans_are_in_original_text() -> None:

@@ -12,10 +12,12 @@ from huashu.core.checker import load_default_rules
 from huashu.core.models import Rule
 from huashu.core.rules import (
     RULE_COLUMN_ALIASES,
+    RULE_COLUMN_LABELS,
     RULE_COLUMNS,
     RULE_EXTRA_COLUMNS,
     RuleFileError,
     dump_rules_yaml,
+    join_list,
     load_rules_yaml,
     make_uid,
     parse_severity,
@@ -219,8 +221,8 @@ def test_column_aliases_cover_the_documented_headers() -> None:
         "允许": "allow",
         "分类": "category",
         "类别": "category",
-        "备注": "note",
-        "说明": "note",
+        "说明": "note",  # shown to agents with the finding
+        "备注": "remark",  # the explanation without a 说明 column, else the lead's own remark
     }
     for header, canonical in expected.items():
         assert RULE_COLUMN_ALIASES[header] == canonical
@@ -252,7 +254,7 @@ def test_rows_with_chinese_headers() -> None:
                 "建议": "您好|您",
                 "例外": "亲自|亲切",
                 "分类": "网络用语",
-                "备注": "书面",
+                "说明": "书面",
             },
             {"违禁词": "我不知道|我也不知道", "级别": "禁用", "建议": "很抱歉，我帮您核实", "分类": "推诿"},
             {"忌语": "你必须", "严重程度": "慎用", "替换": "希望您能够"},
@@ -290,7 +292,7 @@ def test_row_problems_are_reported_per_row_and_the_rest_imported() -> None:
     lines = [line for line, _ in result.problems]
     assert lines == [3, 4, 5, 6, 7, 10, 11]
     reasons = dict(result.problems)
-    assert "pattern 列为空" in reasons[3]
+    assert reasons[3] == "“违禁词”列为空"  # named in Chinese, never "pattern"
     assert "级别“很严重”无效" in reasons[4]
     assert "正则表达式有误" in reasons[5]
     assert "空白或分隔符号" in reasons[6]
@@ -372,4 +374,174 @@ def test_a_lead_sheet_with_chinese_headers(tmp_path: Path) -> None:
     result = rules_from_rows([row.values for row in table.rows], lines=[row.line for row in table.rows])
     assert [r.patterns for r in result.rules] == [("喂",), ("亲",)]
     assert result.rules[0].allow == ("喂养", "喂奶")
-    assert result.problems == [(3, "没有违禁词（pattern 列为空）")]
+    assert result.problems == [(3, "“违禁词”列为空")]
+    # With no 说明 column, 备注 is the explanation agents read: nothing the lead wrote is dropped.
+    assert result.rules[0].note == "不要用“喂”开头"
+    assert result.warnings == []
+
+
+# -- list cells: the separators leads type ------------------------------------------------------
+
+
+def test_patterns_and_exceptions_split_on_the_separators_leads_type() -> None:
+    result = rules_from_rows(
+        [
+            {"忌语": "搞不定；弄不了", "级别": "慎用"},
+            {"忌语": "亲", "级别": "提示", "例外": "亲自、亲切、父亲"},
+            {"忌语": "随便;无所谓\n爱咋咋地", "级别": "慎用", "例外": "随便看看\n随便问问"},
+        ]
+    )
+    assert result.ok and result.warnings == []
+    give_up, qin, whatever = result.rules
+    assert give_up.patterns == ("搞不定", "弄不了")
+    assert qin.allow == ("亲自", "亲切", "父亲")
+    assert whatever.patterns == ("随便", "无所谓", "爱咋咋地")
+    assert whatever.allow == ("随便看看", "随便问问")
+
+
+def test_exceptions_written_with_dunhao_apply() -> None:
+    from huashu.core.checker import Checker
+
+    [qin] = rules_from_rows([{"忌语": "亲", "级别": "提示", "例外": "亲自、亲切、父亲"}]).rules
+    checker = Checker([qin])
+    assert checker.check("我会亲自处理，感谢您父亲的理解") == []
+    assert [f.text for f in checker.check("亲，在的")] == ["亲"]
+
+
+def test_sentences_keep_their_punctuation() -> None:
+    """Suggestions and examples are sentences: 、 and ； inside them are punctuation."""
+    [rule] = rules_from_rows(
+        [
+            {
+                "忌语": "你自己去查",
+                "级别": "禁用",
+                "建议": "请提供订单号、手机号，我帮您查询；请稍等",
+                "应标记示例": "你自己去查、别问我",
+                "不应标记示例": "我帮您查；您稍等",
+            }
+        ]
+    ).rules
+    assert rule.suggestions == ("请提供订单号、手机号，我帮您查询；请稍等",)
+    assert rule.must_flag == ("你自己去查、别问我",)
+    assert rule.must_not_flag == ("我帮您查；您稍等",)
+    [two] = rules_from_rows(
+        [{"忌语": "没办法", "级别": "禁用", "建议": "我帮您想办法\n我马上为您处理"}]
+    ).rules
+    assert two.suggestions == ("我帮您想办法", "我马上为您处理")
+
+
+def test_a_regex_is_never_split() -> None:
+    [rule] = rules_from_rows([{"pattern": "re:不(行|可以)[、；;]", "severity": "info"}]).rules
+    assert rule.is_regex and rule.patterns == ("不(行|可以)[、；;]",)
+
+
+def test_mixed_separators_keep_the_item_whole_and_say_so() -> None:
+    result = rules_from_rows([{"忌语": "搞不定；弄不了|没法弄", "级别": "慎用"}])
+    assert result.rules[0].patterns == ("搞不定；弄不了", "没法弄")
+    [(line, message)] = result.warnings
+    assert line == 2 and "搞不定；弄不了" in message and "“；”" in message and "忌语" in message
+
+
+@pytest.mark.parametrize(
+    ("items", "separators"),
+    [(("一、二",), "、；;\n"), (("一、二", "三"), "、；;\n"), (("甲\n乙",), "\n"), (("a", "b"), "、")],
+)
+def test_join_list_reads_back_exactly(items: tuple[str, ...], separators: str) -> None:
+    assert split_list(join_list(items, separators), separators) == items
+
+
+def test_rows_round_trip_items_holding_separators(tmp_path: Path) -> None:
+    rules = [
+        Rule(
+            uid="sep",
+            patterns=("一、二", "三；四"),
+            severity="warning",
+            suggestions=("第一句\n第二句",),
+            allow=("一、二三",),
+            must_flag=("一、二",),
+        ),
+        Rule(uid="one", patterns=("搞不定；弄不了",), severity="info"),
+    ]
+    rows = rules_to_rows(rules)
+    result = rules_from_rows(rows)
+    assert result.rules == rules and result.warnings == [] and result.problems == []
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"sep{suffix}"
+        write_table(path, [*RULE_COLUMNS, *RULE_EXTRA_COLUMNS], rows)
+        table = read_table(path, aliases=RULE_COLUMN_ALIASES, required=("pattern",))
+        again = rules_from_rows([row.values for row in table.rows], lines=[row.line for row in table.rows])
+        assert again.rules == rules and again.warnings == [], suffix
+
+
+# -- messages a lead reads ----------------------------------------------------------------------
+
+
+def test_messages_name_columns_as_the_lead_wrote_them() -> None:
+    result = rules_from_rows([{"忌语": "", "级别": "禁用", "建议": "您好"}])
+    assert result.problems == [(2, "“忌语”列为空")]
+    # Rows keyed by canonical names (read_table) name the lead's header when it is given ...
+    result = rules_from_rows([{"pattern": "", "severity": "error"}], headers={"pattern": "服务忌语"})
+    assert result.problems == [(2, "“服务忌语”列为空")]
+    # ... and otherwise the column's Chinese name, never "pattern".
+    assert rules_from_rows([{"pattern": "", "severity": "error"}]).problems == [(2, "“违禁词”列为空")]
+    assert all(label.isascii() is False for label in RULE_COLUMN_LABELS.values())
+
+
+def test_problems_name_a_rule_by_its_words() -> None:
+    rows = [{"忌语": "我不知道", "级别": "禁用", "应标记示例": "我不清楚"}]
+    [(line, message)] = rules_from_rows(rows).problems
+    assert line == 2 and message.startswith("规则“我不知道”: 应标记的示例没有被标记")
+    assert "rule-" not in message
+    # An id the lead chose is worth naming next to the words.
+    rows = [{"编号": "dont-know", "忌语": "我不知道", "级别": "禁用", "应标记示例": "我不清楚"}]
+    assert rules_from_rows(rows).problems[0][1].startswith("规则“我不知道”（dont-know）")
+
+
+def test_remark_column_is_not_the_message_agents_see() -> None:
+    result = rules_from_rows(
+        [
+            {"忌语": "不可能", "级别": "禁止", "说明": "绝对化用语会让客户反感", "备注": "级别写成'禁止'"},
+            {"忌语": "你听不懂吗", "级别": "严重", "说明": "", "备注": "级别写成'严重'"},
+        ]
+    )
+    assert result.ok
+    impossible, deaf = result.rules
+    assert impossible.note == "绝对化用语会让客户反感"
+    assert deaf.note == ""
+    # Said once, where the first remark is, with what to do instead.
+    [(line, message)] = result.warnings
+    assert line == 2 and "备注" in message and "说明" in message
+
+
+# -- rules of team packs in a lead's file -------------------------------------------------------
+
+
+def test_pack_rules_in_an_exported_sheet_are_skipped_with_a_note() -> None:
+    rows = rules_to_rows(
+        [
+            Rule(
+                uid="hq/rule-0123456789", patterns=("随便",), severity="warning", origin="pack", pack_id="hq"
+            ),
+            Rule(uid="mine", patterns=("没办法",), severity="error"),
+        ]
+    )
+    result = rules_from_rows(rows)
+    assert result.ok
+    assert [r.uid for r in result.rules] == ["mine"]
+    [(line, message)] = result.warnings
+    assert line == 2 and "随便" in message and "hq" in message and "跳过" in message
+
+
+def test_pack_rules_in_an_exported_yaml_are_skipped_with_a_note() -> None:
+    text = dump_rules_yaml(
+        [
+            Rule(uid="hq/x", patterns=("随便",), severity="warning"),
+            Rule(uid="mine", patterns=("没办法",), severity="error"),
+        ]
+    )
+    skipped: list[str] = []
+    assert [r.uid for r in load_rules_yaml(text, skipped=skipped)] == ["mine"]
+    assert len(skipped) == 1 and "随便" in skipped[0] and "hq" in skipped[0]
+    # A bad id is still an error, not a pack rule.
+    with pytest.raises(RuleFileError, match="编号"):
+        load_rules_yaml("rules:\n  - {id: 'a/b/c', patterns: [x], severity: info}")

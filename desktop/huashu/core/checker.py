@@ -32,6 +32,7 @@ __all__ = [
     "check_phrases",
     "compile_regex",
     "load_default_rules",
+    "rule_label",
 ]
 
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -43,6 +44,8 @@ OVERLAY_LIMIT = 256
 PARAGRAPH_CACHE_SIZE = 4096
 
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+# Ids that rules.make_uid makes for a rule written without one (a pack's are prefixed "<pack>/").
+_GENERATED_UID = re.compile(r"(?:^|/)rule-[0-9a-f]{10}$")
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -103,12 +106,27 @@ class RuleProblem:
     example: str = ""
     kind: str = "rule"  # pattern | regex | allow | must_flag | must_not_flag | duplicate | field
     fatal: bool = True
+    # The rule as a lead knows it (its words, from rule_label); the uid is often a generated hash.
+    name: str = ""
 
     def __str__(self) -> str:
         where = f"规则 {self.uid}"
+        if self.name:
+            # A lead's own id says something; a generated one (rule-3f2a…) is noise.
+            own_id = "" if _GENERATED_UID.search(self.uid) else f"（{self.uid}）"
+            where = f"规则“{self.name}”{own_id}"
         if self.example:
             return f"{where}: {self.message}: “{self.example}”"
         return f"{where}: {self.message}"
+
+
+def rule_label(rule: Rule, limit: int = 3) -> str:
+    """A rule named by its first words ("我不知道、不清楚 等 5 个"), for messages a lead reads."""
+    words = [p for p in rule.patterns if p.strip()]
+    if not words:
+        return rule.uid
+    shown = "、".join(words[:limit])
+    return f"{shown} 等 {len(words)} 个" if len(words) > limit else shown
 
 
 def compile_regex(source: str) -> re.Pattern[str]:
@@ -143,18 +161,32 @@ class _Compiled:
                 try:
                     compiled = compile_regex(pattern)
                 except re.error as exc:
-                    problems.append(RuleProblem(rule.uid, f"正则表达式有误（{exc}）", pattern, "regex"))
+                    problems.append(
+                        RuleProblem(
+                            rule.uid, f"正则表达式有误（{exc}）", pattern, "regex", name=rule_label(rule)
+                        )
+                    )
                     continue
                 if compiled.search("") is not None:
-                    problems.append(RuleProblem(rule.uid, "正则表达式能匹配空文本", pattern, "regex"))
+                    problems.append(
+                        RuleProblem(
+                            rule.uid, "正则表达式能匹配空文本", pattern, "regex", name=rule_label(rule)
+                        )
+                    )
                     continue
                 regexes.append(compiled)
                 continue
             norm = normalize_pattern(pattern)
             if "\n" in norm or "\r" in norm:
-                problems.append(RuleProblem(rule.uid, "匹配词不能换行", pattern, "pattern"))
+                problems.append(
+                    RuleProblem(rule.uid, "匹配词不能换行", pattern, "pattern", name=rule_label(rule))
+                )
             elif not norm:
-                problems.append(RuleProblem(rule.uid, "匹配词只有空白或分隔符号", pattern, "pattern"))
+                problems.append(
+                    RuleProblem(
+                        rule.uid, "匹配词只有空白或分隔符号", pattern, "pattern", name=rule_label(rule)
+                    )
+                )
             elif norm not in literals:
                 literals.append(norm)
         allows: list[str] = []
@@ -165,7 +197,14 @@ class _Compiled:
             allows.append(norm)
             if literals and not any(lit in norm for lit in literals):
                 problems.append(
-                    RuleProblem(rule.uid, "例外词不包含任何匹配词，不起作用", word, "allow", fatal=False)
+                    RuleProblem(
+                        rule.uid,
+                        "例外词不包含任何匹配词，不起作用",
+                        word,
+                        "allow",
+                        fatal=False,
+                        name=rule_label(rule),
+                    )
                 )
         self.literals = tuple(literals)
         self.allows = tuple(allows)

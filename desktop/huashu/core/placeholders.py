@@ -302,6 +302,7 @@ _ID_FIELDS = ("工号", "您的工号", "我的工号")
 _COMPANY_FIELDS = ("公司", "公司名称", "您的公司")
 _STORE_FIELDS = ("门店", "门店名称", "店名")
 _NAME_ID_FIELDS = ("您的名字/工号", "名字/工号", "姓名/工号")
+_NAME_ID = _NAME_ID_FIELDS[0]
 _CLOCK_FIELDS = ("今天", "明天", "当前时间")
 
 BUILTIN_FIELD_NAMES: frozenset[str] = frozenset(
@@ -373,12 +374,17 @@ _X = "Xx×Ｘｘ"
 # A name in braces must look like a field name (a letter or "_" first, then letters, digits and
 # `_ . / -`) so JSON, CSS, code and kaomoji such as {"a": 1}, {color:red}, {1}, {^_^} stay text.
 _BRACE_NAME = rf"[^\W\d][\w./-]{{0,{MAX_NAME_LENGTH - 1}}}"
+_NOT_HOUR = "需要|建议|注意|要求|内容|意见|原因|事项|说明|问题"
 # Alternatives are tried in order at each position; none nests quantifiers, so matching stays linear.
 _LEGACY = re.compile(
     # {{name}} (Mustache, Jinja, Handlebars; inner spaces allowed), {name} (Python, C#), ${name} (JS)
     rf"(?P<brace>\$?\{{\{{[ \t]{{0,4}}(?P<double>{_BRACE_NAME})[ \t]{{0,4}}\}}\}}"
     rf"|\$?\{{(?P<single>{_BRACE_NAME})\}})"
     rf"|(?P<date>(?:[{_X}]{{1,4}}年)?[{_X}]{{1,2}}月[{_X}]{{1,2}}[日号])"
+    # X点, X点X分, X点半, X时X分, XX:XX. 时 before 间/候/段/长/效 is a word (××时间内), and a bare
+    # X点 before 需要/注意… counts points ("以下X点需要注意"), so neither is an hour.
+    rf"|(?P<clock>[{_X}]{{1,2}}(?:点(?:[{_X}]{{1,2}}分|半)|点(?!{_NOT_HOUR})"
+    rf"|时(?![间候段长效])(?:[{_X}]{{1,2}}分)?|[:：][{_X}]{{2}}))"
     rf"|(?P<surname>[X×Ｘ](?=先生|女士|小姐))"
     r"|(?P<upper>[XＸ]{2,})"
     r"|(?P<lower>[xｘ]{2,})"
@@ -387,39 +393,49 @@ _LEGACY = re.compile(
     r"|(?P<blank>[_＿]{2,})"
 )
 
-# Text right after a marker; absorbed words become part of the field ("××时间内" -> "[时间]内").
-_SUFFIX_RULES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
-    (("先生", "女士", "小姐"), "客户姓氏", False),
-    (("时间",), "时间", True),
-    (("为您服务",), "您的名字/工号", False),
-    (("问题",), "问题", False),
-    (("软件", "产品"), "产品名称", False),
-    (("型号",), "型号", False),
-    (("原因",), "原因", False),
-    (("盘(米)", "盘（米）", "盘", "米", "件", "台", "箱"), "数量", False),
-    (("元",), "金额", False),
-    (("客服", "公司"), "公司", False),
-    (("门店",), "门店", False),
+# Text right after a marker: (words, field name, absorb, weak). An absorbed word becomes part of
+# the field ("××时间内" -> "[时间]内", "XX公司" -> "[公司名称]") because the value an agent or the
+# profile supplies already says it: a company's name ends in 公司, a store's in 店. A word that
+# stays is one the value does not include ("XX号客服" -> "[工号]号客服" reads "1024号客服"). A weak
+# word only guesses who is meant ("为您服务" after anyone) and yields to a field named just before
+# the marker ("工号XXXX为您服务" -> "工号[工号]为您服务", not the builtin name-and-number field).
+_SUFFIX_RULES: tuple[tuple[tuple[str, ...], str, bool, bool], ...] = (
+    (("先生", "女士", "小姐"), "客户姓氏", False, False),
+    (("时间",), "时间", True, False),
+    (("号客服", "号话务员", "号坐席", "号座席", "号服务", "号为您服务"), "工号", False, False),
+    (("为您服务",), "您的名字/工号", False, True),
+    (("问题",), "问题", False, False),
+    (("软件", "产品"), "产品名称", False, False),
+    (("型号",), "型号", False, False),
+    (("原因",), "原因", False, False),
+    (("盘(米)", "盘（米）", "盘", "米", "件", "台", "箱"), "数量", False, False),
+    (("元",), "金额", False, False),
+    (("公司",), "公司名称", True, False),
+    (("客服",), "公司名称", False, False),
+    (("门店", "門店"), "门店名称", True, False),
+    (("店",), "门店名称", True, False),
 )
+# "XX店铺"/"XX店长" name something else than the store: "[门店名称]铺" would read wrong.
+_NOT_STORE = ("店铺", "店長", "店长", "店员", "店員", "店主")
 
 # Text right before a marker (trailing spaces and colons ignored); each stem also matches with 是/为.
 _PREFIX_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("工号",), "工号"),
-    (("我是", "我是客服", "我是客服代表"), "您的名字/工号"),
+    (("我是", "客服", "我是客服代表"), "您的名字/工号"),
     (("我的名字", "我的姓名", "我叫"), "名字"),
     (("原因",), "原因"),
     (("型号",), "型号"),
     (("账号", "帐号", "账户", "帐户"), "账号"),
     (("手机号码", "手机号", "手机"), "手机号"),
     (("订单号", "订单编号", "订单"), "订单号"),
-    (("这里是",), "公司"),
+    (("这里是", "致电"), "公司名称"),
 )
 _PREFIX_LOOKUP: tuple[tuple[str, str], ...] = tuple(
     (stem + tail, name) for stems, name in _PREFIX_RULES for stem in stems for tail in ("", "是", "为")
 )
 _PREFIX_WINDOW = max(len(stem) for stem, _ in _PREFIX_LOOKUP) + 4
 # Single C-level checks that let the common no-context case skip the rule loops.
-_ANY_SUFFIX = tuple(word for words, _, _ in _SUFFIX_RULES for word in words)
+_ANY_SUFFIX = tuple(word for words, *_ in _SUFFIX_RULES for word in words)
 _ANY_PREFIX = tuple(stem for stem, _ in _PREFIX_LOOKUP)
 
 
@@ -448,6 +464,9 @@ def _accepts(text: str, start: int, end: int, kind: str) -> bool:
     if kind in ("stars", "blank", "times"):
         # Only a run squeezed between two word characters (a masked 138****6138, foo__bar) is kept.
         return not (before and after and _is_wordish(before) and _is_wordish(after))
+    if kind in ("date", "clock"):
+        # 月/日/点 delimit these; a neighbouring X is the next blank ("X月X日X点" is a date then a time).
+        return not any(c and c not in _X and _is_wordish(c) for c in (before, after))
     if kind == "lower":
         # Lowercase xx is common inside latin words, so demand CJK or punctuation on both sides.
         return all(not c or _is_cjk(c) or (not c.isalnum() and not c.isspace()) for c in (before, after))
@@ -456,21 +475,30 @@ def _accepts(text: str, start: int, end: int, kind: str) -> bool:
 
 def _context_name(text: str, start: int, end: int) -> tuple[str | None, int]:
     """A field name guessed from the surrounding words, and the end after any absorbed word."""
-    following = text[end : end + 5]
-    if following.startswith(_ANY_SUFFIX):
-        for words, name, absorb in _SUFFIX_RULES:
-            for word in words:
-                if following.startswith(word):
-                    return name, end + len(word) if absorb else end
+    following = text[end : end + 6]
+    weak: tuple[str, int] | None = None
+    if following.startswith(_ANY_SUFFIX) and not following.startswith(_NOT_STORE):
+        for words, name, absorb, is_weak in _SUFFIX_RULES:
+            word = next((w for w in words if following.startswith(w)), None)
+            if word is None:
+                continue
+            found = name, end + len(word) if absorb else end
+            if not is_weak:
+                return found
+            weak = weak or found
     preceding = text[max(0, start - _PREFIX_WINDOW) : start].rstrip(" \t:：")
     if preceding.endswith(_ANY_PREFIX):
         for stem, name in _PREFIX_LOOKUP:
             if preceding.endswith(stem):
+                if name == _NAME_ID and following.startswith("号"):
+                    return "工号", end  # "我是XX号" is a number: "我是[工号]号"
                 return name, end
+    if weak is not None:
+        return weak
     return None, end
 
 
-def _kept_fields(text: str) -> Iterator[tuple[int, int]]:
+def _kept_fields(text: str) -> Iterator[tuple[int, int, str]]:
     """Spans of valid canonical fields already in the text, which conversion keeps as they are."""
     pos = 0
     while True:
@@ -492,7 +520,7 @@ def _kept_fields(text: str) -> Iterator[tuple[int, int]]:
         field = _parse_field(text[i + 1 : j], i, issues)
         # A bare number in brackets is a footnote reference ("参见[1]"), not something to fill.
         if field is not None and not field.name.isdigit():
-            yield i, j + 1
+            yield i, j + 1, field.name
             pos = j + 1
 
 
@@ -507,14 +535,13 @@ def convert_legacy(text: str) -> LegacyConversion:
     """
     parts, issues = _scan(text)
     if not issues:
-        kept = [(part.start, part.end) for part in parts if isinstance(part, Field)]
+        kept_fields = [(part.start, part.end, part.name) for part in parts if isinstance(part, Field)]
         escape_rest = False
     else:
-        kept = list(_kept_fields(text))
+        kept_fields = list(_kept_fields(text))
         escape_rest = True
-    pieces: list[str] = []
-    fields: list[LegacyField] = []
-    numbered = 0
+    kept = [(s, e) for s, e, _ in kept_fields]
+    found: list[tuple[int, int, str | None]] = []
     pos = 0
     kept_index = 0
     for match in _LEGACY.finditer(text):
@@ -532,16 +559,30 @@ def convert_legacy(text: str) -> LegacyConversion:
             name: str | None = match.group("double") or match.group("single")
         elif kind == "date":
             name = "日期"
+        elif kind == "clock":
+            name = "时间"
         elif kind == "surname":
             name = "客户姓氏"
         else:
             name, end = _context_name(text, start, end)
-        if name is None:
+        found.append((start, end, name))
+        pos = end
+    # The builtin [您的名字/工号] renders name and number; next to a number field of its own
+    # ("我是客服XX，工号XXXX") that would say the number twice, so the marker is just the name.
+    names = {name for _, _, name in found} | {name for _, _, name in kept_fields}
+    rename = {_NAME_ID: "名字"} if names & set(_ID_FIELDS) else {}
+    pieces: list[str] = []
+    fields: list[LegacyField] = []
+    numbered = 0
+    pos = 0
+    for start, end, guessed in found:
+        if guessed is None:
             numbered += 1
-            name = f"字段{numbered}"
+            guessed = f"字段{numbered}"
+        final = rename.get(guessed, guessed)
         pieces.append(_escape_outside(text, pos, start, kept) if escape_rest else text[pos:start])
-        pieces.append(f"[{name}]")
-        fields.append(LegacyField(text[start:end], name, start, end))
+        pieces.append(f"[{final}]")
+        fields.append(LegacyField(text[start:end], final, start, end))
         pos = end
     pieces.append(_escape_outside(text, pos, len(text), kept) if escape_rest else text[pos:])
     return LegacyConversion("".join(pieces), tuple(fields))
