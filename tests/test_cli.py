@@ -151,8 +151,10 @@ def test_not_found_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     run(capsys, "--db", db, "init", "--empty")
     code, _, err = run(capsys, "--db", db, "show", "999")
     assert code == 1 and err.count("\n") == 1
-    code, _, err = run(capsys, "--db", db, "show", "abc")
-    assert code == 2
+    code, _, err = run(capsys, "--db", db, "show", "abc")  # a shortcut without its "/"
+    assert code == 1 and "没有快捷编码为 /abc 的话术" in err
+    code, _, err = run(capsys, "--db", db, "show", "a?b")  # cannot be an id or a shortcut
+    assert code == 2 and "快捷编码" in err
     code, _, err = run(capsys, "--db", db, "frobnicate")
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
     code, _, err = run(capsys, "--db", db, "fill", "1", "--set", "novalue")
@@ -255,7 +257,10 @@ def test_only_window_options_skip_the_command_parsers(args: list[str], gui: bool
 
 def test_window_options_read_the_same_with_either_parser() -> None:
     args = ["--db", "x.db", "--toggle", "--minimized"]
-    assert vars(build_parser(commands=False).parse_args(args)).items() <= vars(build_parser().parse_args(args)).items()
+    assert (
+        vars(build_parser(commands=False).parse_args(args)).items()
+        <= vars(build_parser().parse_args(args)).items()
+    )
 
 
 def test_building_the_parser_leaves_the_pack_code_unloaded() -> None:
@@ -314,3 +319,66 @@ def test_import_of_a_leads_xlsx_prints_each_conversion_and_merge(
     assert listed["发货"]["category"] == listed["提醒"]["category"] == "售后"
     assert listed["发货"]["notes"] == "15%"
     assert listed["提醒"]["text"] == "尊敬的[name]，订单[订单号]已签收"
+    assert "编码" not in out.splitlines()[0]  # an XLSX has no text encoding to tell
+
+
+def test_import_of_a_workbook_with_one_sheet_per_team_names_each_sheets_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (
+        (
+            "售前",
+            [
+                ["分类", "标题", "话术"],
+                ["售前/咨询", "尺码推荐", "我帮您推荐。"],
+                ["售前/咨询", "发货时间", "48小时内。"],
+            ],
+        ),
+        ("售后", [["分类", "标题", "话术"], ["售后/退款", "退款时效", "1-3天。"], ["售后/退款", "换货", ""]]),
+        ("物流", [["标题", "话术"], ["查询物流", "单号是[快递单号]。"]]),
+    ):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "per_sheet.xlsx"
+    book.save(path)
+    db = str(tmp_path / "x.db")
+    run(capsys, "--db", db, "init", "--empty")
+    code, out, _ = run(capsys, "--db", db, "import", str(path), "--dry-run")
+    assert code == 1
+    assert out.splitlines()[0] == "试导入（未写入）: 新增 4，更新 0，未变 0，跳过 1"
+    assert "  工作表“售后”第 3 行 跳过: 内容为空" in out
+    assert "  工作表“物流”第 1 行 提示: 没有“分类”列，本表的话术归入分类“物流”（工作表名）" in out
+
+
+def test_shortcuts_typed_without_slash_or_full_width_are_stored_and_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.db")
+    run(capsys, "--db", db, "init", "--empty")
+    code, out, _ = run(
+        capsys,
+        "--db",
+        db,
+        "add",
+        "--category",
+        "售后",
+        "--title",
+        "祈求",
+        "--text",
+        "您好",
+        "--shortcut",
+        "qj",
+    )
+    assert code == 0 and "快捷编码已改为 /qj" in out
+    for ref in ("/qj", "qj", "／qj", "／ＱＪ"):
+        code, out, _ = run(capsys, "--db", db, "show", ref)
+        assert code == 0 and "快捷编码: /qj" in out, ref
+    code, _, err = run(
+        capsys, "--db", db, "add", "--category", "售后", "--title", "坏", "--text", "x", "--shortcut", "/"
+    )
+    assert code == 2 and "快捷编码在 / 后面需要字母或数字" in err

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from huashu import __version__
-from huashu.core.models import ImportReport, Phrase
+from huashu.core.models import ImportReport, Phrase, row_label
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -82,20 +82,30 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _resolve_phrase(lib: Any, ref: str) -> Phrase:
+    import unicodedata
+
     from huashu.storage.library import NotFoundError
 
-    ref = ref.strip()
-    if ref.startswith("/"):
-        found = lib.phrase_by_shortcut(ref)
-        if found is None:
-            raise CliError(f"没有快捷编码为 {ref} 的话术", EXIT_FINDINGS)
-        return found  # type: ignore[no-any-return]
+    # Typed as the library stores it: a full-width ／ or digits from a Chinese input method count.
+    ref = unicodedata.normalize("NFKC", ref).strip()
+    if ref.isdigit() and ref.isascii():
+        try:
+            return lib.phrase(int(ref))  # type: ignore[no-any-return]
+        except NotFoundError:
+            raise CliError(f"话术不存在: {ref}", EXIT_FINDINGS) from None
+    if not ref:
+        raise CliError("话术编号应为数字或快捷编码（如 /tk）")
+    # Anything else is a shortcut, with or without its "/" (`show qj` finds /qj).
+    from huashu.core.models import clean_shortcut
+
     try:
-        return lib.phrase(int(ref))  # type: ignore[no-any-return]
-    except ValueError:
-        raise CliError(f"话术编号应为数字或以 / 开头的快捷编码: {ref!r}") from None
-    except NotFoundError:
-        raise CliError(f"话术不存在: {ref}", EXIT_FINDINGS) from None
+        shown = clean_shortcut(ref) or ref
+    except ValueError as exc:
+        raise CliError(f"话术编号应为数字或快捷编码（如 /tk）: {exc}") from None
+    found = lib.phrase_by_shortcut(ref)
+    if found is None:
+        raise CliError(f"没有快捷编码为 {shown} 的话术", EXIT_FINDINGS)
+    return found  # type: ignore[no-any-return]
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -221,7 +231,10 @@ def cmd_add(args: argparse.Namespace) -> int:
             notes=args.notes or "",
         )
         (pid,) = changes.phrases
+        stored = lib.phrase(pid).shortcut
     _out(f"已添加话术 #{pid}")
+    if args.shortcut and stored and args.shortcut.strip().lower() != stored:
+        _out(f"快捷编码已改为 {stored}")
     return EXIT_OK
 
 
@@ -230,20 +243,23 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
         _json(report.to_json())
         return
     prefix = "试导入（未写入）" if report.dry_run else "导入完成"
+    # A workbook has no text encoding to tell.
+    encoding = f"（编码 {report.encoding}）" if report.encoding and report.encoding != "xlsx" else ""
     _out(
         f"{prefix}: 新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，"
-        f"跳过 {len(report.skipped)}（编码 {report.encoding}）"
+        f"跳过 {len(report.skipped)}{encoding}"
     )
     if report.ignored_columns:
         _out(f"未识别的列已忽略: {', '.join(report.ignored_columns)}")
+    # "第 3 行", or "工作表“售后”第 3 行" when several sheets of a workbook were imported.
     for line, reason in report.skipped:
-        _out(f"  第 {line} 行 跳过: {reason}")
+        _out(f"  {row_label(line)} 跳过: {reason}")
     for line, message in report.warnings:
-        _out(f"  第 {line} 行 提示: {message}")
+        _out(f"  {row_label(line)} 提示: {message}")
     for line, message in report.converted:
-        _out(f"  第 {line} 行 {message}")
+        _out(f"  {row_label(line)} {message}")
     for line, name in report.updated_rows:
-        _out(f"  第 {line} 行 {'将更新' if report.dry_run else '已更新'}: {name}")
+        _out(f"  {row_label(line)} {'将更新' if report.dry_run else '已更新'}: {name}")
     if report.backup:
         _out(f"导入前的话术库已备份到 {report.backup}")
 

@@ -252,6 +252,14 @@
         <translation>第 {0} 行</translation>
     </message>
     <message>
+        <source>sheet “{0}”</source>
+        <translation>工作表“{0}”</translation>
+    </message>
+    <message>
+        <source>sheet “{0}” row {1}</source>
+        <translation>工作表“{0}”第 {1} 行</translation>
+    </message>
+    <message>
         <source>Skipped rows</source>
         <translation>跳过的行</translation>
     </message>

@@ -13,8 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from huashu.core.models import PhraseRow
+from huashu.core.models import PhraseRow, row_label
 from huashu.core.spreadsheet import (
+    MAX_CELL_CHARS,
     SpreadsheetError,
     neutralize,
     read_phrase_sheet,
@@ -61,7 +62,8 @@ def test_chinese_headers_and_unknown_columns(tmp_path: Path) -> None:
 
 def test_missing_columns_is_a_clear_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bad.csv", [["name", "value"], ["a", "b"]], "utf-8")
-    with pytest.raises(SpreadsheetError, match="缺少必需的列: category, title, text"):
+    # Named as a lead with Chinese headers knows them, never "category, title, text".
+    with pytest.raises(SpreadsheetError, match="缺少必需的列: 分类、标题、内容（文件表头: name、value）"):
         read_phrase_sheet(path)
 
 
@@ -255,7 +257,9 @@ def test_a_formula_cell_imports_the_result_excel_saved(tmp_path: Path) -> None:
                 start = xml.index('<c r="C2"')
                 end = xml.index("</c>", start) + len("</c>")
                 cell = xml[start:end].replace("<v></v>", "").replace("<v />", "")
-                cell = cell.replace('<c r="C2"', '<c r="C2" t="str"', 1).replace("</c>", "<v>您好，请稍等</v></c>")
+                cell = cell.replace('<c r="C2"', '<c r="C2" t="str"', 1).replace(
+                    "</c>", "<v>您好，请稍等</v></c>"
+                )
                 data = (xml[:start] + cell + xml[end:]).encode("utf-8")
             dst.writestr(item, data)
     texts = [row.text for _line, row in read_phrase_sheet(saved).rows]
@@ -358,9 +362,11 @@ def test_merges_are_found_under_a_namespace_prefix(tmp_path: Path) -> None:
     plain = _merged_workbook(tmp_path / "plain.xlsx")
 
     def prefixed(xml: str) -> str:
-        return xml.replace("<mergeCells", '<x:mergeCells xmlns:x="urn:x"').replace(
-            "</mergeCells>", "</x:mergeCells>"
-        ).replace("<mergeCell ", "<x:mergeCell ")
+        return (
+            xml.replace("<mergeCells", '<x:mergeCells xmlns:x="urn:x"')
+            .replace("</mergeCells>", "</x:mergeCells>")
+            .replace("<mergeCell ", "<x:mergeCell ")
+        )
 
     path = _rewrite_sheet_xml(plain, tmp_path / "prefixed.xlsx", prefixed)
     assert "<x:mergeCell " in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
@@ -375,7 +381,9 @@ def test_the_merge_scan_agrees_with_openpyxl(tmp_path: Path) -> None:
     path = _merged_workbook(tmp_path / "merged.xlsx")
     with zipfile.ZipFile(path) as archive:
         scanned = _scan_merges(archive, "xl/worksheets/sheet1.xml")
-    assert sorted(scanned) == sorted(_merges_by_full_load(path)["Sheet"]) == ["A1:E1", "A3:A6", "A7:A8", "E3:E4"]
+    assert (
+        sorted(scanned) == sorted(_merges_by_full_load(path)["Sheet"]) == ["A1:E1", "A3:A6", "A7:A8", "E3:E4"]
+    )
 
 
 def test_overlapping_merges_cannot_make_reading_slow(tmp_path: Path) -> None:
@@ -407,7 +415,10 @@ def test_overlapping_merges_cannot_make_reading_slow(tmp_path: Path) -> None:
     [
         (datetime.datetime(2024, 5, 1), "yyyy-mm-dd", "2024-05-01"),
         (datetime.datetime(2024, 5, 1), "m/d/yy", "2024-05-01"),
-        (datetime.datetime(2024, 5, 1), 'yyyy"年"m"月"d"日"', "2024-05-01"),
+        (datetime.datetime(2024, 5, 1), 'yyyy"年"m"月"d"日"', "2024年5月1日"),  # the words are the text
+        (datetime.datetime(2024, 5, 1), 'yyyy"年"mm"月"dd"日"', "2024年05月01日"),
+        (datetime.datetime(2024, 5, 1), '[$-804]yyyy"年"m"月"', "2024年5月"),
+        (datetime.datetime(2024, 5, 1, 9, 30), 'yyyy"年"m"月"d"日" h:mm', "2024-05-01 09:30"),
         (datetime.datetime(2024, 5, 1, 14, 30), "yyyy-mm-dd", "2024-05-01"),  # time not shown
         (datetime.datetime(2024, 5, 1, 14, 30), "yyyy-mm-dd h:mm", "2024-05-01 14:30"),
         (datetime.datetime(2024, 5, 1, 14, 30, 5), "yyyy/m/d h:mm:ss", "2024-05-01 14:30:05"),
@@ -457,8 +468,195 @@ def test_a_formula_result_is_shown_in_its_cells_format(tmp_path: Path) -> None:
     def with_result(xml: str) -> str:  # what Excel saves beside the formula
         start = xml.index('<c r="D2"')
         end = xml.index("</c>", start)
-        return xml[:start] + xml[start:end].replace("<v></v>", "").replace("<v />", "") + "<v>0.15</v>" + xml[end:]
+        return (
+            xml[:start]
+            + xml[start:end].replace("<v></v>", "").replace("<v />", "")
+            + "<v>0.15</v>"
+            + xml[end:]
+        )
 
     path = _rewrite_sheet_xml(plain, tmp_path / "saved.xlsx", with_result)
     ((_line, row),) = read_phrase_sheet(path).rows
     assert row.notes == "15%"
+
+
+# --- workbooks with several sheets, hidden sheets and rows ----------------------------------------
+
+
+def _workbook(path: Path, sheets: list[tuple[str, list[list[object]]]], hidden: tuple[str, ...] = ()) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.active = next(i for i, (name, _rows) in enumerate(sheets) if name not in hidden)
+    book.save(path)
+    return path
+
+
+PER_SHEET = [
+    (
+        "售前",
+        [
+            ["分类", "标题", "话术"],
+            ["售前/咨询", "尺码推荐", "我帮您推荐。"],
+            ["售前/咨询", "发货时间", "48小时内发货。"],
+        ],
+    ),
+    (
+        "售后",
+        [["分类", "标题", "话术"], ["售后/退款", "退款时效", "1-3个工作日。"], ["售后/退款", "", "没有标题"]],
+    ),
+    ("物流", [["分类", "标题", "话术"], ["物流/查询", "查询物流", "单号是[快递单号]。"]]),
+]
+
+
+def test_every_visible_sheet_with_the_columns_is_read_and_rows_name_their_sheet(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "per_sheet.xlsx", [*PER_SHEET, ("说明", [["填写说明"], ["每行一条话术"]])])
+    assert [row.title for _line, row in read_phrase_sheet(path).rows] == [
+        "尺码推荐",
+        "发货时间",
+    ]  # packs: first
+    sheet = read_phrase_sheet(path, all_sheets=True)
+    assert [row.title for _line, row in sheet.rows] == ["尺码推荐", "发货时间", "退款时效", "查询物流"]
+    assert sheet.sheets == ["售前", "售后", "物流"]
+    ((line, reason),) = sheet.problems
+    assert (row_label(line), reason) == ("工作表“售后”第 3 行", "标题为空")
+    assert [(row_label(line), note) for line, note in sheet.notes] == [
+        ("工作表“说明”", "没有所需的列（分类、标题、内容），未读取")
+    ]
+
+
+def test_a_hidden_sheet_is_never_read(tmp_path: Path) -> None:
+    template = [["分类", "标题", "话术"], ["示例分类", "示例标题", "示例内容"]]
+    real = [["分类", "标题", "话术"], ["售后", "退款时效", "1-3个工作日。"], ["售后", "换货", "申请换货。"]]
+    path = _workbook(tmp_path / "hidden.xlsx", [("模板", template), ("话术库", real)], hidden=("模板",))
+    for all_sheets in (False, True):
+        sheet = read_phrase_sheet(path, all_sheets=all_sheets)
+        assert [row.title for _line, row in sheet.rows] == ["退款时效", "换货"]
+        assert [line for line, _row in sheet.rows] == [2, 3] and all(
+            type(line) is int for line, _ in sheet.rows
+        )
+        assert [(row_label(line), note) for line, note in sheet.notes] == [
+            ("工作表“模板”", "隐藏的工作表，未读取")
+        ]
+    only_hidden = _workbook(
+        tmp_path / "only.xlsx", [("模板", template), ("空", [["备注"]])], hidden=("模板",)
+    )
+    with pytest.raises(SpreadsheetError, match="隐藏的工作表不读取: “模板”"):
+        read_phrase_sheet(only_hidden, all_sheets=True)
+
+
+def test_sheets_without_a_category_column_take_the_sheet_name(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "by_name.xlsx",
+        [
+            ("售前", [["标题", "话术"], ["尺码推荐", "我帮您推荐。"]]),
+            ("售后", [["标题", "话术"], ["退款时效", "1-3天。"]]),
+        ],
+    )
+    sheet = read_phrase_sheet(path, all_sheets=True)
+    assert [(row.category, row.title) for _line, row in sheet.rows] == [
+        ("售前", "尺码推荐"),
+        ("售后", "退款时效"),
+    ]
+    assert [(row_label(line), note) for line, note in sheet.notes] == [
+        ("工作表“售前”第 1 行", "没有“分类”列，本表的话术归入分类“售前”（工作表名）"),
+        ("工作表“售后”第 1 行", "没有“分类”列，本表的话术归入分类“售后”（工作表名）"),
+    ]
+    alone = _workbook(tmp_path / "alone.xlsx", [("售前", [["标题", "话术"], ["尺码推荐", "我帮您推荐。"]])])
+    with pytest.raises(SpreadsheetError, match="缺少必需的列: 分类"):  # one sheet: as a CSV, an error
+        read_phrase_sheet(alone, all_sheets=True)
+
+
+def test_hidden_rows_are_read_and_listed(tmp_path: Path) -> None:
+    rows = [["分类", "标题", "话术"]] + [["售后", f"标题{i}", f"内容{i}"] for i in range(2, 9)]
+    path = _workbook(tmp_path / "rows.xlsx", [("话术", rows)])
+    book = openpyxl.load_workbook(path)
+    for row in (3, 5, 6, 7):
+        book.active.row_dimensions[row].hidden = True
+    book.save(path)
+    sheet = read_phrase_sheet(path)
+    assert len(sheet.rows) == 7
+    assert sheet.notes == [(3, "以下隐藏的行也已读取: 第 3、5–7 行（Excel 中被隐藏或筛选掉）")]
+
+
+# --- CSV saved by Excel --------------------------------------------------------------------------
+
+
+def test_a_csv_row_without_category_under_one_with_it_takes_that_category(tmp_path: Path) -> None:
+    rows = [
+        ["分类", "标题", "话术"],
+        ["售后", "退款", "1-3天到账。"],
+        ["", "换货", "申请换货。"],
+        ["", "补发", "为您补发。"],
+        ["物流", "查询", "单号是。"],
+        ["", "催件", "帮您催。"],
+    ]
+    sheet = read_phrase_sheet(write_csv(tmp_path / "merged.csv", rows, "gb18030"))
+    assert [row.category for _line, row in sheet.rows] == ["售后", "售后", "售后", "物流", "物流"]
+    assert sheet.problems == []
+    assert sheet.notes == [
+        (
+            3,
+            "分类为空，沿用第 2 行的分类“售后”（第 3–4 行；Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）",
+        ),
+        (
+            6,
+            "分类为空，沿用第 5 行的分类“物流”（本行；Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）",
+        ),
+    ]
+    # No row above to take it from, or a blank row between: still an empty category.
+    rows = [
+        ["分类", "标题", "话术"],
+        ["", "换货", "申请换货。"],
+        ["售后", "退款", "1-3天。"],
+        ["", "", ""],
+        ["", "补发", "补发。"],
+    ]
+    sheet = read_phrase_sheet(write_csv(tmp_path / "first.csv", rows, "utf-8"))
+    assert sheet.problems == [(2, "分类为空"), (5, "分类为空")] and sheet.notes == []
+
+
+def test_an_xlsx_row_without_category_stays_empty(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "plain.xlsx",
+        [("话术", [["分类", "标题", "话术"], ["售后", "退款", "1天。"], [None, "换货", "换。"]])],
+    )
+    assert read_phrase_sheet(path).problems == [(3, "分类为空")]  # merges are read as merges in XLSX
+
+
+def test_a_huge_csv_cell_skips_its_row_with_a_chinese_reason(tmp_path: Path) -> None:
+    rows = [["分类", "标题", "话术"], ["售后", "超长", "长" * 200_000], ["售后", "正常", "正常内容"]]
+    sheet = read_phrase_sheet(write_csv(tmp_path / "huge.csv", rows, "utf-8"))
+    assert [row.title for _line, row in sheet.rows] == ["正常"]
+    assert sheet.problems == [(2, f"单元格过长（话术 超过 {MAX_CELL_CHARS} 字）")]  # the lead's header
+
+
+def test_file_errors_are_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(SpreadsheetError, match="文件不存在") as missing:
+        read_phrase_sheet(tmp_path / "nope.csv")
+    assert "No such file" not in str(missing.value)
+    broken = tmp_path / "quote.csv"
+    broken.write_text('分类,标题,话术\n售后,退款,"没有结束的引号\n', encoding="utf-8")
+    with pytest.raises(SpreadsheetError, match="CSV 格式错误（第 2 行）: 文件在引号内结束"):
+        read_phrase_sheet(broken)
+
+
+def test_an_excel_file_named_csv_is_read_as_excel(tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "real.xlsx", [("话术", [["分类", "标题", "话术"], ["售后", "退款", "1天。"]])]
+    )
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_bytes(path.read_bytes())
+    sheet = read_phrase_sheet(renamed)
+    assert sheet.format == "xlsx" and [row.title for _line, row in sheet.rows] == ["退款"]
+
+
+def test_text_loses_outer_blanks_and_keeps_inner_line_breaks(tmp_path: Path) -> None:
+    rows = [["分类", "标题", "话术"], ["售后", " 退款 ", "  您好，\n退款1-3天到账。 \n"]]
+    ((_line, row),) = read_phrase_sheet(write_csv(tmp_path / "blanks.csv", rows, "utf-8")).rows
+    assert (row.title, row.text) == ("退款", "您好，\n退款1-3天到账。")

@@ -83,3 +83,28 @@ def test_export_writes_every_phrase(qtbot, idle, window, gui_lib, tmp_path: Path
         sheet = read_phrase_sheet(target)
         assert len(sheet.rows) == gui_lib.count_phrases()
         assert name in window.toast.text()
+
+
+def test_a_workbook_of_several_sheets_is_reported_sheet_by_sheet(
+    qtbot, idle, window, tmp_path: Path, shot
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "售前"
+    first.append(["分类", "标题", "话术"])
+    first.append(["售前", "尺码咨询", "您好，请问您平时穿什么尺码？"])
+    second = book.create_sheet("售后")
+    second.append(["分类", "标题", "话术"])
+    second.append(["售后", "坏模板", "这是[坏的"])
+    sheet = tmp_path / "分表.xlsx"
+    book.save(sheet)
+    assert window.import_file(sheet)
+    qtbot.waitUntil(lambda: window.import_flow.report_dialog is not None, timeout=10000)
+    dialog = window.import_flow.report_dialog
+    details = dialog.findChild(QTextBrowser, "importDetails").toPlainText()
+    assert "工作表“售后”第 2 行" in details
+    shot(dialog, "import-sheets")
+    dialog.accept()
+    idle(window)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from huashu.core.models import PhraseRow, Rule
+from huashu.core.models import PhraseRow, Rule, row_label
 from huashu.storage.library import Library, LibraryError, NotFoundError, ValidationError
 
 
@@ -191,7 +191,9 @@ def test_import_names_phrases_that_break_the_rules_and_imports_them(lib: Library
     from huashu.core.checker import load_default_rules
 
     lib.replace_rules(load_default_rules())
-    sheet = rows(("物流", "催件", "我不知道快递什么时候到，您自己查一下吧。"), ("物流", "催促", "已为您催促快递公司。"))
+    sheet = rows(
+        ("物流", "催件", "我不知道快递什么时候到，您自己查一下吧。"), ("物流", "催促", "已为您催促快递公司。")
+    )
     report = lib.import_rows(sheet)
     assert report.added == 2 and not report.skipped
     ((line, message),) = report.warnings
@@ -213,11 +215,16 @@ def test_an_import_that_overwrites_phrases_backs_the_library_up_first(db_path: P
         assert lib.import_file(sheet, dry_run=True).backup == ""
         report = lib.import_file(sheet)
         assert report.updated == 1 and report.updated_rows == [(2, "售后 › 退款时效")]
-        assert "pre-import" in Path(report.backup).name and Path(report.backup).parent == db_path.parent / "backups"
+        assert (
+            "pre-import" in Path(report.backup).name
+            and Path(report.backup).parent == db_path.parent / "backups"
+        )
         assert report.to_json()["updated_rows"] == [{"row": 2, "phrase": "售后 › 退款时效"}]
     copy = sqlite3.connect(report.backup)
     try:
-        assert copy.execute("SELECT text FROM phrases WHERE title = '退款时效'").fetchone() == ("我自己的说法",)
+        assert copy.execute("SELECT text FROM phrases WHERE title = '退款时效'").fetchone() == (
+            "我自己的说法",
+        )
     finally:
         copy.close()
 
@@ -417,5 +424,139 @@ def test_a_refused_xlsx_leaves_the_library_file_as_it_was(db_path: Path, tmp_pat
     with Library.open(db_path) as lib, pytest.raises(SpreadsheetError) as refused:
         lib.import_file(path)
     # About the header row, not the merged title above it.
-    assert "缺少必需的列: text（文件表头: 分组、名称）" in str(refused.value)
+    assert "缺少必需的列: 内容（文件表头: 分组、名称）" in str(refused.value)
     assert db_path.read_bytes() == before
+
+
+def test_an_import_that_changes_nothing_takes_no_backup(db_path: Path, tmp_path: Path) -> None:
+    """Ten backups are kept: re-importing the same sheet must not push out the one with the agent's text."""
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(
+        "分类,标题,话术,快捷编码\n售后,退款进度,旧版：退款1-3个工作日到账。,tk\n", encoding="utf-8"
+    )
+    bad.write_text("分类,标题,话术,快捷编码\n售后,退款进度,错误版本！！,/tk\n", encoding="utf-8")
+    with Library.open(db_path, empty=True) as lib:
+        assert lib.import_file(good).backup == ""
+        first = lib.import_file(bad)
+        assert first.updated == 1 and first.backup
+        for _ in range(11):
+            again = lib.import_file(bad)
+            assert (again.unchanged, again.updated, again.backup) == (1, 0, "")
+    backups = sorted((db_path.parent / "backups").glob("*pre-import*.db"))
+    assert [str(path) for path in backups] == [first.backup]
+    copy = sqlite3.connect(first.backup)
+    try:
+        assert copy.execute("SELECT text FROM phrases").fetchone() == ("旧版：退款1-3个工作日到账。",)
+    finally:
+        copy.close()
+
+
+def test_one_import_swaps_shortcuts_between_its_rows(db_path: Path, tmp_path: Path) -> None:
+    swap1, swap2 = tmp_path / "swap1.csv", tmp_path / "swap2.csv"
+    swap1.write_text("分类,标题,话术,快捷编码\n售后,甲,内容甲,/a\n售后,乙,内容乙,/b\n", encoding="utf-8")
+    swap2.write_text("分类,标题,话术,快捷编码\n售后,甲,内容甲,/b\n售后,乙,内容乙,/a\n", encoding="utf-8")
+    with Library.open(db_path, empty=True) as lib:
+        lib.import_file(swap1)
+        report = lib.import_file(swap2)
+        assert report.warnings == [] and report.updated == 2
+        assert {p.title: p.shortcut for p in lib.phrases()} == {"甲": "/b", "乙": "/a"}
+        # Taken by a phrase the sheet leaves alone, or by an earlier row: the message names who.
+        lib.add_phrase("售前", "丙", "内容丙", shortcut="/c")
+        clash = tmp_path / "clash.csv"
+        clash.write_text(
+            "分类,标题,话术,快捷编码\n售后,甲,内容甲,/c\n售后,丁,内容丁,/x\n售后,戊,内容戊,/x\n",
+            encoding="utf-8",
+        )
+        report = lib.import_file(clash, dry_run=True)
+        assert report.warnings == [
+            (2, "快捷编码 /c 已被“丙”使用，已忽略"),
+            (4, "快捷编码 /x 已被第 3 行使用，已忽略"),
+        ]
+
+
+def test_shortcuts_are_stored_in_one_form(lib: Library) -> None:
+    for typed, stored in (("／ＱＪ", "/qj"), (" tk ", "/tk"), ("123", "/123"), ("/Wl", "/wl")):
+        (pid,) = lib.add_phrase("测试", f"标题{stored}", "内容", shortcut=typed).phrases
+        assert lib.phrase(pid).shortcut == stored
+        assert (
+            lib.phrase_by_shortcut(stored[1:]) == lib.phrase_by_shortcut(f"／{stored[1:]}") == lib.phrase(pid)
+        )
+    for bad, reason in (
+        ("/", "后面需要字母或数字"),
+        ("退款?", "只能由字母、数字、汉字和 - _ . 组成"),
+        ("a b", "不能包含空格"),
+    ):
+        with pytest.raises(ValidationError, match=reason):
+            lib.add_phrase("测试", "坏", "内容", shortcut=bad)
+    with pytest.raises(ValidationError, match="快捷编码 /qj 已被“标题/qj”使用"):
+        lib.add_phrase("测试", "重复", "内容", shortcut="qj")
+    # A shortcut stored before the rule (from an old import) still opens and never blocks an edit.
+    pid = lib.phrase_by_shortcut("/tk").id
+    lib.conn.execute("UPDATE phrases SET shortcut = 'old?' WHERE id = ?", (pid,))
+    assert lib.phrase_by_shortcut("old?").id == pid
+    lib.update_phrase(pid, title="新标题")
+    assert lib.phrase(pid).shortcut == "old?"
+    lib.update_phrase(pid, shortcut="ｎｅｗ")
+    assert lib.phrase(pid).shortcut == "/new"
+
+
+def test_import_normalises_shortcuts_and_tells_what_it_changed(lib: Library, tmp_path: Path) -> None:
+    sheet = tmp_path / "sc.csv"
+    sheet.write_text(
+        "分类,标题,话术,快捷编码\n售后,甲,内容,／qj\n售后,乙,内容,tk\n售后,丙,内容,/WL\n售后,丁,内容,退款?\n",
+        encoding="utf-8",
+    )
+    report = lib.import_file(sheet)
+    assert {p.title: p.shortcut for p in lib.phrases()} == {"甲": "/qj", "乙": "/tk", "丙": "/wl", "丁": None}
+    assert report.warnings == [
+        (2, "快捷编码 ／qj 已改为 /qj"),
+        (3, "快捷编码 tk 已改为 /tk"),
+        (5, "快捷编码只能由字母、数字、汉字和 - _ . 组成，'退款?' 含有 ?；已忽略快捷编码"),
+    ]
+
+
+def test_a_workbook_imports_every_visible_sheet_and_names_sheets_in_the_report(
+    lib: Library, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in (
+        ("模板", [["分类", "标题", "话术"], ["示例", "示例", "示例内容"]]),
+        ("售前", [["分类", "标题", "话术"], ["售前", "尺码推荐", "我帮您推荐。"]]),
+        ("售后", [["分类", "标题", "话术"], ["售后", "退款时效", "1-3天。"], ["售后", "退款时效", "重复"]]),
+    ):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book["模板"].sheet_state = "hidden"
+    book.active = 1
+    path = tmp_path / "per_sheet.xlsx"
+    book.save(path)
+    report = lib.import_file(path)
+    assert (report.added, report.encoding) == (2, "")  # an XLSX has no text encoding
+    assert [(row_label(line), reason) for line, reason in report.skipped] == [
+        ("工作表“售后”第 3 行", "与工作表“售后”第 2 行重复（同一分类下同名标题）")
+    ]
+    assert [(row_label(line), note) for line, note in report.warnings] == [
+        ("工作表“模板”", "隐藏的工作表，未读取")
+    ]
+    assert report.to_json()["skipped"] == [{"row": 3, "sheet": "售后", "reason": report.skipped[0][1]}]
+
+
+def test_titles_match_across_full_and_half_width_forms(lib: Library, tmp_path: Path) -> None:
+    lib.add_phrase("售后", "退款进度（新）", "旧的说法")
+    lib.add_phrase("售后", "ＡＢＣ", "旧的说法")
+    sheet = tmp_path / "titles.csv"
+    sheet.write_text("分类,标题,话术\n售后,退款进度(新),新的说法\n售后,ABC,新的说法\n", encoding="utf-8")
+    report = lib.import_file(sheet)
+    assert (report.added, report.updated) == (0, 2)
+    assert [name for _line, name in report.updated_rows] == ["售后 › 退款进度（新）", "售后 › ＡＢＣ"]
+    # Both spellings kept apart in the library: each row matches its own spelling only.
+    lib.add_phrase("售后", "退款进度(新)", "另一条")
+    again = lib.import_file(sheet, dry_run=True)
+    assert again.unchanged == 1 and [name for _line, name in again.updated_rows] == ["售后 › 退款进度(新)"]
+    both = tmp_path / "both.csv"
+    both.write_text("分类,标题,话术\n售前,ＡＢＣ,一\n售前,ABC,二\n", encoding="utf-8")
+    assert lib.import_file(both, dry_run=True).skipped == [(3, "与第 2 行重复（标题与“ＡＢＣ”只差全角/半角写法）")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,7 +18,11 @@ def default_uid(category: str, title: str) -> str:
 
 
 def normalize_shortcut(value: str | None, error: type[Exception] = ValueError) -> str | None:
-    """A shortcut code as stored (trimmed, lower case) or None; `error` is raised for a bad one."""
+    """A shortcut code trimmed and in lower case, or None; `error` is raised for a bad one.
+
+    The lenient rule team packs are checked against (a published pack must keep loading); what the
+    library stores from now on goes through the stricter `clean_shortcut`.
+    """
     if value is None:
         return None
     value = value.strip()
@@ -26,6 +31,86 @@ def normalize_shortcut(value: str | None, error: type[Exception] = ValueError) -
     if any(ch.isspace() for ch in value) or len(value) > MAX_SHORTCUT:
         raise error(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {value!r}")
     return value.lower()
+
+
+# After the leading "/", a shortcut is letters, digits (pinyin, English, Chinese) and a few joiners.
+_SHORTCUT_JOINERS = frozenset("-_.")
+
+
+def clean_shortcut(value: str | None, error: type[Exception] = ValueError) -> str | None:
+    """A shortcut code as the library stores it ("/tk"), or None for an empty cell.
+
+    What an agent or a lead's sheet writes is made into the one form the search and `show /tk`
+    look up: full-width characters become half-width (NFKC: `／ｔｋ` is `/tk`), surrounding blanks
+    go, letters are lower case and a missing leading "/" is added (`tk`, `123` -> `/tk`, `/123`).
+    Anything that still cannot be typed as a shortcut raises `error` saying why.
+    """
+    if value is None:
+        return None
+    shown = value.strip()
+    code = unicodedata.normalize("NFKC", value).strip().lower()
+    if not code:
+        return None
+    if any(ch.isspace() for ch in code) or len(code) > MAX_SHORTCUT:
+        raise error(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {shown!r}")
+    body = code[1:] if code.startswith("/") else code
+    if not body:
+        raise error("快捷编码在 / 后面需要字母或数字（例如 /tk）")
+    bad = "".join(dict.fromkeys(ch for ch in body if not (ch.isalnum() or ch in _SHORTCUT_JOINERS)))
+    if bad:
+        raise error(f"快捷编码只能由字母、数字、汉字和 - _ . 组成，{shown!r} 含有 {bad}")
+    code = "/" + body
+    if len(code) > MAX_SHORTCUT:
+        raise error(f"快捷编码不能包含空格且不超过 {MAX_SHORTCUT} 个字符: {shown!r}")
+    return code
+
+
+def shortcut_change_note(value: str | None, code: str | None) -> str | None:
+    """What a lead is told when `clean_shortcut` changed more than letter case and blanks."""
+    if value is None or code is None or value.strip().lower() == code:
+        return None
+    return f"快捷编码 {value.strip()} 已改为 {code}"
+
+
+def fold_title(title: str) -> str:
+    """The form two titles are compared in: `退款进度(新)` and `退款进度（新）`, `ＡＢＣ` and `ABC` match."""
+    return unicodedata.normalize("NFKC", title).strip()
+
+
+class SheetLine(int):
+    """A row number of one worksheet of a workbook whose several sheets were read together.
+
+    It is the row number (an int, so reports sort, compare and serialise as before) and carries
+    the sheet's name and order, so a report can say "工作表“售后”第 3 行". Row 0 stands for the
+    sheet as a whole (a note about a sheet that was skipped).
+    """
+
+    sheet: str
+    sheet_index: int
+
+    def __new__(cls, line: int, sheet: str, sheet_index: int = 0) -> SheetLine:
+        obj = super().__new__(cls, line)
+        obj.sheet = sheet
+        obj.sheet_index = sheet_index
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SheetLine, (int(self), self.sheet, self.sheet_index))
+
+
+def row_label(line: int) -> str:
+    """ "第 3 行", or "工作表“售后”第 3 行" for a row of one of several sheets read together."""
+    if isinstance(line, SheetLine):
+        if int(line) <= 0:
+            return f"工作表“{line.sheet}”"
+        return f"工作表“{line.sheet}”第 {int(line)} 行"
+    return f"第 {line} 行"
+
+
+def row_order(line: int) -> tuple[int, int]:
+    """Sort key of report rows: sheet by sheet in the workbook's order, then row by row."""
+    return (line.sheet_index if isinstance(line, SheetLine) else 0, int(line))
+
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -159,7 +244,9 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
     warnings: list[tuple[int, str]] = field(default_factory=list)
-    updated_rows: list[tuple[int, str]] = field(default_factory=list)  # (row number, "分类 › 标题") overwritten
+    updated_rows: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (row number, "分类 › 标题") overwritten
     backup: str = ""  # the copy of the library taken before existing phrases were overwritten
     converted: list[tuple[int, str]] = field(default_factory=list)  # legacy markers turned into fields
     encoding: str = ""
@@ -172,15 +259,24 @@ class ImportReport:
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "skipped": [{"row": line, "reason": reason} for line, reason in self.skipped],
-            "warnings": [{"row": line, "message": msg} for line, msg in self.warnings],
-            "updated_rows": [{"row": line, "phrase": name} for line, name in self.updated_rows],
+            "skipped": [_located(line, reason=reason) for line, reason in self.skipped],
+            "warnings": [_located(line, message=msg) for line, msg in self.warnings],
+            "updated_rows": [_located(line, phrase=name) for line, name in self.updated_rows],
             "backup": self.backup,
-            "converted": [{"row": line, "message": msg} for line, msg in self.converted],
+            "converted": [_located(line, message=msg) for line, msg in self.converted],
             "encoding": self.encoding,
             "ignored_columns": self.ignored_columns,
             "dry_run": self.dry_run,
         }
+
+
+def _located(line: int, **item: str) -> dict[str, object]:
+    """A report row as JSON: its row number, and its sheet when several sheets were read."""
+    located: dict[str, object] = {"row": int(line)}
+    if isinstance(line, SheetLine):
+        located["sheet"] = line.sheet
+    located.update(item)
+    return located
 
 
 def normalize_category_path(value: str) -> str:

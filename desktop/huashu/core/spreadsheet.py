@@ -1,13 +1,16 @@
 """CSV and XLSX exchange with team leads' spreadsheets: encodings, Chinese headers, formula safety.
 
 An XLSX cell imports as the text the lead sees in Excel: dates, percentages and fixed decimals are
-rendered from the cell's number format, and a merged cell's value is read where it shows.
+rendered from the cell's number format, and a merged cell's value is read where it shows. Hidden
+worksheets are never read; a phrase import reads every visible sheet that has the phrase columns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import io
 import re
 import zipfile
@@ -17,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from huashu.core.models import PhraseRow, normalize_category_path
+from huashu.core.models import PhraseRow, SheetLine, normalize_category_path
 from huashu.paths import atomic_write_bytes
 
 # A lead's sheet is a few thousand rows; anything far larger is junk or an attack.
@@ -29,10 +32,11 @@ MAX_ROWS = 200_000
 
 PHRASE_COLUMNS: tuple[str, ...] = ("category", "title", "text", "shortcut", "tags", "notes")
 PHRASE_REQUIRED: tuple[str, ...] = ("category", "title", "text")
+# The first Chinese name of a column is the one messages use for it (see `_display_names`).
 PHRASE_ALIASES: dict[str, str] = {
     "category": "category",
-    "分组": "category",
     "分类": "category",
+    "分组": "category",
     "类别": "category",
     "目录": "category",
     "title": "title",
@@ -94,6 +98,8 @@ class _Sheet:
     name: str
     records: list[list[str]]
     merges: list[MergedRange] = field(default_factory=list)
+    hidden: bool = False
+    hidden_rows: frozenset[int] = frozenset()  # 0-based indices into records
 
 
 @dataclass
@@ -103,6 +109,13 @@ class Table:
     encoding: str
     format: str
     ignored_columns: list[str] = field(default_factory=list)
+    sheet: str = ""  # the worksheet read ("" for a CSV)
+    headers: dict[str, str] = field(default_factory=dict)  # column -> its header as the lead wrote it
+    header_line: int = 1
+    hidden_rows: list[int] = field(default_factory=list)  # lines of rows read although hidden in Excel
+    # The column (of `sheet_name_column`) the sheet has not, whose value is the sheet's name.
+    from_sheet_name: str = ""
+    notes: list[tuple[int, str]] = field(default_factory=list)  # about sheets not read (hidden, no columns)
 
 
 @dataclass
@@ -112,6 +125,10 @@ class PhraseSheet:
     encoding: str
     format: str
     ignored_columns: list[str]
+    # Told to the lead, nothing dropped: sheets not read, rows read although hidden, categories
+    # taken from a sheet name or from the row above.
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # worksheets read, in order (empty for a CSV)
 
 
 def _formula_like(value: str) -> bool:
@@ -160,11 +177,29 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise SpreadsheetError("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）/ unrecognised text encoding")
 
 
+_OS_ERRORS_ZH = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.EIO: "读取磁盘出错",
+    errno.ENAMETOOLONG: "文件名过长",
+}
+
+
+def _os_error(path: Path, exc: OSError) -> SpreadsheetError:
+    """A file error in Chinese: the OS's own strerror is English on most systems."""
+    reason = _OS_ERRORS_ZH.get(exc.errno or 0) or f"系统错误（{exc.errno or '未知'}）"
+    return SpreadsheetError(f"无法读取文件 {path}: {reason}")
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SpreadsheetError(f"无法读取文件 {path}: {exc.strerror or exc}") from exc
+        raise _os_error(path, exc) from exc
     if size > MAX_FILE_BYTES:
         raise SpreadsheetError(
             f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）: {path}"
@@ -172,7 +207,16 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SpreadsheetError(f"无法读取文件 {path}: {exc.strerror or exc}") from exc
+        raise _os_error(path, exc) from exc
+
+
+# Python's csv module says what went wrong in English; a lead gets it in Chinese.
+_CSV_ERRORS_ZH: tuple[tuple[str, str], ...] = (
+    ("unexpected end of data", "文件在引号内结束（有一个引号没有配对）"),
+    ("expected after", '引号后面应是分隔符（单元格里的引号要写成两个 ""）'),
+    ("new-line character seen in unquoted field", "未加引号的单元格里有换行"),
+    ("line contains nul", "包含非法字符 NUL"),
+)
 
 
 def _csv_records(text: str) -> list[list[str]]:
@@ -182,6 +226,10 @@ def _csv_records(text: str) -> list[list[str]]:
     delimiter = max((",", "\t", ";"), key=first_line.count)
     if first_line.count(delimiter) == 0:
         delimiter = ","
+    # The module's default cell limit (128 KiB) rejects a whole file for one huge cell; a cell is
+    # only ever as big as the file, and an oversized one is then skipped row by row like in XLSX.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         records = []
@@ -191,7 +239,9 @@ def _csv_records(text: str) -> list[list[str]]:
                 raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
         return records
     except csv.Error as exc:
-        raise SpreadsheetError(f"CSV 格式错误（第 {reader.line_num} 行）: {exc}") from exc
+        detail = str(exc)
+        reason = next((zh for en, zh in _CSV_ERRORS_ZH if en in detail.lower()), f"无法解析（{detail}）")
+        raise SpreadsheetError(f"CSV 格式错误（第 {reader.line_num} 行）: {reason}") from exc
 
 
 def _check_xlsx_container(path: Path) -> None:
@@ -199,7 +249,7 @@ def _check_xlsx_container(path: Path) -> None:
         with path.open("rb"):
             pass  # a file that cannot be opened at all is unreadable, not "not an Excel file"
     except OSError as exc:
-        raise SpreadsheetError(f"无法读取文件 {path}: {exc.strerror or exc}") from exc
+        raise _os_error(path, exc) from exc
     if not zipfile.is_zipfile(path):
         raise SpreadsheetError(f"不是有效的 Excel (.xlsx) 文件: {path.name}")
     try:
@@ -243,6 +293,55 @@ class _NumberFormat:
     shows_date: bool
     shows_time: bool
     shows_seconds: bool
+    # A date format spelled with 年/月/日 (yyyy"年"m"月"d"日"), as (kind, value) parts: kind "y", "m"
+    # or "d" with the letter count, or "" with literal text. None for every other format.
+    date_words: tuple[tuple[str, str], ...] | None = None
+
+
+_DATE_WORDS = frozenset("年月日")
+
+
+def _date_words(code: str) -> tuple[tuple[str, str], ...] | None:
+    """The parts of a Chinese date format (`yyyy"年"m"月"d"日"`), or None if it is anything else."""
+    parts: list[tuple[str, str]] = []
+    for token in _FORMAT_TOKEN.findall(code):
+        if token == ";":
+            break
+        if token.startswith('"'):
+            parts.append(("", token[1:-1]))
+        elif token.startswith("\\"):
+            parts.append(("", token[1:]))
+        elif token.startswith(("[", "_", "*")):
+            continue  # [$-804] locale, [DBNum1] (Chinese numerals are shown as digits)
+        elif token.isalpha() and token.isascii():
+            letter = token.lower()
+            if letter not in "ymde":
+                return None  # a time, a weekday (aaaa) or a number: not a plain date
+            kind = "y" if letter == "e" else letter
+            if parts and parts[-1][0] == kind:
+                parts[-1] = (kind, parts[-1][1] + letter)
+            else:
+                parts.append((kind, letter))
+        else:
+            parts.append(("", token))
+    text = "".join(value for kind, value in parts if not kind)
+    kinds = {kind for kind, _value in parts if kind}
+    if not _DATE_WORDS & set(text) or not kinds or any(len(v) > 2 for k, v in parts if k in ("m", "d")):
+        return None
+    return tuple(parts)
+
+
+def _date_in_words(value: dt.date, parts: tuple[tuple[str, str], ...]) -> str:
+    out: list[str] = []
+    for kind, letters in parts:
+        if kind == "y":
+            out.append(f"{value.year:04d}" if len(letters) > 2 else f"{value.year % 100:02d}")
+        elif kind in ("m", "d"):
+            number = value.month if kind == "m" else value.day
+            out.append(f"{number:02d}" if len(letters) == 2 else str(number))
+        else:
+            out.append(letters)
+    return "".join(out)
 
 
 _FORMAT_CACHE: dict[str, _NumberFormat] = {}
@@ -288,15 +387,17 @@ def _number_format(code: str) -> _NumberFormat:
             shows_seconds=False,
         )
     else:
+        shows_date = "y" in lowered or "d" in lowered or "e" in lowered
         result = _NumberFormat(
             percent=False,
             decimals=None,
             grouping=False,
             prefix="",
             suffix="",
-            shows_date="y" in lowered or "d" in lowered or "e" in lowered,
+            shows_date=shows_date,
             shows_time="h" in lowered or "s" in lowered or "am/pm" in code.lower(),
             shows_seconds="s" in lowered,
+            date_words=_date_words(code) if shows_date else None,
         )
     _FORMAT_CACHE[code] = result
     return result
@@ -335,6 +436,8 @@ def _formatted_moment(value: dt.datetime | dt.date | dt.time | dt.timedelta, fmt
         return text + f":{rest % 60:02d}" if fmt.shows_seconds else text
     if isinstance(value, dt.time):
         return value.strftime(clock)
+    if fmt.date_words is not None:
+        return _date_in_words(value, fmt.date_words)  # 2024年5月1日, as the lead's format shows it
     if not isinstance(value, dt.datetime):
         return value.isoformat()
     if not fmt.shows_date and not fmt.shows_time:
@@ -355,7 +458,8 @@ def _cell_text(value: object, number_format: str = "General") -> str:
     format's decimals (15%, 12.50%), fixed decimals, thousands separators and the text around the
     number as formatted (1,234.50元, ¥12.50), whole numbers stored as floats without ".0". Other
     formats (fractions, scientific, text inside the digits) fall back to the plain number; dates
-    are always written YYYY-MM-DD, whatever order or words the format shows them in.
+    are written YYYY-MM-DD whatever order the format shows them in, except a format spelled with
+    年/月/日, which is followed (2024年5月1日: the words are part of the phrase's text).
     """
     if value is None:
         return ""
@@ -394,9 +498,15 @@ _MERGE_SCAN_OVERLAP = 4096  # longer than any mergeCell element, so none is cut 
 MAX_MERGED_RANGES = 4 * MAX_ROWS
 
 
-def _scan_merges(archive: zipfile.ZipFile, member: str) -> list[str]:
-    """Every merged range's reference ("A2:A40") in one worksheet's XML, in order."""
+# A hidden row (hidden by hand or by a filter): <row r="7" ... hidden="1">. Found in the same pass.
+_HIDDEN_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^<>]*?\bhidden\s*=\s*[\"'](?:1|true)[\"'][^<>]*>")
+_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"']([0-9]{1,7})[\"']")
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[list[str], frozenset[int]]:
+    """Merged ranges ("A2:A40", in order) and hidden rows (0-based) of one worksheet's XML."""
     refs: dict[str, None] = {}
+    hidden: set[int] = set()
     tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(_MERGE_SCAN_CHUNK):
@@ -405,8 +515,25 @@ def _scan_merges(archive: zipfile.ZipFile, member: str) -> list[str]:
                 refs.setdefault(match.group(1).decode("ascii").upper(), None)
             if len(refs) > MAX_MERGED_RANGES:
                 raise SpreadsheetError(f"合并单元格过多（上限 {MAX_MERGED_RANGES} 个）")
+            if b"hidden" in buffer:  # most sheets hide nothing: skip the row scan
+                for match in _HIDDEN_ROW.finditer(buffer):
+                    number = _ROW_NUMBER.search(match.group(0))
+                    if number is not None and len(hidden) <= MAX_ROWS:
+                        hidden.add(int(number.group(1)) - 1)
             tail = buffer[-_MERGE_SCAN_OVERLAP:]
-    return list(refs)
+    return list(refs), frozenset(hidden)
+
+
+def _scan_merges(archive: zipfile.ZipFile, member: str) -> list[str]:
+    """Every merged range's reference ("A2:A40") in one worksheet's XML, in order."""
+    return _scan_sheet_xml(archive, member)[0]
+
+
+def _workbook_source(path: Path) -> Path | io.BytesIO:
+    """What openpyxl opens: the path, or the bytes of a workbook named .csv (it goes by the name)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return path
+    return io.BytesIO(_read_bytes(path))
 
 
 def _merges_by_full_load(path: Path) -> dict[str, list[str]]:
@@ -416,7 +543,7 @@ def _merges_by_full_load(path: Path) -> dict[str, list[str]]:
     """
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, data_only=False)
+    workbook = openpyxl.load_workbook(_workbook_source(path), data_only=False)
     try:
         return {str(ws.title): [str(r) for r in ws.merged_cells.ranges] for ws in workbook.worksheets}
     finally:
@@ -446,7 +573,7 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
 
     try:
         # read_only streams rows; formulas come back as their text and are never evaluated.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(_workbook_source(path), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise SpreadsheetError(f"Excel 文件无法打开（可能已损坏或被截断）: {exc}") from exc
     try:
@@ -472,11 +599,20 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
                     if total > MAX_ROWS + 1:
                         raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
                 member = getattr(sheet, "_worksheet_path", None)
+                hidden_rows: frozenset[int] = frozenset()
                 if isinstance(member, str):
-                    refs = _scan_merges(archive, member.lstrip("/"))
+                    refs, hidden_rows = _scan_sheet_xml(archive, member.lstrip("/"))
                 else:
                     refs, unlocated = [], True
-                sheets.append(_Sheet(str(sheet.title), records, _merged_ranges(refs)))
+                sheets.append(
+                    _Sheet(
+                        str(sheet.title),
+                        records,
+                        _merged_ranges(refs),
+                        hidden=getattr(sheet, "sheet_state", "visible") != "visible",
+                        hidden_rows=hidden_rows,
+                    )
+                )
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -503,7 +639,7 @@ def _use_cached_results(path: Path, sheets: list[_Sheet]) -> None:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(_workbook_source(path), read_only=True, data_only=True)
     except Exception:  # the first pass read it: keep what it found
         return
     try:
@@ -523,8 +659,30 @@ def _use_cached_results(path: Path, sheets: list[_Sheet]) -> None:
 _HEADER_SEARCH_ROWS = 10
 
 
+class _EmptySheet(SpreadsheetError):
+    """A sheet with nothing in it (Excel's untouched Sheet2): passed over without a word."""
+
+
+def _display_names(aliases: Mapping[str, str]) -> dict[str, str]:
+    """What messages call each column: its first Chinese name (分类, 标题...), else its own name.
+
+    A lead who wrote Chinese headers is never told about "category" or "text".
+    """
+    names: dict[str, str] = {}
+    for alias, canonical in aliases.items():
+        if not alias.isascii():
+            names.setdefault(canonical, alias)
+    for canonical in aliases.values():
+        names.setdefault(canonical, canonical)
+    return names
+
+
 def _header_at(
-    records: list[list[str]], row: int, lookup: Mapping[str, str], required: Sequence[str]
+    records: list[list[str]],
+    row: int,
+    lookup: Mapping[str, str],
+    required: Sequence[str],
+    names: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, int], list[str]]:
     """(column of each known name, ignored headers) of `records[row]`; raises if unusable."""
     header = records[row]
@@ -537,17 +695,22 @@ def _header_at(
                 ignored.append(raw.strip())
             continue
         if canonical in positions:
-            raise SpreadsheetError(f"表头中“{raw.strip()}”重复（对应列 {canonical}）")
+            first = header[positions[canonical]].strip()
+            raise SpreadsheetError(f"表头中“{raw.strip()}”重复（与“{first}”是同一列）")
         positions[canonical] = index
     missing = [name for name in required if name not in positions]
     if missing:
         found = "、".join(h.strip() for h in header if h.strip()) or "(空)"
-        raise SpreadsheetError(f"缺少必需的列: {', '.join(missing)}（文件表头: {found}）")
+        shown = "、".join((names or {}).get(name, name) for name in missing)
+        raise SpreadsheetError(f"缺少必需的列: {shown}（文件表头: {found}）")
     return positions, ignored
 
 
 def _header(
-    records: list[list[str]], lookup: Mapping[str, str], required: Sequence[str]
+    records: list[list[str]],
+    lookup: Mapping[str, str],
+    required: Sequence[str],
+    names: Mapping[str, str] | None = None,
 ) -> tuple[int, dict[str, int], list[str]]:
     """(index of the header row, column of each known name, ignored headers); raises if unusable.
 
@@ -561,11 +724,11 @@ def _header(
             if len(candidates) == _HEADER_SEARCH_ROWS:
                 break
     if not candidates:
-        raise SpreadsheetError("文件是空的，没有表头行")
+        raise _EmptySheet("文件是空的，没有表头行")
     errors: list[tuple[int, SpreadsheetError]] = []  # (known column names in the row, error)
     for row in candidates:
         try:
-            positions, ignored = _header_at(records, row, lookup, required)
+            positions, ignored = _header_at(records, row, lookup, required, names)
         except SpreadsheetError as exc:
             known = sum(1 for cell in records[row] if _normalize_header(cell) in lookup)
             errors.append((known, exc))
@@ -650,6 +813,135 @@ def _merge_value(records: list[list[str]], merge: MergedRange) -> str:
     return record[merge.min_col] if merge.min_col < len(record) else ""
 
 
+def _table(
+    sheet: _Sheet,
+    header: tuple[int, dict[str, int], list[str]],
+    fill_merged: Collection[str],
+    *,
+    encoding: str,
+    fmt: str,
+) -> Table:
+    top, positions, ignored = header
+    rows = _table_rows(sheet.records, top, positions, sheet.merges, fill_merged)
+    hidden = [row.line for row in rows if row.line - 1 in sheet.hidden_rows] if sheet.hidden_rows else []
+    return Table(
+        columns=list(positions),
+        rows=rows,
+        encoding=encoding,
+        format=fmt,
+        ignored_columns=ignored,
+        sheet=sheet.name,
+        headers={name: sheet.records[top][col].strip() for name, col in positions.items()},
+        header_line=top + 1,
+        hidden_rows=hidden,
+    )
+
+
+def _numbered(table: Table, index: int) -> Table:
+    """The table with every row number naming its sheet (several sheets of a workbook are read)."""
+    name = table.sheet
+    table.rows = [TableRow(SheetLine(row.line, name, index), row.values, row.merged) for row in table.rows]
+    table.hidden_rows = [SheetLine(line, name, index) for line in table.hidden_rows]
+    table.header_line = SheetLine(table.header_line, name, index)
+    return table
+
+
+def read_tables(
+    path: Path | str,
+    *,
+    aliases: Mapping[str, str],
+    required: Sequence[str],
+    fill_merged: Collection[str] = (),
+    all_sheets: bool = False,
+    sheet_name_column: str | None = None,
+) -> list[Table]:
+    """Read a CSV or XLSX sheet whose first row names the columns (English or Chinese).
+
+    Hidden worksheets are never read (a hidden template sheet is not the lead's list). With
+    `all_sheets`, every visible worksheet with the columns is read, in the workbook's order, and
+    when more than one is, each row's number is a `SheetLine` naming its sheet; otherwise only
+    the first such worksheet is (a notes sheet may come first). When several sheets are read, a
+    sheet without the `sheet_name_column` column but with the others takes its name as that
+    column's value (a workbook with one sheet per category). The first table's `notes` say which
+    sheets were not read and why.
+
+    A vertically merged cell in a column named in `fill_merged` gives its value to every row it
+    spans; any other merged cell counts for its top-left row only and the rows below it carry the
+    merge's range in `TableRow.merged`.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    lookup = {_normalize_header(k): v for k, v in aliases.items()}
+    names = _display_names(aliases)
+    if suffix in (".csv", ".txt", ".tsv"):
+        data = _read_bytes(path)
+        if not data.startswith(b"PK\x03\x04"):
+            text, encoding = _decode(data)
+            sheet = _Sheet("", _csv_records(text))
+            header = _header(sheet.records, lookup, required, names)
+            return [_table(sheet, header, fill_merged, encoding=encoding, fmt="csv")]
+        # An Excel workbook saved or renamed with a .csv name: read it as what it is.
+    elif suffix != ".xlsx":
+        raise SpreadsheetError(f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
+
+    sheets = _xlsx_sheets(path)
+    notes: list[tuple[int, str]] = []
+    visible: list[tuple[int, _Sheet]] = []
+    for index, sheet in enumerate(sheets):
+        if sheet.hidden:
+            notes.append((SheetLine(0, sheet.name, index), "隐藏的工作表，未读取"))
+        else:
+            visible.append((index, sheet))
+    partial_required = [name for name in required if name != sheet_name_column]
+    found: list[tuple[int, _Sheet, tuple[int, dict[str, int], list[str]], bool]] = []
+    errors: list[tuple[int, _Sheet, SpreadsheetError]] = []
+    for index, sheet in visible:
+        try:
+            found.append((index, sheet, _header(sheet.records, lookup, required, names), False))
+        except SpreadsheetError as exc:
+            errors.append((index, sheet, exc))
+            if all_sheets and sheet_name_column in required and not isinstance(exc, _EmptySheet):
+                with contextlib.suppress(SpreadsheetError):
+                    found.append(
+                        (index, sheet, _header(sheet.records, lookup, partial_required, names), True)
+                    )
+            continue
+        if not all_sheets:
+            break
+    complete = [item for item in found if not item[3]]
+    if len(found) < 2:
+        found = complete[:1]  # a lone sheet without the column is an error, as in a CSV
+    if not found:
+        if not visible:
+            raise SpreadsheetError("Excel 文件没有可见的工作表（隐藏的工作表不读取）")
+        first_error = errors[0][2]
+        hidden = "、".join(f"“{sheet.name}”" for sheet in sheets if sheet.hidden)
+        hidden_note = f"；隐藏的工作表不读取: {hidden}" if hidden else ""
+        if len(visible) == 1:
+            if hidden:
+                raise SpreadsheetError(f"{first_error}{hidden_note}") from first_error
+            raise first_error
+        shown = "、".join(f"“{sheet.name}”" for _index, sheet in visible)
+        raise SpreadsheetError(
+            f"没有一个工作表有所需的列（{shown}）；第一个工作表: {first_error}{hidden_note}"
+        )
+    read = {index for index, _sheet, _header_found, _partial in found}
+    if all_sheets:
+        missing = "、".join(names.get(name, name) for name in required)
+        for index, sheet, error in errors:
+            if index not in read and not isinstance(error, _EmptySheet):
+                notes.append((SheetLine(0, sheet.name, index), f"没有所需的列（{missing}），未读取"))
+    tables: list[Table] = []
+    for index, sheet, header, partial in found:
+        table = _table(sheet, header, fill_merged, encoding="xlsx", fmt="xlsx")
+        if partial:
+            table.from_sheet_name = sheet_name_column or ""
+        tables.append(_numbered(table, index) if len(found) > 1 else table)
+    notes.sort(key=lambda note: note[0].sheet_index if isinstance(note[0], SheetLine) else 0)
+    tables[0].notes = notes
+    return tables
+
+
 def read_table(
     path: Path | str,
     *,
@@ -659,42 +951,10 @@ def read_table(
 ) -> Table:
     """Read a CSV or XLSX sheet whose first row names the columns (English or Chinese).
 
-    In a workbook, the first worksheet with those columns is read (a notes sheet may come first).
-    A vertically merged cell in a column named in `fill_merged` gives its value to every row it
-    spans; any other merged cell counts for its top-left row only and the rows below it carry the
-    merge's range in `TableRow.merged`.
+    In a workbook, the first visible worksheet with those columns is read (a notes sheet may come
+    first; hidden sheets are never read). See `read_tables` for merged cells.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    lookup = {_normalize_header(k): v for k, v in aliases.items()}
-    merges: list[MergedRange] = []
-    if suffix == ".xlsx":
-        encoding, fmt = "xlsx", "xlsx"
-        sheets = _xlsx_sheets(path)
-        first_error: SpreadsheetError | None = None
-        for sheet in sheets:
-            try:
-                top, positions, ignored = _header(sheet.records, lookup, required)
-                records, merges = sheet.records, sheet.merges
-                break
-            except SpreadsheetError as exc:
-                first_error = first_error or exc
-        else:
-            assert first_error is not None
-            if len(sheets) == 1:
-                raise first_error
-            names = "、".join(f"“{sheet.name}”" for sheet in sheets)
-            raise SpreadsheetError(f"没有一个工作表有所需的列（{names}）；第一个工作表: {first_error}")
-    elif suffix in (".csv", ".txt", ".tsv"):
-        text, encoding = _decode(_read_bytes(path))
-        records = _csv_records(text)
-        fmt = "csv"
-        top, positions, ignored = _header(records, lookup, required)
-    else:
-        raise SpreadsheetError(f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
-
-    rows = _table_rows(records, top, positions, merges, fill_merged)
-    return Table(columns=list(positions), rows=rows, encoding=encoding, format=fmt, ignored_columns=ignored)
+    return read_tables(path, aliases=aliases, required=required, fill_merged=fill_merged)[0]
 
 
 def split_tags(value: str) -> tuple[str, ...]:
@@ -717,52 +977,123 @@ def _empty(reason: str, column: str, row: TableRow) -> str:
     return f"{reason}（位于合并单元格 {ref} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）"
 
 
-def read_phrase_sheet(path: Path | str) -> PhraseSheet:
-    """Read phrases, checking each row; bad rows are reported, never silently dropped."""
-    table = read_table(path, aliases=PHRASE_ALIASES, required=PHRASE_REQUIRED, fill_merged=PHRASE_FILL_MERGED)
+def _line_ranges(lines: Sequence[int]) -> str:
+    """3、5–7、12: row numbers (sorted, of one sheet) as a lead reads them."""
+    parts: list[str] = []
+    start = prev = int(lines[0])
+    for line in [int(n) for n in lines[1:]] + [-1]:
+        if line == prev + 1:
+            prev = line
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = line
+    return "、".join(parts)
+
+
+def _inherited_category_note(first: int, last: int, source: int, category: str) -> str:
+    rows = "本行" if first == last else f"第 {int(first)}–{int(last)} 行"
+    return (
+        f"分类为空，沿用第 {int(source)} 行的分类“{category}”"
+        f"（{rows}；Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）"
+    )
+
+
+def read_phrase_sheet(path: Path | str, *, all_sheets: bool = False) -> PhraseSheet:
+    """Read phrases, checking each row; bad rows are reported, never silently dropped.
+
+    `all_sheets` reads every visible worksheet of a workbook that has the phrase columns (see
+    `read_tables`); by default only the first one is, as team packs expect. In a CSV, a row whose
+    分类 is empty right under a row that has one takes that category: Excel saves a merged 分类
+    cell as its first row only. (An XLSX keeps its merges, which are read as merges.)
+    """
+    tables = read_tables(
+        path,
+        aliases=PHRASE_ALIASES,
+        required=PHRASE_REQUIRED,
+        fill_merged=PHRASE_FILL_MERGED,
+        all_sheets=all_sheets,
+        sheet_name_column="category",
+    )
+    names = _display_names(PHRASE_ALIASES)
     rows: list[tuple[int, PhraseRow]] = []
     problems: list[tuple[int, str]] = []
-    for row in table.rows:
-        v = row.values
-        category = normalize_category_path(v.get("category", ""))
-        title = v.get("title", "").strip()
-        text = v.get("text", "").strip("\r\n")
-        if not category:
-            problems.append((row.line, _empty("分类为空", "category", row)))
-            continue
-        if not title:
-            problems.append((row.line, _empty("标题为空", "title", row)))
-            continue
-        if not text.strip():
-            problems.append((row.line, _empty("内容为空", "text", row)))
-            continue
-        too_long = [name for name, value in v.items() if len(value) > MAX_CELL_CHARS]
-        if too_long:
-            problems.append((row.line, f"单元格过长（{', '.join(too_long)} 超过 {MAX_CELL_CHARS} 字）"))
-            continue
-        if any("\x00" in value for value in v.values()):
-            problems.append((row.line, "包含非法字符 NUL"))
-            continue
-        shortcut = v.get("shortcut", "").strip() or None
-        rows.append(
-            (
-                row.line,
-                PhraseRow(
-                    category=category,
-                    title=title,
-                    text=text,
-                    shortcut=shortcut,
-                    tags=split_tags(v.get("tags", "")),
-                    notes=v.get("notes", "").strip(),
-                ),
+    notes: list[tuple[int, str]] = list(tables[0].notes)
+    for table in tables:
+        shown = {**names, **table.headers}
+        fixed_category = ""
+        if table.from_sheet_name:
+            fixed_category = normalize_category_path(table.sheet)
+            notes.append(
+                (table.header_line, f"没有“分类”列，本表的话术归入分类“{fixed_category}”（工作表名）")
             )
-        )
+        if table.hidden_rows:
+            ranges = _line_ranges(table.hidden_rows)
+            notes.append(
+                (table.hidden_rows[0], f"以下隐藏的行也已读取: 第 {ranges} 行（Excel 中被隐藏或筛选掉）")
+            )
+        fill_down = table.format == "csv"
+        above_line, above_category = -1, ""  # the previous row and the category it had
+        block: list[Any] = []  # [first, last, source line, category] of rows given the category above
+        for row in table.rows:
+            v = row.values
+            category = fixed_category or normalize_category_path(v.get("category", ""))
+            if fill_down:
+                if category:
+                    if block:
+                        notes.append((block[0], _inherited_category_note(*block)))
+                        block = []
+                    above_line, above_category = row.line, category
+                elif above_category and int(row.line) == int(above_line) + 1:
+                    category = above_category
+                    if block:
+                        block[1] = row.line
+                    else:
+                        block = [row.line, row.line, above_line, category]
+                    above_line = row.line
+            title = v.get("title", "").strip()
+            # Outer blanks are typing slips (and break matching); line breaks inside are wording.
+            text = v.get("text", "").strip()
+            if not category:
+                problems.append((row.line, _empty("分类为空", "category", row)))
+                continue
+            if not title:
+                problems.append((row.line, _empty("标题为空", "title", row)))
+                continue
+            if not text:
+                problems.append((row.line, _empty("内容为空", "text", row)))
+                continue
+            too_long = [shown.get(name, name) for name, value in v.items() if len(value) > MAX_CELL_CHARS]
+            if too_long:
+                problems.append((row.line, f"单元格过长（{'、'.join(too_long)} 超过 {MAX_CELL_CHARS} 字）"))
+                continue
+            if any("\x00" in value for value in v.values()):
+                problems.append((row.line, "包含非法字符 NUL"))
+                continue
+            shortcut = v.get("shortcut", "").strip() or None
+            rows.append(
+                (
+                    row.line,
+                    PhraseRow(
+                        category=category,
+                        title=title,
+                        text=text,
+                        shortcut=shortcut,
+                        tags=split_tags(v.get("tags", "")),
+                        notes=v.get("notes", "").strip(),
+                    ),
+                )
+            )
+        if block:
+            notes.append((block[0], _inherited_category_note(*block)))
+    first = tables[0]
     return PhraseSheet(
         rows=rows,
         problems=problems,
-        encoding=table.encoding,
-        format=table.format,
-        ignored_columns=table.ignored_columns,
+        encoding=first.encoding,
+        format=first.format,
+        ignored_columns=list(dict.fromkeys(col for table in tables for col in table.ignored_columns)),
+        notes=notes,
+        sheets=[table.sheet for table in tables if table.sheet],
     )
 
 

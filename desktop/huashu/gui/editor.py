@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from huashu.core import placeholders
-from huashu.core.models import Category, OpChanges, Phrase
+from huashu.core.models import Category, OpChanges, Phrase, clean_shortcut
 from huashu.core.spreadsheet import split_tags
 from huashu.gui import chips, dialogs, theme
 from huashu.gui.compose import CheckedEdit
@@ -318,7 +319,10 @@ def changed_fields(
     for key, value in current.items():
         wanted = tuple(after[key]) if key == "tags" else after[key]
         if key == "shortcut" and wanted:
-            wanted = wanted.lower()
+            # Compared in the form the library stores ("qj" is the stored "/qj"); a code it refuses
+            # goes to the library as typed, which says why.
+            with contextlib.suppress(ValueError):
+                wanted = clean_shortcut(wanted)
         if wanted != value:
             old[key] = value
             new[key] = wanted

@@ -51,7 +51,15 @@ class ImportReportDialog(QDialog):
         if report.ignored_columns:
             cols = "、".join(report.ignored_columns)
             parts.append(muted.format(html.escape(self.tr("Columns ignored: {0}").format(cols))))
-        row_label = self.tr("row {0}")
+        def row_label(line: int) -> str:
+            # A workbook read sheet by sheet numbers its rows per sheet (core.models.SheetLine).
+            sheet = getattr(line, "sheet", None)
+            if sheet is None:
+                return self.tr("row {0}").format(line)
+            if int(line) <= 0:
+                return self.tr("sheet “{0}”").format(sheet)
+            return self.tr("sheet “{0}” row {1}").format(sheet, int(line))
+
         for title, rows, color in (
             (self.tr("Skipped rows"), report.skipped, c.error),
             (self.tr("Warnings"), report.warnings, c.warning),
@@ -63,7 +71,7 @@ class ImportReportDialog(QDialog):
             heading = f"{html.escape(title)} ({len(rows)})"
             parts.append(f'<h4 style="color:{color};">{heading}</h4><table cellpadding="3">')
             for line, message in rows[:500]:
-                where = html.escape(row_label.format(line))
+                where = html.escape(row_label(line))
                 parts.append(
                     f'<tr><td style="color:{c.muted};" align="right">{where}</td><td>{html.escape(message)}</td></tr>'
                 )

@@ -28,6 +28,8 @@ from huashu.core.models import (
     Rule,
     default_uid,
     normalize_category_path,
+    row_label,
+    row_order,
 )
 from huashu.paths import backups_dir, default_db_path, resource
 from huashu.storage import migrations
@@ -140,7 +142,8 @@ def _dump(values: Iterable[str]) -> str:
 
 
 def normalize_shortcut(value: str | None) -> str | None:
-    return models.normalize_shortcut(value, ValidationError)
+    """A shortcut as the library stores it ("/tk" from "tk", "／ＴＫ"); ValidationError says why not."""
+    return models.clean_shortcut(value, ValidationError)
 
 
 def unstorable(value: str) -> str | None:
@@ -757,13 +760,24 @@ class Library:
         return self._phrase(row) if row else None
 
     def phrase_by_shortcut(self, shortcut: str) -> Phrase | None:
-        code = shortcut.strip().lower()
-        if not code:
+        """The phrase `shortcut` opens, however it is typed: `/qj`, `qj`, `／ｑｊ`.
+
+        A shortcut stored before they were normalised (`qj`, from an older import or a pack) is
+        found by its own spelling too.
+        """
+        raw = shortcut.strip().lower()
+        if not raw:
             return None
+        try:
+            code = models.clean_shortcut(shortcut)
+        except ValueError:
+            code = None
+        spellings = list(dict.fromkeys(c for c in (code, raw, code[1:] if code else None) if c))
+        marks = ",".join("?" * len(spellings))
         row = self._one(
-            f"SELECT {self._PHRASE_COLS} FROM phrases WHERE shortcut = ? "
-            "ORDER BY origin = 'pack', id LIMIT 1",
-            (code,),
+            f"SELECT {self._PHRASE_COLS} FROM phrases WHERE shortcut IN ({marks}) "
+            "ORDER BY shortcut != ?, origin = 'pack', id LIMIT 1",
+            (*spellings, spellings[0]),
         )
         return self._phrase(row) if row else None
 
@@ -922,9 +936,12 @@ class Library:
             title, text, code = self._validate_phrase(
                 fields.get("title", current.title),
                 fields.get("text", current.text),
-                fields.get("shortcut", current.shortcut),
+                fields.get("shortcut"),
                 phrase_id,
             )
+            if "shortcut" not in fields:
+                # Left as stored: a shortcut from before the stricter rule must not block an edit.
+                code = current.shortcut
             changes = OpChanges(phrases={phrase_id})
             category_id = current.category_id
             if "category" in fields:
@@ -1074,26 +1091,44 @@ class Library:
 
         A sheet that names phrases the library already has may overwrite them: the library file is
         backed up first ("pre-import"), so an agent's own wording is never lost to a lead's sheet.
+
+        Every visible worksheet of a workbook with the phrase columns is imported; rows are then
+        told by sheet and row ("工作表“售后”第 3 行"). The backup is taken only when the import will
+        change a phrase the library has: a re-import of the same sheet ("未变") takes none, so the
+        ten kept backups are not pushed out by imports that overwrote nothing.
         """
         from huashu.core.spreadsheet import read_phrase_sheet  # csv/zip readers: not on the start path
 
-        sheet = read_phrase_sheet(path)
+        sheet = read_phrase_sheet(path, all_sheets=True)
         taken = ""
-        if backup and not dry_run and self.path is not None and self._names_existing(sheet.rows):
+        if backup and not dry_run and self.path is not None and self._will_overwrite(sheet.rows):
             from huashu.storage.packs import make_backup
 
             taken = str(make_backup(self, reason="pre-import"))
         report = self.import_rows(sheet.rows, dry_run=dry_run)
         report.backup = taken
-        report.skipped = sorted(sheet.problems + report.skipped)
-        report.encoding = sheet.encoding
+        report.skipped = sorted(sheet.problems + report.skipped, key=_report_order)
+        report.warnings = sorted(sheet.notes + report.warnings, key=_report_order)
+        # An XLSX has no text encoding to tell (the report said "编码 xlsx").
+        report.encoding = sheet.encoding if sheet.format == "csv" else ""
         report.ignored_columns = sheet.ignored_columns
         return report
 
     def _names_existing(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
         """Whether any row has the category and title of a phrase already in the library."""
-        existing = self._phrases_by_key()
-        return any((item.category, item.title) in existing for _line, item in rows)
+        existing = _PhraseKeys(self._phrases_by_key())
+        return any(existing.get(item.category, item.title) is not None for _line, item in rows)
+
+    def _will_overwrite(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
+        """Whether importing `rows` changes a phrase the library already has (not only adds).
+
+        Worked out by the import itself, rolled back, so it compares exactly what the import would
+        write (converted markers, normalised shortcuts, cleaned tags); skipped when no row even
+        names an existing phrase, the common case of a first import.
+        """
+        if not self._names_existing(rows):
+            return False
+        return self.import_rows(rows, dry_run=True).updated > 0
 
     def _phrases_by_key(self) -> dict[tuple[str, str], sqlite3.Row]:
         """The columns an import compares, by (category path, title): the key a sheet row matches."""
@@ -1130,20 +1165,27 @@ class Library:
         return report
 
     def _import_rows(self, rows: Sequence[tuple[int, PhraseRow]], report: ImportReport, uid_for: Any) -> None:
-        existing = self._phrases_by_key()
-        shortcuts = {
+        existing = _PhraseKeys(self._phrases_by_key())
+        titles = {r[0]: r[1] for r in self.conn.execute("SELECT id, title FROM phrases")}
+        shortcuts: dict[str, int] = {
             r[0]: r[1]
             for r in self.conn.execute("SELECT shortcut, id FROM phrases WHERE shortcut IS NOT NULL")
         }
-        seen: dict[tuple[str, str], int] = {}
+        claimed: dict[str, int] = {}  # shortcut -> the row of this import that took it
+        seen: dict[tuple[str, str], tuple[int, str]] = {}  # (category, folded title) -> (row, title)
         touched: list[int] = []
         written: list[tuple[int, str]] = []  # (row number, text) of what is added or changed
+        prepared: list[tuple[int, PhraseRow, str, str | None, sqlite3.Row | None]] = []
         for line, item in rows:
-            key = (item.category, item.title)
+            key = (item.category, models.fold_title(item.title))
             if key in seen:
-                report.skipped.append((line, f"与第 {seen[key]} 行重复（同一分类下同名标题）"))
+                first_line, first_title = seen[key]
+                why = "同一分类下同名标题"
+                if first_title != item.title:
+                    why = f"标题与“{first_title}”只差全角/半角写法"
+                report.skipped.append((line, f"与{row_label(first_line)}重复（{why}）"))
                 continue
-            seen[key] = line
+            seen[key] = (line, item.title)
             problem = next(
                 (
                     p
@@ -1170,17 +1212,37 @@ class Library:
                     (line, f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
                 )
                 continue
+            current = existing.get(item.category, item.title)
+            if current is not None and current[7] == "pack":
+                report.skipped.append((line, "与团队话术包中的同名话术冲突，未导入"))
+                continue
             try:
                 code = normalize_shortcut(item.shortcut)
             except ValidationError as exc:
                 report.warnings.append((line, f"{exc}；已忽略快捷编码"))
                 code = None
-            current = existing.get(key)
-            if current is not None and current[7] == "pack":
-                report.skipped.append((line, "与团队话术包中的同名话术冲突，未导入"))
-                continue
-            if code is not None and shortcuts.get(code) not in (None, current[0] if current else None):
-                report.warnings.append((line, f"快捷编码 {code} 已被其他话术使用，已忽略"))
+            note = models.shortcut_change_note(item.shortcut, code)
+            if note:
+                report.warnings.append((line, note))
+            prepared.append((line, item, text, code, current))
+        # Shortcuts the phrases of this import give up are free for its other rows: one import
+        # swaps /a and /b between two phrases (in row order, the second would find it taken).
+        releasing = {
+            current[4]: current[0]
+            for _line, _item, _text, code, current in prepared
+            if current is not None and current[4] and current[4] != code
+        }
+        for code_released, pid in releasing.items():
+            if shortcuts.get(code_released) == pid:
+                del shortcuts[code_released]
+        for line, item, text, code, current in prepared:
+            own = current[0] if current is not None else None
+            if code is not None and code in claimed:
+                report.warnings.append((line, f"快捷编码 {code} 已被{row_label(claimed[code])}使用，已忽略"))
+                code = None
+            elif code is not None and shortcuts.get(code) not in (None, own):
+                owner = titles.get(shortcuts[code], "")
+                report.warnings.append((line, f"快捷编码 {code} 已被“{owner}”使用，已忽略"))
                 code = None
             tags = _clean_tags(item.tags)
             if current is not None:
@@ -1192,9 +1254,9 @@ class Library:
                 )
                 if same:
                     report.unchanged += 1
+                    if code is not None:
+                        claimed[code] = line
                     continue
-                if current[4] and current[4] != code:
-                    shortcuts.pop(current[4], None)
                 self.conn.execute(
                     "UPDATE phrases SET text = ?, shortcut = ?, tags = ?, notes = ?, updated = ? "
                     "WHERE id = ?",
@@ -1202,7 +1264,8 @@ class Library:
                 )
                 pid = current[0]
                 report.updated += 1
-                report.updated_rows.append((line, f"{item.category} › {item.title}"))
+                # The library's title: a sheet's `(新)` updates the phrase whose title is `（新）`.
+                report.updated_rows.append((line, f"{item.category} › {current[2]}"))
             else:
                 try:
                     cid = self.ensure_category(item.category)
@@ -1216,8 +1279,11 @@ class Library:
                 report.added += 1
             if code is not None:
                 shortcuts[code] = pid
+                claimed[code] = line
             touched.append(pid)
             written.append((line, text))
+        report.skipped.sort(key=_report_order)
+        report.warnings.sort(key=_report_order)
         self._warn_forbidden(written, report)
         self._reindex(touched)
         report.changes = OpChanges(phrases=set(touched), categories=bool(report.added))
@@ -1234,7 +1300,7 @@ class Library:
 
         for index, words in forbidden_words(self.rules(include_disabled=False), (text for _, text in rows)):
             report.warnings.append((rows[index][0], f"含服务忌语: {'、'.join(words)}（已导入，请修改）"))
-        report.warnings.sort(key=lambda warning: warning[0])
+        report.warnings.sort(key=_report_order)
 
     def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:
         return [
@@ -1452,3 +1518,31 @@ def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
         if tag:
             seen.setdefault(tag, None)
     return tuple(seen)
+
+
+def _report_order(item: tuple[int, str]) -> tuple[int, int, str]:
+    """Report rows sheet by sheet, then by row (a row's own messages keep their order)."""
+    sheet, line = row_order(item[0])
+    return (sheet, line, "")
+
+
+class _PhraseKeys:
+    """The library's phrases by (category path, title) as an imported row finds its phrase.
+
+    The exact title first; otherwise the title compared with full-width and half-width forms
+    folded (`退款进度(新)` finds `退款进度（新）`) when exactly one phrase of the category folds to it.
+    """
+
+    def __init__(self, exact: dict[tuple[str, str], sqlite3.Row]) -> None:
+        self.exact = exact
+        self.folded: dict[tuple[str, str], sqlite3.Row | None] = {}
+        for (category, title), row in exact.items():
+            key = (category, models.fold_title(title))
+            # Two phrases folding alike (both spellings kept apart on purpose): match exactly only.
+            self.folded[key] = None if key in self.folded else row
+
+    def get(self, category: str, title: str) -> sqlite3.Row | None:
+        found = self.exact.get((category, title))
+        if found is None:
+            found = self.folded.get((category, models.fold_title(title)))
+        return found
