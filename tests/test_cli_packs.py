@@ -119,7 +119,7 @@ def test_build_show_verify_and_import(
     truncated = tmp_path / "truncated.huashu"
     truncated.write_bytes(data[:-10])
     code, _, err = run(capsys, "pack", "verify", str(truncated), "--trust", public)
-    assert code == 2 and "截断" in err
+    assert code == 2 and "已损坏" in err and "少 10 字节" in err
     junk = tmp_path / "junk.huashu"
     junk.write_bytes(b"PK\x03\x04junk")
     assert run(capsys, "pack", "verify", str(junk))[0] == 2
@@ -222,8 +222,22 @@ def test_build_from_sheet_and_categories(
 
     _, key_file, db = lead
     rebuild = ["--db", db, "pack", "build", "--out", str(out), "--key", str(key_file), "--name", "公司话术"]
+    # Rebuilding over the published v2 with the same version is refused (seats that installed v2
+    # would refuse the new file as already installed), the published file stays; --force overrides.
+    published = out.read_bytes()
     code, _, err = run(capsys, *rebuild, "--version", "2", "--from", str(sheet))
-    assert code == 0 and "版本号必须递增" in err
+    assert code == 2 and "不大于" in err and "--force" in err and out.read_bytes() == published
+    code, _, err = run(capsys, *rebuild, "--version", "1", "--from", str(sheet))
+    assert code == 2 and out.read_bytes() == published
+    code, _, err = run(capsys, *rebuild, "--version", "2", "--from", str(sheet), "--force")
+    assert code == 0 and out.read_bytes() != published
+    not_a_pack = tmp_path / "notes.huashu"
+    not_a_pack.write_text("组长的笔记", encoding="utf-8")
+    code, _, err = run(capsys, *rebuild[:5], str(not_a_pack), *rebuild[6:], "--version", "3")
+    assert code == 2 and "不是可读的话术包" in err and not_a_pack.read_text(encoding="utf-8") == "组长的笔记"
+    # A pack is a .huashu file: agents double-click it, channels look for it.
+    code, _, err = run(capsys, *rebuild[:5], str(tmp_path / "x.csv"), *rebuild[6:], "--version", "3")
+    assert code == 2 and ".huashu" in err and not (tmp_path / "x.csv").exists()
 
     only = tmp_path / "only.huashu"
     build(capsys, lead, only, 1, "--category", "售后")
@@ -303,6 +317,33 @@ def test_trust_commands(
     assert run(capsys, "--db", db, "trust", "remove", public)[0] == 0
     assert run(capsys, "--db", db, "trust", "remove", public)[0] == 1
     assert run(capsys, "--db", db, "trust")[0] == 2
+    # The fingerprint `trust list` shows is enough to remove a key.
+    run(capsys, "--db", db, "trust", "add", public)
+    assert run(capsys, "--db", db, "trust", "remove", entry["fingerprint"])[0] == 0
+    assert json.loads(run(capsys, "--db", db, "trust", "list", "--json")[1]) == []
+
+
+def test_a_key_trusted_without_a_name_shows_its_publisher_once_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    db = str(tmp_path / "agent.db")
+    run(capsys, "--db", db, "init", "--empty")
+    run(capsys, "--db", db, "trust", "add", lead[0])
+    assert "（未命名）" in run(capsys, "--db", db, "trust", "list")[1]
+    pack = tmp_path / "company.huashu"
+    build(capsys, lead, pack, 1)
+    assert run(capsys, "--db", db, "import", str(pack))[0] == 0
+    out = run(capsys, "--db", db, "trust", "list")[1]
+    assert "总部客服部" in out and "（未命名）" not in out
+
+
+def test_channel_add_warns_about_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "agent.db")
+    run(capsys, "--db", db, "init", "--empty")
+    code, _, err = run(capsys, "--db", db, "channel", "add", str(tmp_path / "no-such-share"))
+    assert code == 0 and "不存在" in err  # added all the same: a share may be offline
+    code, _, err = run(capsys, "--db", db, "channel", "add", str(tmp_path))
+    assert code == 0 and "不存在" not in err
 
 
 def test_db_check_backup_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -364,7 +405,15 @@ def test_usage_export_and_merge(
         assert "小李" not in text and "私人" not in text
         reports.append(str(report))
     merged = tmp_path / "report.csv"
-    code, out, _ = run(capsys, "usage", "merge", str(merged), *reports)
+    # The README's form: the inputs, then --out. An output that is one of the inputs is refused and
+    # the seat's export stays as it was (the old form, output first, overwrote it with exit 0).
+    before = Path(reports[0]).read_bytes()
+    code, _, err = run(capsys, "usage", "merge", *reports)
+    assert code == 2 and "--out" in err
+    code, _, err = run(capsys, "usage", "merge", *reports, "--out", reports[0])
+    assert code == 2 and "输入文件" in err and not merged.exists()
+    assert Path(reports[0]).read_bytes() == before
+    code, out, _ = run(capsys, "usage", "merge", *reports, "--out", str(merged))
     assert code == 0 and "3 份" in out
     with merged.open(encoding="utf-8-sig") as handle:
         rows = {r["title"]: r for r in csv.DictReader(handle)}
@@ -450,13 +499,13 @@ def test_build_from_a_sheet_takes_what_the_import_takes_and_names_sheet_rows(
     assert code == 0, err
     assert out.exists() and "3 条话术" in stdout
     # Listed as the import lists them, under the import's row numbers.
-    conversion = "第 5 行 旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]"
+    conversion = "第 5 行 旧式占位符已转换: XXXX→[工号]、X月X日→[日期]"
     assert conversion in imported and conversion in stdout
     assert "第 5 行 提示: 快捷编码不能包含空格" in stdout and "已忽略快捷编码" in stdout
     assert "第 6 行 提示: 快捷编码 /yc 已被第 4 行使用，已忽略" in stdout
     code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
     phrases = json.loads(shown)["phrases"]
-    assert phrases[0]["title"] == long_title and phrases[1]["text"] == "工号[您的名字/工号]为您服务，预计[日期]送达"
+    assert phrases[0]["title"] == long_title and phrases[1]["text"] == "工号[工号]为您服务，预计[日期]送达"
     assert [p["shortcut"] for p in phrases] == ["/yc", "", ""]
 
     code, as_json, _ = _pack_build(
@@ -464,7 +513,7 @@ def test_build_from_a_sheet_takes_what_the_import_takes_and_names_sheet_rows(
     )
     built = json.loads(as_json)
     assert code == 0 and built["converted"] == [
-        {"row": 5, "message": "旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]"}
+        {"row": 5, "message": "旧式占位符已转换: XXXX→[工号]、X月X日→[日期]"}
     ]
     assert [w["row"] for w in built["warnings"]] == [5, 6]
 
@@ -555,3 +604,77 @@ def test_build_from_a_sheet_converts_markers_beside_fields_as_the_import_does(
     assert "第 2 行 旧式占位符已转换: XXXX→[订单号]" in stdout
     code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
     assert json.loads(shown)["phrases"][0]["text"] == "您好，我是[您的名字/工号]，您的订单[订单号]已发货"
+
+
+def test_channel_check_names_damaged_and_spoofed_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    db = str(tmp_path / "agent.db")
+    run(capsys, "--db", db, "init", "--empty")
+    build(capsys, lead, share / "company_v3.huashu", 3)
+    assert run(capsys, "--db", db, "import", str(share / "company_v3.huashu"), "--trust", lead[0])[0] == 0
+    run(capsys, "--db", db, "channel", "add", str(share))
+    # Someone else's key claims the same pack id with a higher version.
+    pack_id = json.loads(run(capsys, "--db", db, "pack", "list", "--json")[1])[0]["id"]
+    other = tmp_path / "other.key"
+    assert run(capsys, "keygen", "--out", str(other), "--publisher", "总部客服部")[0] == 0
+    _, _, lead_db = lead
+    code, _, err = run(
+        capsys, "--db", lead_db, "pack", "build", "--out", str(share / "company_v9.huashu"), "--key", str(other),
+        "--name", "公司话术", "--version", "9", "--id", pack_id,
+    )  # fmt: skip
+    assert code == 0, err
+    (share / "broken.huashu").write_bytes((share / "company_v3.huashu").read_bytes()[:-20])
+    code, out, err = run(capsys, "--db", db, "channel", "check")
+    assert code == 1
+    assert "有更新" not in out and "v9" not in out
+    assert "company_v9.huashu" in err and "伪造" in err
+    assert "broken.huashu" in err and "有问题" in out
+
+
+def test_db_restore_refuses_while_the_app_has_the_library_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app's own single-instance lock (a real QLockFile) keeps `db restore` off its library."""
+    from huashu.gui.single_instance import SingleInstance
+    from huashu.paths import user_cache_dir
+    from huashu.storage import packs as store
+
+    db = tmp_path / "agent.db"
+    run(capsys, "--db", str(db), "init", "--empty")
+    assert run(capsys, "--db", str(db), "db", "backup")[0] == 0
+    before = digest(db)
+    app = SingleInstance(db, user_cache_dir(), listen_later=True)
+    assert app.try_acquire()
+    try:
+        assert store.app_holding(db) == os.getpid()
+        code, _, err = run(capsys, "--db", str(db), "db", "restore")
+        assert code == 2 and "正在使用" in err and "退出" in err
+        assert digest(db) == before and store.app_holding(tmp_path / "other.db") is None
+    finally:
+        app.release()
+    assert store.app_holding(db) is None
+    assert run(capsys, "--db", str(db), "db", "restore")[0] == 0
+
+
+def test_db_restore_of_another_librarys_backup_needs_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, two = tmp_path / "agent1.db", tmp_path / "agent2.db"
+    for db in (one, two):
+        run(capsys, "--db", str(db), "init", "--empty")
+    run(capsys, "--db", str(one), "add", "--category", "私人", "--title", "一号的话术", "--text", "一号")
+    assert run(capsys, "--db", str(one), "db", "backup")[0] == 0
+    from huashu.storage import packs as store
+
+    backup = store.list_backups(one)[-1].path
+    before = digest(two)
+    code, _, err = run(capsys, "--db", str(two), "db", "restore", str(backup))
+    assert code == 2 and "agent1" in err and "--force" in err and digest(two) == before
+    assert run(capsys, "--db", str(two), "db", "restore", str(backup), "--force")[0] == 0
+    assert digest(two) != before
+    # Its own backups, and files not named as backups, restore as before.
+    assert store.foreign_backup(two, backup.with_name(backup.name.replace("agent1", "agent2"))) is None
+    assert store.foreign_backup(two, tmp_path / "lead_good.db") is None

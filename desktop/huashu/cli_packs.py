@@ -120,6 +120,10 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
 
     if args.version < 1:
         raise CliError("--version 必须是正整数")
+    out = Path(args.out)
+    if out.suffix.lower() != packs.SUFFIX:
+        # Agents double-click, drop and watch for .huashu files; `x.csv` would also pass for a sheet.
+        raise CliError(f"话术包文件名必须以 {packs.SUFFIX} 结尾: {args.out}")
     key = packs.read_private_key(args.key)
     if key.insecure_permissions:
         _err(f"警告: 私钥文件 {args.key} 其他用户也能读取，建议 chmod 600")
@@ -188,7 +192,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         min_app=args.min_app,
         description=args.description or "",
     )
-    _warn_if_not_newer(Path(args.out), pack)
+    _refuse_overwrite(out, pack, force=args.force)
     _warn_forbidden(phrases, rules, rows)
     verified = packs.write_pack(args.out, pack, key)
     # What the sheet's rows became, listed as the import lists it, for the phrases in the pack.
@@ -228,20 +232,29 @@ def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any], rows: Sequence
         _err(f"警告: {where}话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
 
 
-def _warn_if_not_newer(out: Path, pack: Any) -> None:
-    """Rebuilding over an earlier build with a version that is not higher reaches no one."""
+def _refuse_overwrite(out: Path, pack: Any, *, force: bool) -> None:
+    """Never replace a published pack silently.
+
+    Writing over an earlier build of the same pack with a version that is not higher reaches no one
+    (seats that installed that version refuse the new file as already installed, or older) while
+    the old file is gone; a file that is not this pack (another pack, or not a pack) is someone's
+    work. Both need --force. A higher version of the same pack over its predecessor is the usual
+    release (`--out company.huashu` each time) and goes ahead.
+    """
     from huashu.core import packs
 
-    if not out.exists():
+    if not out.exists() or force:
         return
     try:
         previous = packs.read_pack(out).manifest
     except packs.PackError:
-        return
-    if previous.id == pack.manifest.id and previous.version >= pack.manifest.version:
-        _err(
-            f"警告: 版本号 {pack.manifest.version} 不大于之前生成的 v{previous.version}，"
-            "已安装过该版本的同事会拒绝这个文件（版本号必须递增）"
+        raise CliError(f"{out} 已存在且不是可读的话术包，未覆盖（确认要覆盖请加 --force）") from None
+    if previous.id != pack.manifest.id:
+        raise CliError(f"{out} 是另一个话术包“{previous.name}” v{previous.version}，未覆盖（确认要覆盖请加 --force）")
+    if previous.version >= pack.manifest.version:
+        raise CliError(
+            f"{out} 已是“{previous.name}” v{previous.version}，新版本号 {pack.manifest.version} 不大于它：已安装过"
+            f" v{previous.version} 的同事会拒绝新文件。请用更大的 --version（确认要覆盖请加 --force）"
         )
 
 
@@ -454,11 +467,17 @@ def cmd_trust_list(args: argparse.Namespace) -> int:
 
     with _open(args) as lib:
         keys = store.trusted_keys(lib)
+        # Keys trusted before any pack named them: the publisher of what they signed, if installed.
+        publishers = {p.publisher_key: p.publisher for p in store.installed_packs(lib)}
+
+    def name(k: Any) -> str:
+        return str(k.name or publishers.get(k.public_key, ""))
+
     return _listing(
         args,
         keys,
-        lambda k: {"public_key": k.public_key, "fingerprint": k.fingerprint, "name": k.name, "added_at": k.added_at},
-        lambda k: f"{k.fingerprint}  {k.name or '（未命名）'}  {k.public_key}  {k.added_at}",
+        lambda k: {"public_key": k.public_key, "fingerprint": k.fingerprint, "name": name(k), "added_at": k.added_at},
+        lambda k: f"{k.fingerprint}  {name(k) or '（未命名）'}  {k.public_key}  {k.added_at}",
         "信任列表是空的（huashu trust add 公钥 --name 发布者）",
     )
 
@@ -547,6 +566,19 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
     path = _db_path(args)
     if args.file and not Path(args.file).exists():
         raise CliError(f"备份文件不存在: {args.file}")
+    # The app keeps its connection to the file a restore replaces: it would go on showing (and
+    # writing to) the old library. Not overridable: close the app first.
+    pid = store.app_holding(path)
+    if pid is not None:
+        raise CliError(
+            f"话术助手正在使用这个话术库（进程 {pid}），请先退出话术助手（托盘菜单 › 退出）再恢复；话术库未改动"
+        )
+    owner = store.foreign_backup(path, args.file) if args.file else None
+    if owner is not None and not args.force:
+        raise CliError(
+            f"{Path(args.file).name} 看名字是话术库“{owner}”的备份，不是“{path.stem}”的；"
+            "确认要用它覆盖本话术库，请加 --force（话术库未改动）"
+        )
     result = store.restore_file(path, args.file)
     _out(f"已从 {result.restored_from} 恢复话术库 {path}")
     if result.saved_current:
@@ -573,6 +605,11 @@ def cmd_usage_export(args: argparse.Namespace) -> int:
 def cmd_usage_merge(args: argparse.Namespace) -> int:
     from huashu.core import packs
 
+    out = Path(args.out)
+    for name in args.inputs:
+        # The report must never replace a seat's export (the old form took the output first).
+        if _same_file(Path(name), out):
+            raise CliError(f"--out {args.out} 是输入文件之一，不能覆盖它；请给报告另起一个文件名")
     reports = [packs.read_usage_csv(path) for path in args.inputs]
     summaries = packs.merge_usage(reports)
     packs.write_usage_report(args.out, summaries)
@@ -586,6 +623,15 @@ def cmd_usage_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
 # -- channels --------------------------------------------------------------------------------------
 
 
@@ -597,6 +643,9 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
         channel = store.add_channel(lib, args.location)
     kind = "文件夹" if channel.kind == "folder" else "网址"
     _out(f"已添加更新渠道 #{channel.id}（{kind}）: {channel.location}")
+    if channel.kind == "folder" and not Path(channel.location).is_dir():
+        # Added all the same: a network share or USB stick may simply be offline right now.
+        _err(f"警告: 文件夹现在不存在或无法访问: {channel.location}（请检查路径；共享盘或U盘未连接时可以忽略）")
     return EXIT_OK
 
 
@@ -636,6 +685,7 @@ def cmd_channel_check(args: argparse.Namespace) -> int:
     from huashu.storage import packs as store
 
     failures = 0
+    problems = 0
     report: list[dict[str, Any]] = []
     with _open(args) as lib:
         for check in store.check_channels(lib):
@@ -643,7 +693,9 @@ def cmd_channel_check(args: argparse.Namespace) -> int:
                 failures += 1
                 _err(f"渠道 {check.channel.location}: {check.error}")
             for problem in check.problems:
-                _err(f"渠道 {check.channel.location} 中的文件有问题: {problem}")
+                # Damaged, spoofed or untrusted files are not offered; the lead must hear of them.
+                problems += 1
+                _err(f"渠道 {check.channel.location} 中的文件有问题，未提供: {problem}")
             for update in check.updates:
                 entry = update.to_json()
                 old = f"v{update.installed_version}" if update.installed_version else "未安装"
@@ -666,8 +718,8 @@ def cmd_channel_check(args: argparse.Namespace) -> int:
     if args.json:
         _json(report)
     elif not report and not failures:
-        _out("没有新的话术包")
-    return EXIT_FINDINGS if failures else EXIT_OK
+        _out("没有新的话术包" + (f"（但有 {problems} 个文件有问题，见上）" if problems else ""))
+    return EXIT_FINDINGS if failures or problems else EXIT_OK
 
 
 # -- registration ----------------------------------------------------------------------------------
@@ -678,7 +730,7 @@ def _group(sub: Any, name: str, helptext: str) -> Any:
     group = parser.add_subparsers(dest=f"{name}_command", parser_class=type(parser))
 
     def missing(_args: argparse.Namespace) -> int:
-        raise CliError(f"用法错误 / usage: huashu {name} 需要子命令（运行 huashu {name} --help 查看）")
+        raise CliError(f"用法错误: huashu {name} 需要子命令（运行 huashu {name} --help 查看）")
 
     parser.set_defaults(func=missing)
     return group
@@ -709,6 +761,7 @@ def register(sub: Any) -> None:
     p.add_argument("--description", metavar="TEXT")
     p.add_argument("--no-rules", action="store_true", help="不包含忌语规则")
     p.add_argument("--no-synonyms", action="store_true", help="不包含同义词")
+    p.add_argument("--force", action="store_true", help="覆盖已有的同版本或旧版本话术包文件")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pack_build)
 
@@ -746,8 +799,8 @@ def register(sub: Any) -> None:
     p = trust.add_parser("list", help="列出信任的公钥")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_trust_list)
-    p = trust.add_parser("remove", help="不再信任一个公钥")
-    p.add_argument("pubkey", metavar="PUBKEY")
+    p = trust.add_parser("remove", help="不再信任一个公钥（公钥或 trust list 显示的指纹）")
+    p.add_argument("pubkey", metavar="PUBKEY|FINGERPRINT")
     p.set_defaults(func=cmd_trust_remove)
 
     db = _group(sub, "db", "话术库文件：检查、备份、恢复")
@@ -764,6 +817,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_db_backups)
     p = db.add_parser("restore", help="从备份恢复（默认最近的一份；请先关闭话术助手）")
     p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="备份看名字属于另一个话术库时也恢复")
     p.set_defaults(func=cmd_db_restore)
 
     usage = _group(sub, "usage", "匿名使用统计（给组长）")
@@ -771,9 +825,9 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE.csv")
     p.add_argument("--all", action="store_true", help="也包括个人话术")
     p.set_defaults(func=cmd_usage_export)
-    p = usage.add_parser("merge", help="合并多份使用统计为一份报告")
-    p.add_argument("out", metavar="OUT.csv")
-    p.add_argument("inputs", nargs="+", metavar="IN.csv")
+    p = usage.add_parser("merge", help="合并多份使用统计为一份报告: usage merge 文件... --out 报告.csv")
+    p.add_argument("inputs", nargs="+", metavar="FILE.csv", help="各门店 usage export 导出的文件")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="合并后的报告（不能是输入文件之一）")
     p.set_defaults(func=cmd_usage_merge)
 
     channel = _group(sub, "channel", "话术包更新渠道：共享文件夹或 HTTPS 清单")

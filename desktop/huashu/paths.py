@@ -82,3 +82,21 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def instance_key(db_path: Path) -> str:
+    """The name every app on the same library file of the same user shares: its single-instance
+    lock and socket. Here, Qt-free, so the command line can tell whether the app has a library open."""
+    import getpass
+    import hashlib
+
+    try:
+        resolved = str(db_path.expanduser().resolve())
+    except OSError:
+        resolved = str(db_path)
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (some containers): the hash alone still separates libraries
+        user = "user"
+    digest = hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+    return f"huashu-{user}-{digest}"

@@ -265,6 +265,34 @@ def test_newer_format_asks_for_an_upgrade() -> None:
         packs.decode_pack(b"HUASHU-PACK 2\n{}\nxx")
 
 
+def _edit_payload(data: bytes) -> bytes:
+    """A payload changed by hand: a run of bytes cut out of the middle of the body."""
+    magic, header, body = data.split(b"\n", 2)
+    return magic + b"\n" + header + b"\n" + body[:10] + body[25:]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.replace(b"\n", b"\r\n"),  # a text-mode transfer
+        lambda d: b"\xef\xbb\xbf" + d,  # an editor's BOM
+        _edit_payload,
+        lambda d: d[:-40],  # a copy cut short
+        lambda d: d + b"\r\n",
+        lambda d: d[:-5] + bytes(b ^ 0x20 for b in d[-5:]),  # bytes flipped in place
+    ],
+)
+def test_damaged_files_say_they_are_damaged(damage: object) -> None:
+    """Damage is told as damage: never as a newer format (a CRLF file used to be) or as a pack that is
+    merely incomplete; "newer" is kept for a clean first line with a higher format number."""
+    with pytest.raises(PackError) as caught:
+        packs.decode_pack(damage(encoded()))  # type: ignore[operator]
+    message = str(caught.value)
+    assert "已损坏" in message and "重新获取" in message
+    assert not isinstance(caught.value, PackAppTooOldError) and "新" not in message.replace("重新", "")
+    assert "被截断" not in message and not any("a" <= ch.lower() <= "z" for ch in message)
+
+
 def test_min_app_version_is_enforced() -> None:
     pack = sample_pack(min_app="9.0")
     packs.check_app_version(sample_pack().manifest, "0.1.0")
@@ -429,7 +457,12 @@ def test_preview_counts_and_diffs() -> None:
     assert [p.uid for p in preview.added] == ["n"]
     assert [c.new.uid for c in preview.changed] == ["a"]
     assert preview.changed[0].fields == ("text",)
-    assert preview.changed[0].diff_lines() == ["内容: 您好{+，我是[名字]+}，很高兴为您服务"]
+    # Old above new, marked － and ＋: readable for Chinese sentences (no {+…+}[-…-] inside words).
+    assert preview.changed[0].diff_lines() == [
+        "内容:",
+        "  － 您好，很高兴为您服务",
+        "  ＋ 您好，我是[名字]，很高兴为您服务",
+    ]
     assert [(r.old.phrase.uid, r.keep) for r in preview.removed] == [("gone", False), ("fav", True)]
     assert preview.unchanged == 1
     assert (preview.rules_added, preview.rules_removed) == (["r2"], ["r1"])
@@ -438,6 +471,8 @@ def test_preview_counts_and_diffs() -> None:
     assert "新增 1" in summary and "修改 1" in summary and "删除 2" in summary and "1 条" in summary
     text = "\n".join(preview.lines())
     assert "+ 问候 › 新" in text and "- 问候 › 收藏的（已收藏或改过，移到个人话术）" in text
+    # Rules are told by their words, not their internal ids.
+    assert "+ 规则 “亲”" in text and "- 规则 “x”" in text and "r2" not in text
     as_json = json.loads(json.dumps(preview.to_json(), ensure_ascii=False))
     assert as_json["counts"]["added"] == 1 and as_json["changed"][0]["old"]["text"] == "您好，很高兴为您服务"
 
@@ -570,7 +605,7 @@ def test_a_sheet_builds_what_the_import_takes_told_by_the_imports_rows(tmp_path:
     assert [line for line, _ in report.skipped] == [8]
     assert refused == ([8, 9] if suffix == ".csv" else [8])  # a pack carries no bell character
     assert sheet.problems[0] == report.skipped[0]
-    assert sheet.converted == report.converted == [(6, "旧式占位符已转换: XXXX→[您的名字/工号]、X月X日→[日期]")]
+    assert sheet.converted == report.converted == [(6, "旧式占位符已转换: XXXX→[工号]、X月X日→[日期]")]
     assert [line for line, _ in sheet.warnings] == [line for line, _ in report.warnings] == [6, 7]
     assert sheet.warnings[1] == (7, "快捷编码 /yc 已被第 4 行使用，已忽略")
     bell = [] if suffix == ".csv" else [9]

@@ -11,10 +11,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from huashu.core import models
 from huashu.core import packs as core
 from huashu.core.models import PhraseRow, Rule
 from huashu.core.packs import (
@@ -147,7 +149,10 @@ def test_publish_install_use_update_keeps_everything_personal(tmp_path: Path, ag
     assert sorted(c.new.title for c in preview.changed) == ["换货流程", "退款时效"]
     refund_change = next(c for c in preview.changed if c.new.uid == "refund")
     assert refund_change.fields == ("text",)
-    assert "{+" in refund_change.diff_lines()[0]
+    assert refund_change.diff_lines()[1:] == [
+        "  － 退款会在3个工作日内原路退回",
+        "  ＋ 退款会在1-3个工作日内原路退回，请留意到账短信",
+    ]
     assert {r.old.phrase.title: r.keep for r in preview.removed} == {"旧活动说明": True, "旧物流话术": False}
     assert preview.unchanged == 1
     assert preview.rules_added == ["wait"] and preview.rules_changed == ["no-idk"]
@@ -477,6 +482,7 @@ def test_folder_channel_offers_and_installs_updates(tmp_path: Path, agent: Libra
     build(share, 1, V1)
     (share / "half-copied.huashu").write_bytes(build(tmp_path, 9, V1).read_bytes()[:100])
     check = store.check_channels(agent)[0]
+    # A first pack from a key not yet trusted is offered: installing it asks to trust the key.
     assert [(u.name, u.version, u.installed_version) for u in check.updates] == [("公司话术", 1, None)]
     assert check.problems and check.error == ""
     store.trust_key(agent, LEAD.public_key)
@@ -778,3 +784,103 @@ def test_a_lead_installing_their_own_pack_keeps_their_edited_phrases(tmp_path: P
         assert result.preview.reclaimed == [] and lead.phrase(mine.id).origin == "personal"
         assert [x.uid for x in store.library_content(lead).phrases] == [mine.uid]
         assert store.check_library(lead) == []
+
+
+# -- the same phrase, however the lead builds the pack ---------------------------------------------
+
+
+def _pack_uids(lib: Library) -> dict[str, str | None]:
+    return {
+        title: uid
+        for title, uid in lib.conn.execute("SELECT title, pack_uid FROM phrases WHERE origin = 'pack'")
+    }
+
+
+def test_a_pack_built_another_way_updates_the_same_phrases(tmp_path: Path, agent: Library) -> None:
+    """v1 from the lead's library (row uids), v2 from the exported sheet (uids from 分类+标题), v3
+    from a library rebuilt on a new PC (new row uids), v4 with a phrase moved to another 分类:
+    every seat keeps the same rows, favourites and counts, and nothing is removed and re-added."""
+    rows = [
+        PhraseRow("售后/退款", "退款进度", "您的退款已原路退回，1-3个工作日到账。", "/tkjd"),
+        PhraseRow("物流", "催件回复", "已为您联系快递催件。", "/cj"),
+    ]
+    with Library.open(tmp_path / "lead.db", empty=True) as lead:
+        lead.import_rows(list(enumerate(rows, start=2)))
+        v1 = core.make_pack(name="团队话术", version=1, key=LEAD, phrases=store.library_content(lead).phrases)
+        library_uids = {ph.title: ph.uid for ph in lead.phrases()}
+    core.write_pack(tmp_path / "v1.huashu", v1, LEAD)
+    install(agent, tmp_path / "v1.huashu", trust=LEAD.public_key)
+    ids = {ph.title: ph.id for ph in agent.phrases()}
+    agent.set_favorite(ids["催件回复"], True)
+    agent.record_use(ids["催件回复"])
+
+    sheet = tmp_path / "lead_export.csv"
+    sheet.write_text(
+        "分类,标题,话术,快捷编码\n"
+        + "".join(f"{r.category},{r.title},{r.text},{r.shortcut}\n" for r in rows),
+        encoding="utf-8",
+    )
+    from_sheet = core.read_sheet_phrases(sheet).phrases
+    assert {x.uid for x in from_sheet}.isdisjoint(library_uids.values())  # the two routes differ
+    v2 = build(tmp_path, 2, from_sheet, name="团队话术")
+    preview = store.preview_file(agent, v2).preview
+    counts = preview.counts()
+    assert (counts["added"], counts["changed"], counts["removed"], counts["unchanged"]) == (0, 0, 0, 2)
+    assert "新增 0，修改 0，删除 0，未变 2" in preview.summary()
+    install(agent, v2)
+    assert {ph.title: ph.id for ph in agent.phrases()} == ids
+    assert _pack_uids(agent) == {x.title: x.uid for x in from_sheet}  # later updates match by these
+    chase = agent.phrase(ids["催件回复"])
+    assert chase.favorite and chase.use_count == 1 and chase.origin == "pack" and chase.shortcut == "/cj"
+
+    # A new PC: the library is built again from the sheet, every row gets a new uid.
+    with Library.open(tmp_path / "lead_newpc.db", empty=True) as lead:
+        lead.import_rows(list(enumerate(rows, start=2)))
+        rebuilt = store.library_content(lead).phrases
+    assert {x.uid for x in rebuilt}.isdisjoint({x.uid for x in from_sheet})
+    install(agent, build(tmp_path, 3, rebuilt, name="团队话术"))
+    assert {ph.title: ph.id for ph in agent.phrases()} == ids
+    assert sum(1 for ph in agent.phrases() if ph.origin == "personal") == 0
+
+    # The lead moves 催件回复 to another 分类 in the sheet (so its uid from 分类+标题 changes).
+    moved = [x for x in from_sheet if x.title != "催件回复"]
+    moved.append(replace(from_sheet[1], uid=models.default_uid("售后/物流", "催件回复"), category="售后/物流"))
+    preview = store.preview_file(agent, build(tmp_path, 4, moved, name="团队话术")).preview
+    assert [c.fields for c in preview.changed] == [("category",)] and not preview.removed and not preview.added
+    install(agent, build(tmp_path, 4, moved, name="团队话术"))
+    chase = agent.phrase(ids["催件回复"])
+    assert chase.category == "售后/物流" and chase.favorite and chase.use_count == 1
+    assert store.check_library(agent) == []
+
+
+def test_ambiguous_titles_are_not_guessed(tmp_path: Path, agent: Library) -> None:
+    """Title alone matches only when the title is unique on both sides; otherwise the change is told
+    as a removal and an addition (a favourite moves to personal), never as the wrong phrase."""
+    v1 = [p("a1", "说明", "甲", category="A"), p("b1", "说明", "乙", category="B")]
+    install(agent, build(tmp_path, 1, v1), trust=LEAD.public_key)
+    v2 = [p("a2", "说明", "甲", category="C"), p("b2", "说明", "乙", category="D")]
+    preview = store.preview_file(agent, build(tmp_path, 2, v2)).preview
+    assert len(preview.added) == 2 and len(preview.removed) == 2 and not preview.changed
+
+
+def test_a_spoofed_pack_on_a_channel_is_not_offered_and_does_not_hide_the_real_one(
+    tmp_path: Path, agent: Library
+) -> None:
+    """Another key claiming the installed pack's id (v9) is named as a problem, not offered, and the
+    real publisher's newer version beside it is still offered."""
+    share = tmp_path / "share"
+    share.mkdir()
+    store.add_channel(agent, str(share))
+    v1 = build(share, 1, V1)
+    install(agent, v1, trust=LEAD.public_key)
+    pack_id = store.installed_packs(agent)[0].id
+    spoof = build(tmp_path, 9, V1[:1], key=MALLORY, pack_id=pack_id)
+    (share / "公司话术-v9.huashu").write_bytes(spoof.read_bytes())
+    check = store.check_channels(agent)[0]
+    assert check.updates == []
+    assert len(check.problems) == 1 and MALLORY.fingerprint in check.problems[0]
+    assert "公司话术-v9.huashu" in check.problems[0] and "伪造" in check.problems[0]
+    build(share, 2, V1[:2])
+    check = store.check_channels(agent)[0]
+    assert [(u.version, u.installed_version) for u in check.updates] == [(2, 1)]
+    assert store.check_channels(agent)[0].updates[0].path != share / "公司话术-v9.huashu"

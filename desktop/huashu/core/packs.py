@@ -192,7 +192,7 @@ def write_private_key(path: Path | str, key: PrivateKey, *, overwrite: bool = Fa
         ensure_ascii=False,
         indent=2,
     )
-    text = "// 话术助手 Huashu 签名私钥 — 请妥善保管，切勿分享 / keep secret\n" + body + "\n"
+    text = "// 话术助手 Huashu 签名私钥 — 请妥善保管，切勿分享\n" + body + "\n"
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
     try:
         fd = os.open(target, flags, 0o600)
@@ -670,18 +670,36 @@ def _inflate(body: bytes, compression: str) -> bytes:
     return out
 
 
+def _damaged(why: str) -> str:
+    """The one wording for a damaged file, so a seat never reads damage as "newer" or "incomplete"."""
+    return f"话术包文件已损坏（{why}；可能在传输中或被其他程序修改），请向组长重新获取原文件"
+
+
+def _refuse_other_first_line(data: bytes) -> None:
+    """Why a file that does not start with MAGIC is refused: only a clean `HUASHU-PACK <n>` line
+    with n above ours is a newer format; a first line with a BOM or a CR (an editor or a text-mode
+    transfer converted the file) is damage, and anything else is not a pack."""
+    start = data.removeprefix(b"\xef\xbb\xbf")
+    if start.startswith(MAGIC_PREFIX):
+        end = start.find(b"\n", 0, len(MAGIC_PREFIX) + 16)
+        token = start[len(MAGIC_PREFIX) : end] if end >= 0 else b""
+        if start is data and token.isdigit() and int(token) > FORMAT_VERSION:
+            raise PackAppTooOldError(f"话术包格式版本 {int(token)} 比本程序新，请先升级话术助手")
+        if token.rstrip(b"\r") == str(FORMAT_VERSION).encode():
+            why = "换行符被转换" if token.endswith(b"\r") else "开头被加了不可见的编码标记"
+            raise PackFormatError(_damaged(f"{why}，曾被当作文本传输或编辑"))
+        raise PackFormatError(_damaged("文件头不对"))
+    raise PackFormatError("不是话术包文件（.huashu 文件头不对）")
+
+
 def decode_pack(data: bytes) -> VerifiedPack:
     """Check size, magic, header and signature, and only then inflate and parse the payload."""
     if len(data) > MAX_PACK_BYTES:
         raise PackFormatError(f"话术包文件过大（上限 {MAX_PACK_BYTES // (1024 * 1024)} MB），已拒绝")
     if not data.startswith(MAGIC):
-        if data.startswith(MAGIC_PREFIX) and b"\n" in data[: len(MAGIC_PREFIX) + 16]:
-            raise PackAppTooOldError(
-                "话术包格式比本程序新，请先升级话术助手 / pack format is newer than this app"
-            )
         if not data:
             raise PackFormatError("文件是空的，不是话术包")
-        raise PackFormatError("不是话术包文件（.huashu 文件头不对）/ not a Huashu pack")
+        _refuse_other_first_line(data)
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER_BYTES + 1)
     if end < 0:
         raise PackFormatError("话术包文件头不完整（文件被截断或损坏）")
@@ -702,14 +720,16 @@ def decode_pack(data: bytes) -> VerifiedPack:
     size = header.get("size")
     if isinstance(size, bool) or not isinstance(size, int):
         raise PackFormatError("话术包文件头缺少内容长度")
+    # A length that does not match is damage (a copy cut short, a payload edited, a header
+    # reformatted): told as such, never as a pack that is merely incomplete.
     if len(body) < size:
-        raise PackFormatError(f"话术包文件不完整（被截断：缺少 {size - len(body)} 字节）")
+        raise PackFormatError(_damaged(f"内容比文件头记录的少 {size - len(body)} 字节"))
     if len(body) > size:
-        raise PackFormatError("话术包文件末尾有多余数据（文件已损坏或被改动）")
+        raise PackFormatError(_damaged(f"末尾有多余的 {len(body) - size} 字节"))
     try:
         VerifyKey(key_raw).verify(_signed_message(header, body), signature)
     except (BadSignatureError, CryptoError, ValueError, TypeError):
-        raise PackSignatureError("签名无效：话术包被改动或已损坏，已拒绝 / bad signature") from None
+        raise PackSignatureError("签名无效，已拒绝：" + _damaged("内容与签名不符")) from None
     # Only now, with the content known to come from the key holder, inflate and parse it.
     payload = _inflate(body, str(compression))
     try:
@@ -957,7 +977,11 @@ class PhraseChange:
         for name in self.fields:
             old, new = _field_value(self.old.phrase, name), _field_value(self.new, name)
             if name == "text":
-                lines.append(f"{_FIELD_NAMES[name]}: {inline_diff(old, new)}")
+                # Old above new, whole lines: marks inside the text ({+…+}[-…-]) were hard to read
+                # for Chinese sentences. The app colours the same change (diff_segments).
+                lines.append(f"{_FIELD_NAMES[name]}:")
+                lines += [f"  － {line}" for line in (old or "（空）").splitlines()]
+                lines += [f"  ＋ {line}" for line in (new or "（空）").splitlines()]
             else:
                 lines.append(f"{_FIELD_NAMES[name]}: {old or '（空）'} → {new or '（空）'}")
         return lines
@@ -1008,7 +1032,9 @@ class ShortcutMove:
     to: PackPhrase
 
     def line(self) -> str:
-        return f"快捷编码 {self.shortcut} 改为打开“{self.to.title}”，保留的“{self.kept.phrase.title}”不再使用它"
+        return (
+            f"快捷编码 {self.shortcut} 改为打开“{self.to.title}”，保留的“{self.kept.phrase.title}”不再使用它"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -1039,6 +1065,10 @@ class PackPreview:
     new_key: bool = False  # the publisher key is not yet trusted; installing trusts it
     shortcuts_dropped: list[PackPhrase] = field(default_factory=list)  # taken by the agent's own
     shortcuts_moved: list[ShortcutMove] = field(default_factory=list)
+    # Installed phrases the new version carries under another uid with the same content (the lead
+    # built it another way): counted as unchanged, only their pack uid is brought up to date.
+    renumbered: list[PhraseChange] = field(default_factory=list)
+    rules_text: dict[str, str] = field(default_factory=dict)  # rule uid -> its words, for the lines
 
     @property
     def is_update(self) -> bool:
@@ -1066,6 +1096,7 @@ class PackPreview:
             "changed": len(self.changed),
             "removed": len(self.removed),
             "unchanged": self.unchanged,
+            "renumbered": len(self.renumbered),
             "adopted": len(self.adopted),
             "kept_as_personal": self.kept_as_personal,
             "shortcuts_dropped": len(self.shortcuts_dropped),
@@ -1107,7 +1138,9 @@ class PackPreview:
         if self.shortcuts_dropped:
             text += f"；{len(self.shortcuts_dropped)} 个快捷编码与您自己的重复，保留您的"
         if self.shortcuts_moved:
-            text += f"；{len(self.shortcuts_moved)} 个快捷编码改由团队话术使用，保留到个人话术的旧话术不再占用"
+            text += (
+                f"；{len(self.shortcuts_moved)} 个快捷编码改由团队话术使用，保留到个人话术的旧话术不再占用"
+            )
         return text
 
     def lines(self, *, limit: int | None = 50) -> list[str]:
@@ -1144,7 +1177,7 @@ class PackPreview:
             out.append(f"  {move.line()}")
         out += more(self.shortcuts_moved)
         for mark, uids in (("+", self.rules_added), ("~", self.rules_changed), ("-", self.rules_removed)):
-            out += [f"{mark} 规则 {uid}" for uid in cut(uids)]
+            out += [f"{mark} 规则 {self.rules_text.get(uid, uid)}" for uid in cut(uids)]
             out += more(uids)
         for mark, groups in (("+", self.synonyms_added), ("-", self.synonyms_removed)):
             out += [f"{mark} 同义词 {' '.join(group)}" for group in cut(groups)]
@@ -1176,6 +1209,58 @@ class PackPreview:
         }
 
 
+def rule_words(rule: Rule, limit: int = 3) -> str:
+    """A rule as a person knows it: its first patterns (its uid is an internal name)."""
+    words = "、".join(f"“{w}”" for w in rule.patterns[:limit])
+    more = f" 等 {len(rule.patterns)} 个" if len(rule.patterns) > limit else ""
+    return f"{words}{more}" if words else rule.uid
+
+
+def _match_by_content(
+    new_phrases: Sequence[PackPhrase], installed: Sequence[InstalledPhrase]
+) -> dict[str, InstalledPhrase]:
+    """Installed phrases that a new version carries under another uid, by the new uid.
+
+    A pack built from the lead's library has the library rows' uids, one built from a sheet has the
+    sheet's uid column or uids made from category and title; a rebuilt library on a new PC has new
+    row uids. The same phrase must still be the same row on every seat (favourites, counts,
+    remembered values stay on it), so a new phrase whose uid matches nothing installed takes an
+    installed phrase of this pack whose uid the new version no longer has: first one at the same
+    category and title, then, for a phrase moved to another category, one with the same title when
+    that title is unique among what is left on both sides.
+    """
+    if not installed:
+        return {}
+    new_uids = {p.uid for p in new_phrases}
+    old_uids = {p.phrase.uid for p in installed}
+    loose = [p for p in new_phrases if p.uid not in old_uids]
+    free = [p for p in installed if p.phrase.uid not in new_uids]
+    if not loose or not free:
+        return {}
+    found: dict[str, InstalledPhrase] = {}
+    by_place: dict[tuple[str, str], list[InstalledPhrase]] = {}
+    for old in free:
+        by_place.setdefault((old.phrase.category, old.phrase.title), []).append(old)
+    for new in loose:
+        candidates = by_place.get((new.category, new.title))
+        if candidates:
+            found[new.uid] = candidates.pop(0)
+    taken = {old.phrase_id for old in found.values()}
+    rest_new = [p for p in loose if p.uid not in found]
+    rest_old = [p for p in free if p.phrase_id not in taken]
+    new_titles: dict[str, list[PackPhrase]] = {}
+    for p in rest_new:
+        new_titles.setdefault(p.title, []).append(p)
+    old_titles: dict[str, list[InstalledPhrase]] = {}
+    for old in rest_old:
+        old_titles.setdefault(old.phrase.title, []).append(old)
+    for title, news in new_titles.items():
+        olds = old_titles.get(title, [])
+        if len(news) == 1 and len(olds) == 1:
+            found[news[0].uid] = olds[0]
+    return found
+
+
 def _changed_fields(old: PackPhrase, new: PackPhrase) -> tuple[str, ...]:
     return tuple(name for name in _FIELD_NAMES if getattr(old, name) != getattr(new, name))
 
@@ -1204,6 +1289,7 @@ def preview_pack(
         manifest=pack.manifest, installed_version=installed.manifest.version if installed else None
     )
     current = {p.phrase.uid: p for p in installed.phrases} if installed else {}
+    current.update(_match_by_content(pack.phrases, installed.phrases if installed else ()))
     adoptable = adoptable or {}
     reclaimable = reclaimable or {}
     claimed: dict[str, PackPhrase] = {}  # shortcut -> the pack phrase that has it after the update
@@ -1235,9 +1321,11 @@ def preview_pack(
             preview.changed.append(PhraseChange(old, new, fields))
         else:
             preview.unchanged += 1
-    in_pack = {p.uid for p in pack.phrases}
+            if old.phrase.uid != new.uid:
+                preview.renumbered.append(PhraseChange(old, new, ()))
+    matched = {current[p.uid].phrase_id for p in pack.phrases if p.uid in current}
     for old in installed.phrases if installed else ():
-        if old.phrase.uid not in in_pack:
+        if old.phrase_id not in matched:
             preview.removed.append(PhraseRemoval(old, keep=old.favorite or old.edited))
     kept = [r.old for r in preview.removed if r.keep]
     kept += [c.old for c in preview.changed if c.keeps_personal_copy]
@@ -1252,6 +1340,8 @@ def preview_pack(
         uid for uid in new_rules if uid in old_rules and old_rules[uid] != new_rules[uid]
     ]
     preview.rules_removed = [uid for uid in old_rules if uid not in new_rules]
+    for rule in (*(installed.rules if installed else ()), *pack.rules):
+        preview.rules_text[rule.uid] = rule_words(rule)
     old_groups = set(installed.synonyms) if installed else set()
     new_groups = set(pack.synonyms)
     preview.synonyms_added = [g for g in pack.synonyms if g not in old_groups]
@@ -1499,19 +1589,22 @@ class FoundPack:
 
 @dataclass
 class FolderScan:
-    found: list[FoundPack] = field(default_factory=list)  # the newest of each pack id
+    # The newest of each pack id and signing key: a file claiming a pack's id under another key
+    # (a spoof, or another lead's mistake) must not hide the real publisher's newest version.
+    found: list[FoundPack] = field(default_factory=list)
     problems: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def scan_folder(path: Path | str) -> FolderScan:
-    """The newest valid pack of each id directly in `path`; unreadable files are listed, not fatal."""
+    """The newest valid pack of each id and key directly in `path`; unreadable files are listed,
+    not fatal. Whether a key may update a pack is the library's decision (storage.scan_channels)."""
     folder = Path(path)
     scan = FolderScan()
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
         raise ChannelError(f"无法读取文件夹 {folder}: {exc.strerror or exc}") from exc
-    newest: dict[str, FoundPack] = {}
+    newest: dict[tuple[str, str], FoundPack] = {}
     for entry in entries:
         if entry.suffix.lower() != SUFFIX or entry.name.startswith((".", "~")):
             continue
@@ -1520,9 +1613,10 @@ def scan_folder(path: Path | str) -> FolderScan:
         except PackError as exc:
             scan.problems.append((entry, str(exc)))
             continue
-        current = newest.get(verified.manifest.id)
+        which = (verified.manifest.id, verified.public_key)
+        current = newest.get(which)
         if current is None or verified.manifest.version > current.manifest.version:
-            newest[verified.manifest.id] = FoundPack(entry, verified)
+            newest[which] = FoundPack(entry, verified)
     scan.found = sorted(newest.values(), key=lambda f: (f.manifest.name, f.manifest.id))
     return scan
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-import getpass
-import hashlib
 import json
 import logging
 import sys
@@ -13,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from huashu.gui.qt import QLockFile, QObject, QTimer, Signal
+from huashu.paths import instance_key
 
 if TYPE_CHECKING:  # QtNetwork loads when the server starts or a request is sent, not at import
     from huashu.gui.qt import QLocalServer, QLocalSocket
@@ -33,20 +32,6 @@ class Delivery(enum.Enum):
     UNREACHABLE = "unreachable"  # no connection (no server yet, or it went away unanswered): try again
     REFUSED = "refused"  # the app answered, but not "ok" (a request it could not read)
     NO_ANSWER = "no answer"  # connected and sent, but no answer before the deadline
-
-
-def instance_key(db_path: Path) -> str:
-    """A name shared by every app on the same library file of the same user (the socket name too)."""
-    try:
-        resolved = str(db_path.expanduser().resolve())
-    except OSError:
-        resolved = str(db_path)
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name (some containers): the hash alone still separates libraries
-        user = "user"
-    digest = hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
-    return f"huashu-{user}-{digest}"
 
 
 class SingleInstance(QObject):

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import uuid
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from huashu.core.packs import (
     UsageRow,
     VerifiedPack,
 )
-from huashu.paths import backups_dir, user_cache_dir
+from huashu.paths import backups_dir, instance_key, user_cache_dir
 from huashu.storage import migrations
 from huashu.storage.library import (
     SQLITE_MAGIC,
@@ -107,9 +108,16 @@ def trust_key(lib: Library, public_key: str, name: str = "") -> TrustedKey:
     return next(k for k in trusted_keys(lib) if k.public_key == key)
 
 
+def _key_by_fingerprint(lib: Library, text: str) -> str | None:
+    """The trusted key with this fingerprint (as `trust list` shows it), or None."""
+    wanted = text.strip().lower()
+    return next((k.public_key for k in trusted_keys(lib) if k.fingerprint == wanted), None)
+
+
 def untrust_key(lib: Library, public_key: str) -> list[str]:
-    """Stop trusting a key; installed packs stay, but take no more updates. Returns their names."""
-    key = core.parse_public_key(public_key)
+    """Stop trusting a key (given whole, or by the fingerprint `trust list` shows); installed packs
+    stay, but take no more updates. Returns their names."""
+    key = _key_by_fingerprint(lib, public_key) or core.parse_public_key(public_key)
     with lib.transaction():
         cursor = lib.conn.execute("DELETE FROM trusted_keys WHERE public_key = ?", (key,))
         if cursor.rowcount == 0:
@@ -550,6 +558,11 @@ def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: s
     changes = OpChanges(rules=preview.rules_changed_any, synonyms=preview.synonyms_changed_any)
     if preview.new_key:
         _insert_trust(lib, verified.public_key, m.publisher)
+    else:
+        # A key trusted by `trust add` without a name gets the publisher's once a pack tells it.
+        conn.execute(
+            "UPDATE trusted_keys SET name = ? WHERE public_key = ? AND name = ''", (m.publisher, verified.public_key)
+        )
     conn.execute(
         "INSERT INTO packs (id, name, version, publisher, publisher_key, installed_at, created, min_app, "
         "description, sha256, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -602,6 +615,11 @@ def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: s
             [m.id, new.uid, m.version, *params, int(bool(change.fields)), stamp, old.phrase_id],
         )
         touched.append(old.phrase_id)
+    # The same phrase under the uid the lead's new build gave it: later updates match by that uid.
+    conn.executemany(
+        "UPDATE phrases SET pack_uid = ? WHERE id = ?",
+        [(change.new.uid, change.old.phrase_id) for change in preview.renumbered],
+    )
     keep = [r.old.phrase_id for r in preview.removed if r.keep]
     drop = [r.old.phrase_id for r in preview.removed if not r.keep]
     _detach(lib, detach + keep, without_shortcut={move.kept.phrase_id for move in preview.shortcuts_moved})
@@ -883,10 +901,35 @@ class ChannelPlan:
 
     channels: list[Channel]
     installed: dict[str, int]
+    keys: dict[str, str] = field(default_factory=dict)  # installed pack id -> the key that signed it
 
 
 def channel_plan(lib: Library) -> ChannelPlan:
-    return ChannelPlan(channels(lib), {p.id: p.version for p in installed_packs(lib)})
+    packs = installed_packs(lib)
+    return ChannelPlan(
+        channels(lib),
+        {p.id: p.version for p in packs},
+        {p.id: p.publisher_key for p in packs if p.publisher_key},
+    )
+
+
+def _refusal(plan: ChannelPlan, found: core.FoundPack) -> str | None:
+    """Why a pack file found on a folder channel is not offered: only what would install is.
+
+    A file claiming an installed pack's id under another key is a spoof (or another lead's
+    mistake): an update offer for it would be a lie, installing it is refused anyway. A new pack
+    from a key not yet trusted is offered: that is how a seat gets its first pack from the share,
+    and installing it asks to trust the key, showing its fingerprint (the app's default answer is
+    no; the CLI needs --trust).
+    """
+    m, key = found.manifest, found.verified.public_key
+    installed_key = plan.keys.get(m.id)
+    if installed_key is not None and installed_key != key:
+        return (
+            f"“{m.name}” v{m.version} 的签名公钥（指纹 {core.fingerprint(key)}）与已安装的话术包不同"
+            f"（指纹 {core.fingerprint(installed_key)}），可能是伪造的，不提供更新"
+        )
+    return None
 
 
 def scan_channels(plan: ChannelPlan, *, context: Any = None) -> list[ChannelCheck]:
@@ -902,7 +945,12 @@ def scan_channels(plan: ChannelPlan, *, context: Any = None) -> list[ChannelChec
                 check.problems = [f"{path.name}: {message}" for path, message in scan.problems]
                 for found in scan.found:
                     m = found.manifest
-                    if m.version > installed.get(m.id, 0):
+                    if m.version <= installed.get(m.id, 0):
+                        continue
+                    refusal = _refusal(plan, found)
+                    if refusal is not None:
+                        check.problems.append(f"{found.path.name}: {refusal}")
+                    else:
                         check.updates.append(
                             AvailableUpdate(
                                 channel, m.id, m.name, m.version, installed.get(m.id), path=found.path
@@ -1211,6 +1259,85 @@ def restore_file(db_path: Path | str, backup: Path | str | None = None) -> Resto
     finally:
         clear_staging()
     return RestoreResult(restored_from=source, saved_current=saved, skipped=tuple(skipped))
+
+
+_ANY_BACKUP_RE = re.compile(
+    r"^(?P<stem>.+)-(?P<reason>" + "|".join(BACKUP_REASONS) + r")-\d{8}-\d{6}(?:-\d{6})?\.db$"
+)
+
+
+def backup_owner(backup: Path | str) -> str | None:
+    """The library a backup's name says it was made of (`agent1` for `agent1-manual-….db`), or None
+    for a file not named as a backup."""
+    match = _ANY_BACKUP_RE.match(Path(backup).name)
+    return match["stem"] if match else None
+
+
+def foreign_backup(db_path: Path | str, backup: Path | str) -> str | None:
+    """The other library's name when `backup` is, by its name, a backup of another library file."""
+    owner = backup_owner(backup)
+    target = Path(db_path).stem
+    # `shop-north-manual-….db` is shop-north's: the greedy stem takes the longest name, and a
+    # backup of this library always matches its own stem exactly.
+    if owner is None or owner == target:
+        return None
+    return owner
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        try:
+            code = ctypes.c_ulong()
+            ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return bool(ok) and code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def app_holding(db_path: Path | str, lock_dir: Path | None = None) -> int | None:
+    """The process id of a running desktop app that has this library open, or None.
+
+    The app holds a QLockFile (`<instance key>.lock` in the cache folder) while it runs. Its first
+    lines are the pid, the program name and the host; later lines identify the boot. A lock whose
+    process is gone, or whose pid now belongs to another boot or program, is stale, as QLockFile
+    itself judges it.
+    """
+    folder = lock_dir if lock_dir is not None else user_cache_dir()
+    lock = folder / f"{instance_key(Path(db_path))}.lock"
+    try:
+        lines = lock.read_text(encoding="utf-8", errors="replace").splitlines()
+        pid = int(lines[0].strip())
+    except (OSError, ValueError, IndexError):
+        return None
+    if not _process_alive(pid):
+        return None
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, IndexError):
+            boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip().replace("-", "")
+            if len(lines) > 4 and lines[4].strip() and lines[4].strip().replace("-", "") != boot:
+                return None
+        with contextlib.suppress(OSError, IndexError):
+            program = Path(os.readlink(f"/proc/{pid}/exe")).name
+            if lines[1].strip() and program != lines[1].strip():
+                return None
+    return pid
 
 
 def restore(lib: Library, backup: Path | str | None = None) -> tuple[Library, RestoreResult]:
