@@ -546,6 +546,10 @@
         <translation>（显示最相关的 {0} 条）</translation>
     </message>
     <message>
+        <source>1 result for “{0}” in {1} · Ctrl+1 to use directly</source>
+        <translation>在“{1}”中找到 1 条“{0}” · Ctrl+1 直接使用</translation>
+    </message>
+    <message>
         <source>{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly</source>
         <translation>在“{2}”中找到 {0} 条“{1}”{3} · Ctrl+1…9 直接使用</translation>
     </message>

@@ -94,6 +94,18 @@ def test_values_are_remembered_until_new_conversation(qtbot, idle, find, type_, 
     assert window.fill.inputs["订单号"].text() == ""
 
 
+def test_a_field_left_at_its_default_is_not_remembered(qtbot, idle, find, type_, window, gui_lib) -> None:
+    """[备注=无] copied as 无 was listed as "this conversation" and carried into other phrases."""
+    gui_lib.add_phrase("测试", "备注测试", "订单[订单号]已登记，备注：[备注=无]", shortcut="/bzcs")
+    find(window, "/bzcs")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    type_(window.fill.inputs["订单号"], "B-1")
+    qtbot.keyClick(window.fill.inputs["订单号"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert clipboard() == "订单B-1已登记，备注：无"
+    assert window.ctx.memory.values() == {"订单号": "B-1"}
+    assert "备注" not in window.memory_label.text()
+
+
 def test_an_empty_field_never_goes_out(qtbot, idle, find, window) -> None:
     QApplication.clipboard().setText("before")
     find(window, "/bkfp")

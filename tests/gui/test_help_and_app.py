@@ -88,7 +88,6 @@ def _run_until_the_companion_starts(lib_path: Path) -> dict[str, object]:
                 QTimer.singleShot(5, poll)
                 return
             seen["later"] = window.companion
-            window._quitting = True  # no tray under Xvfb: a plain close would only minimize
             window.close()
 
         poll()

@@ -394,5 +394,9 @@ class FillPanel(QWidget):
             ),
         ):
             return False
-        self.copy_requested.emit(FilledReply(self.item.phrase_id, result.text, values))
+        # A field left at its default ([备注=无]) was not given by the agent: remembering it for the
+        # conversation would list it as typed and carry it into other phrases' fields of that name.
+        defaults = {f.name: f.default for f in self.template.fields if f.default is not None}
+        given = {name: value for name, value in values.items() if value.strip() != defaults.get(name)}
+        self.copy_requested.emit(FilledReply(self.item.phrase_id, result.text, given))
         return True

@@ -537,9 +537,16 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
-        if not self._quitting and self.companion is not None and self.companion.hotkey_active():
+        if (
+            event.spontaneous()
+            and not self._quitting
+            and self.companion is not None
+            and self.companion.hotkey_active()
+        ):
             # No tray on this desktop: hiding would leave no way back but the hotkey, and quitting
             # would drop the hotkey and the draft. The window goes to the taskbar; Ctrl+Q quits.
+            # Only the agent's own close (title bar, Alt+F4) does this: a close asked by code, or by
+            # QApplication.quit() (which is cancelled if a window refuses), still closes.
             event.ignore()
             self.showMinimized()
             return
@@ -604,9 +611,14 @@ class MainWindow(QMainWindow):
                 ).format(outcome.query.strip(), label)
         else:
             more = self.tr(" (best {0} shown)").format(n) if outcome.limited else ""
-            text = self.tr("{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly").format(
-                n, outcome.query.strip(), label, more
-            )
+            if n == 1:
+                text = self.tr("1 result for “{0}” in {1} · Ctrl+1 to use directly").format(
+                    outcome.query.strip(), label
+                )
+            else:
+                text = self.tr("{0} results for “{1}” in {2}{3} · Ctrl+1…9 to use directly").format(
+                    n, outcome.query.strip(), label, more
+                )
         self.results_header.setText(text)
 
     def select_row(self, row: int) -> None:
