@@ -1138,6 +1138,10 @@ Type to search, ↑↓ to move, Enter to use.</source>
         <translation>删除“{0}”的规则？</translation>
     </message>
     <message>
+        <source>rule “{0}”</source>
+        <translation>规则“{0}”</translation>
+    </message>
+    <message>
         <source>No rule catches this sentence.</source>
         <translation>没有规则标出这句话。</translation>
     </message>

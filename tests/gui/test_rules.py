@@ -23,6 +23,8 @@ def test_browse_filter_and_try_a_sentence(qtbot, active, type_, window, shot) ->
     type_(screen.test_edit, "这个我不知道，你找别人吧")
     html = screen.test_result.text()
     assert "我不知道" in html and "找别人" in html and "禁用" in html
+    # Each finding names its rule by its words, never by an internal id like push-off-dont-know.
+    assert "规则“" in html and not any(r.uid in html for r in window.ctx.rules if "-" in r.uid)
     shot(screen, "rules")
     # Every multi-line box shows whole lines, also with the test result taking room below.
     for edit in (screen.patterns_edit, screen.suggestions_edit, screen.allow_edit, screen.flag_edit, screen.ok_edit):

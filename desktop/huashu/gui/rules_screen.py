@@ -387,6 +387,14 @@ class RulesScreen(QDialog):
 
     # -- test sentence -----------------------------------------------------------------------
 
+    def _rule_name(self, uid: str) -> str:
+        """The rule as the list shows it (its first words), not its internal id."""
+        rule = next((r for r in self.ctx.rules if r.uid == uid), None)
+        if rule is None or not rule.patterns:
+            return uid
+        words = "、".join(rule.patterns[:2]) + ("…" if len(rule.patterns) > 2 else "")
+        return self.tr("rule “{0}”").format(words)
+
     def _test(self) -> None:
         text = self.test_edit.text()
         if not text.strip():
@@ -414,7 +422,7 @@ class RulesScreen(QDialog):
             f'<div><span style="color:{c.severity(f.severity).name()};">●</span> '
             f"{names.get(f.severity, f.severity)} · <b>{html.escape(f.text)}</b>：{html.escape(f.message)}"
             + (f" → {html.escape(' / '.join(f.suggestions))}" if f.suggestions else "")
-            + f' <span style="color:{c.muted};">({html.escape(f.rule_uid)})</span></div>'
+            + f' <span style="color:{c.muted};">({html.escape(self._rule_name(f.rule_uid))})</span></div>'
             for f in findings
         )
         self.test_result.setText(f'<div style="margin-bottom:6px;">{"".join(out)}</div>{details}')
