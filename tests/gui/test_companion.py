@@ -694,13 +694,16 @@ def test_tray_menu_and_closing_into_the_tray(qtbot, window) -> None:
     c.close()
 
 
+class Recording(hotkeys.HotkeyBackend):
+    """A hotkey backend whose every grab succeeds: the companion believes its hotkey is live."""
+
+    available = True
+
+    def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
+        return None
+
+
 def test_pause_from_the_tray_releases_the_hotkey(window) -> None:
-    class Recording(hotkeys.HotkeyBackend):
-        available = True
-
-        def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
-            return None
-
     backend = Recording()
     c = Companion(window, backend=backend, use_paster=False, tray=False)
     assert backend.current == hotkeys.parse("Ctrl+Alt+H")
@@ -714,13 +717,6 @@ def test_pause_from_the_tray_releases_the_hotkey(window) -> None:
 @pytest.mark.x11
 def test_without_a_tray_closing_minimizes_and_keeps_the_hotkey(qtbot, window) -> None:
     """No tray on the desktop: closing must not quit silently and drop the hotkey and the draft."""
-
-    class Recording(hotkeys.HotkeyBackend):
-        available = True
-
-        def _grab(self, hotkey: hotkeys.Hotkey) -> str | None:
-            return None
-
     from Xlib import X, display
     from Xlib.protocol import event as xevent
 

@@ -1209,13 +1209,6 @@ class PackPreview:
         }
 
 
-def rule_words(rule: Rule, limit: int = 3) -> str:
-    """A rule as a person knows it: its first patterns (its uid is an internal name)."""
-    words = "、".join(f"“{w}”" for w in rule.patterns[:limit])
-    more = f" 等 {len(rule.patterns)} 个" if len(rule.patterns) > limit else ""
-    return f"{words}{more}" if words else rule.uid
-
-
 def _match_by_content(
     new_phrases: Sequence[PackPhrase], installed: Sequence[InstalledPhrase]
 ) -> dict[str, InstalledPhrase]:
@@ -1340,8 +1333,10 @@ def preview_pack(
         uid for uid in new_rules if uid in old_rules and old_rules[uid] != new_rules[uid]
     ]
     preview.rules_removed = [uid for uid in old_rules if uid not in new_rules]
+    from huashu.core.checker import rule_label  # the checker's code loads only with rules to name
+
     for rule in (*(installed.rules if installed else ()), *pack.rules):
-        preview.rules_text[rule.uid] = rule_words(rule)
+        preview.rules_text[rule.uid] = f"“{rule_label(rule)}”"
     old_groups = set(installed.synonyms) if installed else set()
     new_groups = set(pack.synonyms)
     preview.synonyms_added = [g for g in pack.synonyms if g not in old_groups]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
+from huashu.core.checker import rule_label
 from huashu.core.models import Rule
 from huashu.gui import icons, theme
 from huashu.gui.context import AppContext
@@ -390,10 +391,7 @@ class RulesScreen(QDialog):
     def _rule_name(self, uid: str) -> str:
         """The rule as the list shows it (its first words), not its internal id."""
         rule = next((r for r in self.ctx.rules if r.uid == uid), None)
-        if rule is None or not rule.patterns:
-            return uid
-        words = "、".join(rule.patterns[:2]) + ("…" if len(rule.patterns) > 2 else "")
-        return self.tr("rule “{0}”").format(words)
+        return uid if rule is None else self.tr("rule “{0}”").format(rule_label(rule, 2))
 
     def _test(self) -> None:
         text = self.test_edit.text()
