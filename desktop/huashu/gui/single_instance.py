@@ -89,8 +89,18 @@ class SingleInstance(QObject):
         assert self.server is not None
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            # A bound method, not a lambda holding `self`: a connection would keep this object alive
+            # until the socket's own deleteLater, whose teardown would then delete this object, its
+            # server and so the socket being deleted a second time (a crash).
+            socket.readyRead.connect(self._read_sender)
             socket.disconnected.connect(socket.deleteLater)
+
+    def _read_sender(self) -> None:
+        from huashu.gui.qt import QLocalSocket
+
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
 
     def _read(self, socket: QLocalSocket) -> None:
         if not socket.canReadLine():
