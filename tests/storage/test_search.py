@@ -660,3 +660,32 @@ def test_library_rebuilds_an_index_of_an_older_format_when_repairing() -> None:
         assert lib.repair_search_index() == 0
     finally:
         lib.close()
+
+
+def test_a_whole_library_reindexed_is_merged_and_compacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rebuilding every row (a new index format) used to leave the file a fifth bigger, with its
+    FTS segments unmerged; the repair now merges them and gives the free pages back."""
+    from huashu.core.models import PhraseRow
+    from huashu.storage import library
+
+    monkeypatch.setattr(library, "COMPACT_AFTER_REINDEXED", 500)
+    path = tmp_path / "big.db"
+    with library.Library.open(path) as lib:
+        rows = [
+            (n, PhraseRow(category=f"店铺{n % 7}/售后", title=f"退款说明{n}", text=f"您的退款{n}元已原路退回。"))
+            for n in range(3000)
+        ]
+        lib.import_rows(rows)
+        lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = path.stat().st_size
+        with lib.transaction():  # every row as an older version wrote it
+            lib.conn.execute("UPDATE phrase_search SET sig = substr(sig, 1, 1) || substr(sig, 4)")
+        assert lib.repair_search_index() == lib.count_phrases()
+        pages = lib.conn.execute("PRAGMA page_count").fetchone()[0]
+        assert lib.conn.execute("PRAGMA freelist_count").fetchone()[0] < pages * 0.1
+        segments = lib.conn.execute("SELECT count(*) FROM phrase_fts_data").fetchone()[0]
+        assert segments < 200  # one merged segment's pages (and the structure rows), not thousands
+        assert [r.title for r in lib.search("退款说明2999")][:1] == ["退款说明2999"]
+        assert lib.repair_search_index() == 0
+    assert path.stat().st_size <= before * 1.05
+    assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size < before * 0.1

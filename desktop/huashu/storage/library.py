@@ -75,6 +75,9 @@ class LibraryUnavailableError(LibraryError):
     """The file or its folder went away (a network drive dropped, a USB stick pulled) or cannot be read."""
 
 
+# Reindexing this many phrases at once (a new index format, a migrated library) ends with the index
+# merged and the file compacted: a 100,000-phrase library would otherwise grow by a fifth.
+COMPACT_AFTER_REINDEXED = 2000
 READ_ONLY_MESSAGE = "话术库文件是只读的，无法保存修改（可以继续搜索和复制）"
 
 
@@ -307,8 +310,38 @@ class Library:
         with contextlib.suppress(LibraryBusyError, LibraryFullError, LibraryUnavailableError):
             with self.transaction():
                 search_index.reindex(self.conn, ids)
+                if len(ids) >= COMPACT_AFTER_REINDEXED:
+                    # Rewriting every row leaves thousands of small FTS segments (slower searches)
+                    # and the old ones' pages free inside the file: merge them, then give the space back.
+                    search_index.optimize(self.conn)
+            if len(ids) >= COMPACT_AFTER_REINDEXED:
+                self.compact()
             return len(ids)
         return 0
+
+    def compact(self, *, min_free: float = 0.1) -> bool:
+        """Give the file's free pages back to the disk (VACUUM) when they are over `min_free` of it.
+
+        Only between transactions, and only when no other connection is reading: otherwise (busy)
+        nothing happens and the space is reused by later writes. True when the file was compacted.
+        """
+        if self.read_only or self.path is None:
+            return False
+        with self._lock:
+            if self._depth:
+                return False
+            pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+            free = self.conn.execute("PRAGMA freelist_count").fetchone()[0]
+            if not pages or free / pages < min_free:
+                return False
+            self._check_file_still_there()
+            try:
+                self.conn.execute("VACUUM")
+                # In WAL mode VACUUM writes the whole file into the log first: shrink it again.
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                return False
+            return True
 
     def _remember_file(self) -> None:
         if self.path is None:
