@@ -8,7 +8,7 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, Signal
+from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, QTimer, Signal
 from huashu.gui.search_panel import Scope
 
 if TYPE_CHECKING:
@@ -19,6 +19,17 @@ COMPACT_KEY = "ui.compact_state"
 COMPACT_WIDTH = 380
 MIN_BESIDE_HEIGHT = 420  # beside a short chat window the strip still shows a useful list
 SIDES = ("left", "right", "beside")
+# While docked beside, the chat window's frame is read this often (X11: four small requests, Windows:
+# one call); a move of the chat window is followed within this time. Measured: negligible CPU.
+FOLLOW_MS = 250
+# After each placement the window system answers late: the window manager adds its frame once the
+# window is first mapped, leaves a maximized state, or pushes the frame. Until the strip has been on
+# screen this long it is put back where it belongs, and it is not yet taken to be moved by hand.
+SETTLE_MS = 50
+SETTLE_TICKS = 16  # counted while the strip is on screen
+SETTLE_TICKS_MAX = 100  # a strip that never shows (another workspace) does not keep the timer busy
+SETTLE_RETRIES = 3
+TOLERANCE = 2  # px: rounding between the desktop's pixels and Qt's on scaled screens
 
 
 def screen_setup() -> str:
@@ -37,17 +48,25 @@ def docked_rect(area: QRect, side: str, width: int = COMPACT_WIDTH) -> QRect:
     return QRect(x, area.top(), width, area.height())
 
 
-def beside_rect(chat: QRect, area: QRect, width: int = COMPACT_WIDTH) -> QRect | None:
-    """The strip's outer frame right of the chat window's frame, or left of it where the right has no
-    room; None when neither has (a maximized chat window). As tall as the chat window, within `area`."""
+def beside_rect(chat: QRect, area: QRect, width: int = COMPACT_WIDTH, prefer: str = "right") -> QRect | None:
+    """The strip's outer frame flush with the chat window's frame on the `prefer` side, or on the other
+    side where that one has no room; None when neither has (a maximized chat window). As tall as the
+    chat window, within `area`."""
     width = min(width, area.width())
     height = min(area.height(), max(chat.height(), MIN_BESIDE_HEIGHT))
     top = min(max(chat.top(), area.top()), area.bottom() + 1 - height)
-    if chat.right() + width <= area.right():
-        return QRect(chat.right() + 1, top, width, height)
-    if chat.left() - width >= area.left():
-        return QRect(chat.left() - width, top, width, height)
-    return None
+    right = QRect(chat.right() + 1, top, width, height) if chat.right() + width <= area.right() else None
+    left = QRect(chat.left() - width, top, width, height) if chat.left() - width >= area.left() else None
+    first, second = (left, right) if prefer == "left" else (right, left)
+    return first if first is not None else second
+
+
+def near(a: QRect, b: QRect, tolerance: int = TOLERANCE) -> bool:
+    """Same place and size, give or take `tolerance` pixels on each."""
+    return all(
+        abs(x - y) <= tolerance
+        for x, y in ((a.x(), b.x()), (a.y(), b.y()), (a.width(), b.width()), (a.height(), b.height()))
+    )
 
 
 class CompactMode(QObject):
@@ -65,6 +84,24 @@ class CompactMode(QObject):
         self._stored: dict[str, Any] = {}
         self.loaded = False
         window.side.currentChanged.connect(self._side_page_changed)
+        # Where the strip's frame was put last, and how the window system answered.
+        self._target: QRect | None = None
+        self._settled: QRect | None = None  # where it came to rest: a move away from it is the agent's
+        self._settle_ticks = 0
+        self._settle_seen = 0
+        self._settle_retries = 0
+        self._last_seen: QRect | None = None
+        self._settle = QTimer(self)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._settle_tick)
+        # The chat window followed while docked beside it (0: none) and its frame when last read.
+        self.chat_window = 0
+        self._chat_frame: QRect | None = None
+        self._beside_side = "right"
+        self._replace = False  # hidden or minimized meanwhile: place again once shown
+        self._follow = QTimer(self)
+        self._follow.setInterval(FOLLOW_MS)
+        self._follow.timeout.connect(self._follow_tick)
 
     def load(self, restore: bool = True) -> None:
         """Read the stored state on the library worker; switch to compact if the agent left it on."""
@@ -119,8 +156,10 @@ class CompactMode(QObject):
         w = self.window
         if on:
             self._normal_geometry = bytes(w.saveGeometry().data())
-        elif save:
-            self._save(on=False)  # the compact place, before the window leaves it; and that it is off
+        else:
+            if save:
+                self._save(on=False)  # the compact place, before the window leaves it; and that it is off
+            self._stop_placing()
         self.active = on
         visible = w.isVisible()
         if on and w.tree.current_scope() != Scope():
@@ -197,6 +236,7 @@ class CompactMode(QObject):
     def dock(self, side: str, *, asked: bool = False) -> None:
         """Dock at `side`; "beside" stays the preference even when it falls back to the right edge
         (no chat window open yet, or no room), and only a request from the agent (`asked`) says so."""
+        self._stop_following()
         if side == "beside":
             self.side = "beside"
             # Starting up, the desktop connections arrive once the window is interactive, and
@@ -217,9 +257,23 @@ class CompactMode(QObject):
         """Place the window so that its outer frame, title bar and borders included, is `frame`.
 
         setGeometry places the inside: docked at an edge, the window manager would then push the
-        title bar on screen and the bottom of the strip (the compose box) off it. Before the first
-        show no frame is known and the two are the same.
+        title bar on screen and the bottom of the strip (the compose box) off it. Before the window
+        manager has framed the window Qt knows no frame: the settling that follows puts it right.
         """
+        w = self.window
+        if w.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            # Left maximized, the window manager would keep it so and ignore the new place.
+            w.setWindowState(
+                w.windowState() & ~(Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)
+            )
+        self._target = QRect(frame)
+        self._settled = None
+        self._settle_ticks = self._settle_seen = self._settle_retries = 0
+        self._last_seen = None
+        self._apply(frame)
+        self._settle.start()
+
+    def _apply(self, frame: QRect) -> None:
         w = self.window
         outer, inner = w.frameGeometry(), w.geometry()
         w.setGeometry(
@@ -231,6 +285,51 @@ class CompactMode(QObject):
             )
         )
 
+    @property
+    def settling(self) -> bool:
+        """The last placement is still being confirmed by the window system."""
+        return self._settle.isActive()
+
+    def _settle_tick(self) -> None:
+        """Put the strip back where it was placed while the window system still moves it on its own.
+
+        The frame Qt knows before the window manager has decorated the window is none at all: placed
+        then, the title bar would land above the chat window's top and the strip would be too tall.
+        """
+        w = self.window
+        target = self._target
+        self._settle_ticks += 1
+        if target is None or not self.active or not w.isVisible() or self._settle_ticks > SETTLE_TICKS_MAX:
+            self._end_settling()
+            return
+        handle = w.windowHandle()
+        if handle is None or not handle.isExposed() or w.isMinimized():
+            return
+        self._settle_seen += 1
+        seen = w.frameGeometry()
+        # Only once the window system has answered (the same frame twice): the earlier request may
+        # still be on its way, and asking again before it arrives only adds to the queue.
+        if not near(seen, target) and seen == self._last_seen and self._settle_retries < SETTLE_RETRIES:
+            self._settle_retries += 1
+            self._apply(target)
+        self._last_seen = seen
+        if self._settle_seen >= SETTLE_TICKS:
+            self._end_settling()
+
+    def _end_settling(self) -> None:
+        self._settle.stop()
+        self._settled = self.window.frameGeometry() if self.window.isVisible() else None
+
+    def _stop_following(self) -> None:
+        self.chat_window = 0
+        self._chat_frame = None
+        self._follow.stop()
+
+    def _stop_placing(self) -> None:
+        self._stop_following()
+        self._settle.stop()
+        self._target = self._settled = None
+
     def _available(self) -> QRect:
         screen = self.window.screen() or QGuiApplication.primaryScreen()
         return screen.availableGeometry()
@@ -240,19 +339,79 @@ class CompactMode(QObject):
         if self.active and self.side == "beside":
             self.dock("beside")
 
+    def _read_chat_frame(self, chat_window: int) -> QRect | None:
+        """The outer frame of a chat window in Qt's coordinates; None once it is closed."""
+        from huashu.gui.companion import logical_rect  # imported by now: it is what called us
+
+        companion = self.window.companion
+        paster = companion.paster if companion is not None else None
+        frame = paster.window_frame(chat_window) if paster is not None and chat_window else None
+        if frame is None or frame[2] <= 0 or frame[3] <= 0:
+            return None
+        return logical_rect(*frame)
+
+    def _beside(self, chat: QRect, prefer: str, *, any_screen: bool) -> QRect | None:
+        screen: QScreen | None = QGuiApplication.screenAt(chat.center())
+        if screen is None and any_screen:
+            screen = QGuiApplication.primaryScreen()
+        if screen is None:  # off every screen: minimized on Windows (-32000, -32000)
+            return None
+        return beside_rect(chat, screen.availableGeometry(), prefer=prefer)
+
     def _dock_beside(self) -> bool:
         companion = self.window.companion
-        chat = companion.chat_window_rect() if companion is not None else None
+        paster = companion.paster if companion is not None else None
+        chat_window = paster.recent_window() if paster is not None else 0
+        chat = self._read_chat_frame(chat_window)
         if chat is None:
             return False
-        screen: QScreen | None = QGuiApplication.screenAt(chat.center()) or QGuiApplication.primaryScreen()
-        if screen is None:
-            return False
-        frame = beside_rect(chat, screen.availableGeometry())
+        frame = self._beside(chat, "right", any_screen=True)
         if frame is None:
             return False
         self._set_frame(frame)  # our title bar and borders inside it: the strip never covers the chat tool
+        self.chat_window, self._chat_frame = chat_window, chat
+        self._beside_side = "right" if frame.left() > chat.left() else "left"
+        self._replace = False
+        self._follow.start()
         return True
+
+    def _follow_tick(self) -> None:
+        """Keep the strip beside the chat window as it moves or changes size, until the agent moves the
+        strip away by hand (it is no longer "beside" then) or the chat window closes (it stays put)."""
+        w = self.window
+        if not self.active or not self.chat_window:
+            self._stop_following()
+            return
+        if not w.isVisible() or w.isMinimized():
+            self._replace = True  # in the tray: nothing to move, and the WM may place it anew on show
+            return
+        if self.settling:
+            return  # the strip is not at rest yet: neither moved by hand nor ready to move again
+        if not self._replace and self._settled is not None and self._moved_by_hand():
+            self._stop_following()
+            area = self._available()
+            self.side = "left" if w.frameGeometry().center().x() < area.center().x() else "right"
+            return
+        chat = self._read_chat_frame(self.chat_window)
+        if chat is None:
+            self._stop_following()  # closed: the strip stays where it is, still "beside" for next time
+            return
+        if chat == self._chat_frame and not self._replace:
+            return
+        self._chat_frame = chat
+        frame = self._beside(chat, self._beside_side, any_screen=False)
+        if frame is None:
+            return  # maximized or minimized: no room beside it now, and where it is does no harm
+        self._replace = False
+        self._beside_side = "right" if frame.left() > chat.left() else "left"
+        if frame != self._target or not near(w.frameGeometry(), frame):
+            self._set_frame(frame)
+
+    def _moved_by_hand(self) -> bool:
+        settled = self._settled
+        assert settled is not None
+        now = self.window.frameGeometry()
+        return abs(now.left() - settled.left()) > TOLERANCE or abs(now.top() - settled.top()) > TOLERANCE
 
     def _side_page_changed(self, *_args: object) -> None:
         # Compact keeps only search, results and compose; the fill panel appears while it is in use.

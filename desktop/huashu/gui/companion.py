@@ -187,7 +187,9 @@ class Companion(QObject):
             self.show_popup()
 
     def show_popup(self) -> None:
-        own = {int(w.winId()) for w in (self.window, self.popup) if w.isVisible()}
+        # The native window's id: QWidget.winId() keeps an old id after Qt recreated the window
+        # (compact mode toggled while hidden), and the strip would be taken for the chat window.
+        own = {int(handle.winId()) for w in (self.window, self.popup) if w.isVisible() and (handle := w.windowHandle())}
         if self.paster is not None:
             active = self.paster.active_window()
             # Opened from Huashu itself (the tray, the main window): nothing to paste into.
