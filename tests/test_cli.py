@@ -208,9 +208,9 @@ def test_copy_puts_text_on_the_clipboard(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("huashu")
-    result = subprocess.run(
-        [str(exe), "--db", str(tmp_path / "c.db"), "show", "1"], capture_output=True, text=True, timeout=60
-    )
+    db = str(tmp_path / "c.db")
+    assert main(["--db", db, "init"]) == 0
+    result = subprocess.run([str(exe), "--db", db, "show", "1"], capture_output=True, text=True, timeout=60)
     assert result.returncode in (0, 1)
     assert "Traceback" not in result.stderr
 
@@ -382,3 +382,290 @@ def test_shortcuts_typed_without_slash_or_full_width_are_stored_and_found(
         capsys, "--db", db, "add", "--category", "售后", "--title", "坏", "--text", "x", "--shortcut", "/"
     )
     assert code == 2 and "快捷编码在 / 后面需要字母或数字" in err
+
+
+# -- a library named by --db that is not there -----------------------------------------------------
+
+
+def _command_inputs(tmp_path: Path) -> dict[str, str]:
+    """Files the commands below read (a key, a pack, a sheet, rules, a text), apart from the library."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    key = inputs / "lead.key"
+    assert main(["keygen", "--out", str(key), "--publisher", "总部客服部"]) == 0
+    sheet = inputs / "sheet.csv"
+    sheet.write_text("分类,标题,内容\n售后,退款时效,1-3个工作日到账\n", encoding="utf-8")
+    pack = inputs / "company.huashu"
+    build = ["pack", "build", "--out", str(pack), "--key", str(key), "--name", "公司话术", "--version", "1"]
+    assert main([*build, "--from", str(sheet), "--no-rules", "--no-synonyms"]) == 0
+    rules = inputs / "rules.yaml"
+    rules.write_text("rules:\n- id: r1\n  patterns: [不归我管]\n  severity: error\n", encoding="utf-8")
+    text = inputs / "draft.txt"
+    text.write_text("这事不归我管", encoding="utf-8")
+    return {
+        "key": str(key),
+        "sheet": str(sheet),
+        "pack": str(pack),
+        "rules": str(rules),
+        "text": str(text),
+        "out": str(tmp_path / "outputs"),
+    }
+
+
+READING_COMMANDS = [
+    "list",
+    "list --json",
+    "show 1",
+    "show /wl",
+    "fill 1 --set 订单号=1",
+    "search 退款",
+    "search --batch",
+    "suggest 快递还没到",
+    "export {out}/phrases.csv",
+    "profile",
+    "profile --json",
+    "check {text}",
+    "check --library",
+    "import {sheet} --dry-run",
+    "import {pack} --dry-run",
+    "rules export {out}/rules.yaml",
+    "rules import {rules} --dry-run",
+    "pack build --out {out}/p.huashu --key {key} --name 公司话术 --version 2",
+    "pack build --out {out}/p.huashu --key {key} --name 公司话术 --version 2 --from {sheet}",
+    "pack verify {pack}",
+    "pack list",
+    "pack remove 公司话术",
+    "trust list",
+    "trust remove abcd-ef01-2345-6789",
+    "db check",
+    "db check --repair",
+    "db backup",
+    "usage export {out}/usage.csv",
+    "channel list",
+    "channel remove 1",
+    "channel check",
+    "channel check --install",
+]
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_a_reading_command_on_a_missing_db_fails_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    inputs = _command_inputs(tmp_path)
+    folder = tmp_path / "libs"
+    folder.mkdir()  # the folder is there: only the file name is mistyped
+    typo = folder / "libary.db"
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", str(typo), *command.format(**inputs).split())
+    assert code == 2, (out, err)
+    assert err == (
+        f"huashu: 话术库文件不存在: {typo}（未创建任何文件；请检查路径，"
+        f"要在这里新建话术库请运行 huashu init --db {typo}）\n"
+    )
+    assert out == ""
+    assert list(folder.iterdir()) == []
+    assert not Path(inputs["out"]).exists()
+    from huashu.paths import default_db_path
+
+    assert not default_db_path().exists()  # nor the default library in its place
+
+
+def test_an_empty_db_file_is_not_filled_by_a_reading_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "空 的.db"
+    empty.touch()
+    code, _, err = run(capsys, "--db", str(empty), "search", "退款")
+    assert code == 2
+    assert f"话术库文件是空的: {empty}" in err and f'huashu init --db "{empty}"' in err
+    assert empty.stat().st_size == 0 and [p.name for p in tmp_path.iterdir()] == [empty.name]
+    assert run(capsys, "--db", str(empty), "init")[0] == 0  # init takes an empty file, as before
+    assert run(capsys, "--db", str(empty), "search", "退款")[0] == 0
+
+
+WRITING_COMMANDS = [
+    "add --category 售后 --title 退款 --text 1-3天到账",
+    "import {sheet}",
+    "import {pack} --trust {public}",
+    "profile --set 名字=小李",
+    "rules import {rules}",
+    "trust add {public} --name 总部客服部",
+    "channel add {out}",
+]
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS)
+def test_a_writing_command_on_a_missing_db_creates_the_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    inputs = _command_inputs(tmp_path)
+    public = capsys.readouterr().out.splitlines()[0]  # keygen printed it
+    target = tmp_path / "new.db"
+    code, _, err = run(capsys, "--db", str(target), *command.format(public=public, **inputs).split())
+    assert code == 0, err
+    assert target.stat().st_size > 0
+    assert run(capsys, "--db", str(target), "db", "check")[0] == 0
+
+
+def test_without_db_the_default_library_is_still_created_on_first_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from huashu.paths import default_db_path
+
+    assert not default_db_path().exists()
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0 and len(json.loads(out)) > 100
+    assert default_db_path().exists()
+
+
+def test_commands_that_never_open_the_library_ignore_a_missing_db(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = _command_inputs(tmp_path)
+    public = capsys.readouterr().out.splitlines()[0]
+    folder = tmp_path / "libs"
+    folder.mkdir()
+    typo = str(folder / "libary.db")
+    out = Path(inputs["out"])
+    out.mkdir()
+    for command in (
+        f"pack show {inputs['pack']}",
+        f"pack verify {inputs['pack']} --trust {public}",
+        f"pack build --out {out}/p.huashu --key {inputs['key']} --name 公司话术 --version 2"
+        f" --from {inputs['sheet']} --no-rules --no-synonyms",
+        "db backups",
+    ):
+        code, _, err = run(capsys, "--db", typo, *command.split())
+        assert code == 0, (command, err)
+    assert list(folder.iterdir()) == []
+
+
+def test_every_command_says_what_a_missing_db_means_for_it() -> None:
+    """A new command must be decided too: read (refused), create, or no library at all."""
+    import argparse
+
+    from huashu.cli import LIBRARY_USE
+
+    def names(parser: argparse.ArgumentParser, prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    below = names(child, f"{prefix}{name} ")
+                    found |= below or {f"{prefix}{name}"}
+        return found
+
+    assert names(build_parser()) == set(LIBRARY_USE)
+
+
+# -- exports a lead shares, and sheets that cannot be read -----------------------------------------
+
+
+@pytest.fixture
+def umask_022() -> object:
+    import os
+
+    original = os.umask(0o022)
+    yield
+    os.umask(original)
+
+
+def _mode(path: Path) -> int:
+    import os
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_every_file_written_for_sharing_is_readable_by_colleagues(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], umask_022: object
+) -> None:
+    """Exports, rules, usage, packs and manifests get -rw-r--r-- under umask 022 (a shared folder);
+    only the signing key stays private."""
+    db = str(tmp_path / "x.db")
+    shared = tmp_path / "共享"
+    assert run(capsys, "--db", db, "init")[0] == 0
+    key = tmp_path / "lead.key"
+    assert run(capsys, "keygen", "--out", str(key))[0] == 0
+    commands = [
+        ["export", str(shared / "话术.csv")],
+        ["export", str(shared / "话术.xlsx")],
+        ["rules", "export", str(shared / "规则.yaml")],
+        ["rules", "export", str(shared / "规则.xlsx")],
+        ["usage", "export", str(shared / "usage.csv")],
+        ["pack", "build", "--out", str(shared / "公司.huashu"), "--key", str(key), "--name", "公司", "--version", "1"],
+    ]
+    for command in commands:
+        code, _out, err = run(capsys, "--db", db, *command)
+        assert code == 0, (command, err)
+    url = "https://intranet.example/huashu/公司.huashu"
+    manifest = ["pack", "manifest", str(shared / "公司.huashu"), "--url", url, "--out", str(shared / "m.json")]
+    assert run(capsys, *manifest)[0] == 0
+    modes = {path.name: oct(_mode(path)) for path in shared.iterdir()}
+    assert modes == dict.fromkeys(
+        ["话术.csv", "话术.xlsx", "规则.yaml", "规则.xlsx", "usage.csv", "公司.huashu", "m.json"], "0o644"
+    )
+    assert _mode(key) == 0o600
+
+
+def test_export_has_chinese_headers_unless_english_is_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.db")
+    run(capsys, "--db", db, "init", "--empty")
+    run(capsys, "--db", db, "add", "--category", "售后", "--title", "退款", "--text", "1-3天到账", "--tags", "退款")
+    zh, en = tmp_path / "zh.csv", tmp_path / "en.csv"
+    code, out, _ = run(capsys, "--db", db, "export", str(zh))
+    assert code == 0 and out == f"已导出 1 条话术到 {zh}\n"
+    lines = zh.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == ["分类,标题,内容,快捷编码,标签,备注", "售后,退款,1-3天到账,,退款,"]
+    assert run(capsys, "--db", db, "export", str(en), "--headers", "en")[0] == 0
+    assert en.read_text(encoding="utf-8-sig").splitlines()[0] == "category,title,text,shortcut,tags,notes"
+    code, out, _ = run(capsys, "--db", db, "import", str(zh))
+    assert code == 0 and "新增 0，更新 0，未变 1，跳过 0" in out and "未识别的列" not in out
+
+
+def test_an_exported_library_with_a_team_pack_reimports_without_conflicts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pack's phrases are exported marked 来源 and come back 未变, not "跳过 — 冲突"."""
+    db = str(tmp_path / "agent.db")
+    key = tmp_path / "lead.key"
+    lead_db = str(tmp_path / "lead.db")
+    run(capsys, "--db", lead_db, "init", "--empty")
+    for title in ("开场白", "退款时效", "换货流程"):
+        run(capsys, "--db", lead_db, "add", "--category", "公司", "--title", title, "--text", f"{title}的话术")
+    public = run(capsys, "keygen", "--out", str(key))[1].strip()
+    pack = tmp_path / "公司.huashu"
+    build = ["--db", lead_db, "pack", "build", "--out", str(pack), "--key", str(key), "--name", "公司话术"]
+    assert run(capsys, *build, "--version", "1")[0] == 0
+    run(capsys, "--db", db, "init", "--empty")
+    run(capsys, "--db", db, "add", "--category", "我的", "--title", "自己的", "--text", "自己的话术")
+    assert run(capsys, "--db", db, "import", str(pack), "--trust", public)[0] == 0
+    sheet = tmp_path / "导出.xlsx"
+    code, out, _ = run(capsys, "--db", db, "export", str(sheet))
+    assert code == 0 and "其中 3 条来自团队话术包" in out
+    code, out, _ = run(capsys, "--db", db, "import", str(sheet))
+    assert code == 0 and "新增 0，更新 0，未变 4，跳过 0" in out and "冲突" not in out
+    # A lead's edit of a pack phrase in the sheet is the one thing refused, by its row.
+    edited = tmp_path / "改过.csv"
+    edited.write_text("分类,标题,内容\n公司,退款时效,组长改过的\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "import", str(edited))
+    assert code == 1 and "第 2 行 跳过: 与团队话术包中的同名话术内容不同" in out
+
+
+def test_a_badly_encoded_sheet_is_refused_in_chinese_with_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.db")
+    run(capsys, "--db", db, "init", "--empty")
+    sheet = tmp_path / "坏编码.csv"
+    body = "".join(f"售后,标题{i},内容{i}\n" for i in range(2000))
+    sheet.write_bytes(("分类,标题,内容\n" + body + "售后,坏,").encode() + b"\xc3(\n")
+    before = Path(db).read_bytes()
+    code, out, err = run(capsys, "--db", db, "import", str(sheet))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "按 UTF-8 读取时，第 2002 行第 6 个字符处" in err and "另存为" in err
+    assert "unrecognised" not in err and "UTF-16" in err
+    assert Path(db).read_bytes() == before

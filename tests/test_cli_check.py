@@ -113,9 +113,15 @@ def test_library_check_reports_a_bad_personal_phrase(db: str, capsys: pytest.Cap
 def test_check_without_a_library_uses_the_default_rules_and_creates_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    missing = tmp_path / "none.db"
-    code, _, _ = run(capsys, "--db", str(missing), "check", stdin="我不知道")
+    from huashu.paths import default_db_path
+
+    code, _, _ = run(capsys, "check", stdin="我不知道")
     assert code == 1
+    assert not default_db_path().exists()
+    # A library named by --db that is not there is a typo, not "no library yet": refused.
+    missing = tmp_path / "none.db"
+    code, _, err = run(capsys, "--db", str(missing), "check", stdin="我不知道")
+    assert code == 2 and f"话术库文件不存在: {missing}" in err
     assert not missing.exists()
 
 

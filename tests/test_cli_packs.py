@@ -526,6 +526,115 @@ def test_build_from_a_sheet_takes_what_the_import_takes_and_names_sheet_rows(
     assert "第 4 行: 标题包含控制字符" in err and "第 2 条" not in err
 
 
+def _team_workbook(path: Path, *, broken: bool = False) -> Path:
+    """One sheet per team: a notes sheet first, a sheet without 分类 (its name is the category), a
+    hidden template; `broken` leaves a row of the second sheet without its text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows, hidden in (
+        ("说明", [["本表由总部客服部维护"]], False),
+        (
+            "售后",
+            [["分类", "标题", "话术", "快捷编码"], ["售后/退款", "退款时效", "1-3个工作日到账", "/tk"]],
+            False,
+        ),
+        (
+            "物流",
+            [
+                ["标题", "话术", "快捷编码"],
+                ["查询物流", "您的订单XXXX已发出", "/tk"],
+                ["催件", "" if broken else "我不知道快递什么时候到", ""],
+            ],
+            False,
+        ),
+        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]], True),
+    ):
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_build_from_a_workbook_reads_every_sheet_the_import_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    from huashu.core.checker import load_default_rules
+    from huashu.storage.library import Library
+
+    _, _, lead_db = lead
+    with Library.open(Path(lead_db)) as lib:
+        lib.replace_rules(load_default_rules())
+    book = _team_workbook(tmp_path / "teams.xlsx")
+    db = tmp_path / "import-check.db"
+    assert run(capsys, "--db", str(db), "init", "--empty")[0] == 0
+    code, imported, _ = run(capsys, "--db", str(db), "import", str(book), "--dry-run")
+    assert code == 0 and "新增 3" in imported
+
+    out = tmp_path / "teams.huashu"
+    code, stdout, err = _pack_build(capsys, lead, "--out", str(out), "--version", "1", "--from", str(book))
+    assert code == 0, err
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    assert [(p["category"], p["title"]) for p in json.loads(shown)["phrases"]] == [
+        ("售后/退款", "退款时效"),
+        ("物流", "查询物流"),
+        ("物流", "催件"),
+    ]
+    # Every note, warning and conversion the import lists, the build lists, by sheet and row.
+    told = [line for line in imported.splitlines() if line.startswith("  ")]
+    assert told and [line for line in stdout.splitlines() if line.startswith("  ")] == told
+    assert "  工作表“模板” 提示: 隐藏的工作表，未读取" in told
+    assert "  工作表“说明” 提示: 没有所需的列（分类、标题、内容），未读取" in told
+    assert "  工作表“物流”第 1 行 提示: 没有“分类”列，本表的话术归入分类“物流”（工作表名）" in told
+    assert "  工作表“物流”第 2 行 提示: 快捷编码 /tk 已被工作表“售后”第 2 行使用，已忽略" in told
+    assert "  工作表“物流”第 2 行 旧式占位符已转换: XXXX→[订单号]" in told
+    assert "警告: 工作表“物流”第 3 行 话术“催件”（物流）含服务忌语: 我不知道" in err
+
+    code, as_json, _ = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "2", "--from", str(book), "--no-rules", "--json"
+    )
+    built = json.loads(as_json)
+    _, report, _ = run(capsys, "--db", str(db), "import", str(book), "--dry-run", "--json")
+    assert code == 0 and built["warnings"] == json.loads(report)["warnings"]
+    assert built["converted"] == [{"row": 2, "sheet": "物流", "message": "旧式占位符已转换: XXXX→[订单号]"}]
+    assert {"row": 0, "sheet": "模板", "message": "隐藏的工作表，未读取"} in built["warnings"]
+
+    # Only the published phrases' rows are told of, never a same-numbered row of another sheet.
+    code, stdout, _ = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "3", "--from", str(book), "--category", "售后"
+    )
+    assert code == 0 and "1 条话术" in stdout
+    assert "旧式占位符" not in stdout and "快捷编码" not in stdout and "隐藏的工作表" in stdout
+
+    broken = _team_workbook(tmp_path / "broken.xlsx", broken=True)
+    target = tmp_path / "broken.huashu"
+    code, _, err = _pack_build(capsys, lead, "--out", str(target), "--version", "1", "--from", str(broken))
+    assert code == 2 and not target.exists()
+    assert "huashu: 工作表“物流”第 3 行: 内容为空\n" in err
+
+
+def test_build_from_a_csv_tells_the_categories_taken_from_the_row_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
+) -> None:
+    sheet = tmp_path / "merged.csv"
+    sheet.write_text("分类,标题,内容\n售后,退款,1-3天到账\n,换货,请在订单页申请\n,补发,已补发\n", encoding="utf-8")
+    out = tmp_path / "p.huashu"
+    code, stdout, err = _pack_build(
+        capsys, lead, "--out", str(out), "--version", "1", "--from", str(sheet), "--no-rules", "--no-synonyms"
+    )
+    assert code == 0, err
+    assert (
+        "  第 3 行 提示: 分类为空，沿用第 2 行的分类“售后”（第 3–4 行；Excel 把合并的分类单元格另存为 CSV 时"
+        "只在第一行写分类）" in stdout.splitlines()
+    )
+    code, shown, _ = run(capsys, "pack", "show", str(out), "--json", "--phrases")
+    assert [p["category"] for p in json.loads(shown)["phrases"]] == ["售后", "售后", "售后"]
+
+
 def test_an_update_that_renames_a_favourite_moves_its_shortcut_to_the_new_phrase(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lead: tuple[str, Path, str]
 ) -> None:

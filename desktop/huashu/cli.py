@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from huashu import __version__
 from huashu.core.models import ImportReport, Phrase, row_label
@@ -106,6 +106,93 @@ def _resolve_phrase(lib: Any, ref: str) -> Phrase:
     if found is None:
         raise CliError(f"没有快捷编码为 {shown} 的话术", EXIT_FINDINGS)
     return found  # type: ignore[no-any-return]
+
+
+# -- a library named by --db that is not there -------------------------------------------------
+
+LibraryUse = Literal["creates", "reads", "none"]
+
+
+def _dry_run_reads(args: argparse.Namespace) -> LibraryUse:
+    # A dry run writes nothing, and a brand-new library file would be something.
+    return "reads" if args.dry_run else "creates"
+
+
+# What each command does with a library file named by --db that does not exist (or is empty):
+# "creates" it, as a command that writes does (what it writes needs a library to go to);
+# "reads": refused, since a typo in the path would otherwise leave a new library there and answer
+# from the default phrases as if they were the agent's; "none": it never opens the library. A
+# callable decides from the arguments. Without --db, the default library is created on first use
+# by any command, as the app's first start creates it. tests/test_cli.py checks every command
+# is listed, so a new one is decided here too.
+LIBRARY_USE: dict[str, LibraryUse | Callable[[argparse.Namespace], LibraryUse]] = {
+    "init": "creates",
+    "list": "reads",
+    "show": "reads",
+    "fill": "reads",  # it counts the use, but of a phrase the library must already have
+    "add": "creates",
+    "import": _dry_run_reads,
+    "export": "reads",
+    "profile": lambda args: "creates" if args.set else "reads",
+    "search": "reads",
+    "suggest": "reads",
+    "check": "reads",  # the library's rules; without --db and a library, the default rules
+    "rules import": _dry_run_reads,
+    "rules export": "reads",
+    "keygen": "none",
+    # From a sheet, the library gives only its rules and synonyms: none wanted, none read.
+    "pack build": lambda args: "none" if args.source and args.no_rules and args.no_synonyms else "reads",
+    "pack show": "none",
+    "pack verify": lambda args: "none" if args.trust else "reads",
+    "pack list": "reads",
+    "pack remove": "reads",  # nothing to remove from a library that is not there
+    "pack manifest": "none",
+    "trust add": "creates",  # a lead's key set up before the agent's first start
+    "trust list": "reads",
+    "trust remove": "reads",
+    "db check": "reads",
+    "db backup": "reads",
+    "db backups": "none",  # lists the backups folder: where one looks when the library is lost
+    "db restore": "creates",  # puts a lost library back from its backup
+    "usage export": "reads",
+    "usage merge": "none",
+    "channel add": "creates",
+    "channel list": "reads",
+    "channel remove": "reads",
+    "channel check": "reads",  # a new library has no channel to check
+}
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """`list`, `pack build`: the command as typed, "" for none (the window)."""
+    command = getattr(args, "command", None)
+    if not command:
+        return ""
+    sub = getattr(args, f"{command}_command", None)
+    return f"{command} {sub}" if sub else str(command)
+
+
+def _require_library(args: argparse.Namespace) -> None:
+    """Refuse a command that only reads when the library file --db names is not there."""
+    if not getattr(args, "db", None):
+        return
+    use = LIBRARY_USE.get(command_name(args), "none")
+    if callable(use):
+        use = use(args)
+    if use != "reads":
+        return
+    path = Path(args.db)
+    try:
+        empty = path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return  # unreadable: opening it reports why
+    if path.exists() and not empty:
+        return
+    shown = f'"{path}"' if any(ch.isspace() for ch in str(path)) else str(path)
+    what = "话术库文件是空的" if empty else "话术库文件不存在"
+    raise CliError(
+        f"{what}: {path}（未创建任何文件；请检查路径，要在这里新建话术库请运行 huashu init --db {shown}）"
+    )
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -284,9 +371,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             if cat is None:
                 raise CliError(f"分类不存在: {args.category}", EXIT_FINDINGS)
             category_id = cat.id
-        rows = lib.export_rows(category_id)
-    count = write_phrase_sheet(args.file, rows)
+        exported = lib.export_rows_with_sources(category_id)
+    rows = [row for row, _pack in exported]
+    packs = [pack for _row, pack in exported]
+    count = write_phrase_sheet(args.file, rows, headers=args.headers, sources=packs)
+    from_packs = sum(1 for pack in packs if pack)
     _out(f"已导出 {count} 条话术到 {args.file}")
+    if from_packs:
+        # Told, so a lead editing the sheet knows these rows go back to the pack's author, not here.
+        _out(f"其中 {from_packs} 条来自团队话术包（“来源”列已标明，只读：重新导入时原样的算未变，改过的会被跳过）")
     return EXIT_OK
 
 
@@ -435,6 +528,12 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="导出话术到 CSV/XLSX")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--category", metavar="C")
+    p.add_argument(
+        "--headers",
+        choices=("zh", "en"),
+        default="zh",
+        help="表头语言: zh 分类、标题、内容…（默认），en category,title,text…（供脚本使用）",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("profile", help="查看或设置个人资料（名字、工号、公司、门店）")
@@ -532,6 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
         args.open_files = open_files
         func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
+        _require_library(args)
         return func(args)
     except CliError as exc:
         sys.stderr.write(f"huashu: {exc}\n")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from huashu.cli import EXIT_FINDINGS, EXIT_OK, CliError, _json, _out
+from huashu.core.models import row_label
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -136,7 +137,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         sheet = packs.read_sheet_phrases(args.source)
         if sheet.problems:
             for line, reason in sheet.problems[:20]:
-                _err(f"第 {line} 行: {reason}")
+                _err(f"{row_label(line)}: {reason}")
             raise CliError(f"表格中有 {len(sheet.problems)} 行有问题，未生成话术包；请修正后重试")
         phrases, rows = sheet.phrases, sheet.rows
         if categories:
@@ -195,19 +196,12 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
     _refuse_overwrite(out, pack, force=args.force)
     _warn_forbidden(phrases, rules, rows)
     verified = packs.write_pack(args.out, pack, key)
-    # What the sheet's rows became, listed as the import lists it, for the phrases in the pack.
-    published = set(rows or ())
-    converted = [(line, m) for line, m in sheet.converted if line in published] if sheet else []
-    warnings = [(line, m) for line, m in sheet.warnings if line in published] if sheet else []
+    # How the sheet was read and what its rows became, listed as the import lists it, for the
+    # phrases in the pack (a row of another sheet with the same number is another row).
+    warnings, converted = sheet.told(rows) if sheet else ([], [])
     if args.json:
-        _json(
-            {
-                "file": str(args.out),
-                **_manifest_json(verified),
-                "converted": [{"row": line, "message": m} for line, m in converted],
-                "warnings": [{"row": line, "message": m} for line, m in warnings],
-            }
-        )
+        told = sheet.told_json(rows) if sheet else {"warnings": [], "converted": []}
+        _json({"file": str(args.out), **_manifest_json(verified), **told})
         return EXIT_OK
     counts = pack.counts()
     _out(
@@ -215,9 +209,9 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
         f"{counts['rules']} 条规则，{counts['synonyms']} 组同义词（公钥指纹 {key.fingerprint}）"
     )
     for line, message in warnings:
-        _out(f"  第 {line} 行 提示: {message}")
+        _out(f"  {row_label(line)} 提示: {message}")
     for line, message in converted:
-        _out(f"  第 {line} 行 {message}")
+        _out(f"  {row_label(line)} {message}")
     return EXIT_OK
 
 
@@ -228,7 +222,7 @@ def _warn_forbidden(phrases: Sequence[Any], rules: Sequence[Any], rows: Sequence
 
     for index, words in forbidden_words(rules, (p.text for p in phrases)):
         p = phrases[index]
-        where = f"第 {rows[index]} 行 " if rows is not None else ""
+        where = f"{row_label(rows[index])} " if rows is not None else ""
         _err(f"警告: {where}话术“{p.title}”（{p.category}）含服务忌语: {'、'.join(words)}")
 
 

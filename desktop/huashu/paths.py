@@ -4,8 +4,8 @@ writing a file so that a crash never leaves half of it."""
 from __future__ import annotations
 
 import os
+import secrets
 import sys
-import tempfile
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -69,10 +69,24 @@ def backups_dir(db_path: Path) -> Path:
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Write to a temporary file beside `path`, fsync, then rename into place: readers see the old
-    file or the new one, never a part. The temporary file is removed if anything fails."""
+    file or the new one, never a part. The temporary file is removed if anything fails.
+
+    The file gets the permissions any new file gets (0666 less the umask, e.g. -rw-r--r--), not
+    mkstemp's private 0600: exports, packs and rules a lead writes to a shared folder are for
+    colleagues to read. Secrets (a signing key) are written elsewhere, with 0600.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.partial"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask (and a folder's default ACL)
+        except FileExistsError:
+            continue
+        break
+    else:
+        raise FileExistsError(f"no free temporary name beside {target}")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -80,7 +94,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

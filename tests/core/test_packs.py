@@ -617,6 +617,110 @@ def test_a_sheet_builds_what_the_import_takes_told_by_the_imports_rows(tmp_path:
     assert packs.decode_pack(packs.encode_pack(pack, KEY)).pack == pack
 
 
+def _team_workbook(path: Path, *, uid: bool = False) -> Path:
+    """One sheet per team as leads keep them: a notes sheet first, a sheet without 分类 (its name is
+    the category), a hidden template, and the same row numbers on every sheet."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    head = ["编号"] if uid else []
+    sheets: list[tuple[str, list[list[str]], bool]] = [
+        ("说明", [["本表由总部客服部维护"], ["每个工作表一个小组"]], False),
+        (
+            "售后",
+            [
+                [*head, "分类", "标题", "话术", "快捷编码"],
+                [*(["u-refund"] if uid else []), "售后/退款", "退款时效", "1-3个工作日到账", "/tk"],
+                [*(["u-swap"] if uid else []), "售后/换货", "换货", "", ""],
+            ],
+            False,
+        ),
+        (
+            "物流",
+            [
+                [*head, "标题", "话术", "快捷编码"],
+                [*(["u-track"] if uid else []), "查询物流", "您的订单XXXX已发出", "/tk"],
+                [*(["u-late"] if uid else []), "催件", "已为您催促", ""],
+            ],
+            False,
+        ),
+        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]], True),
+    ]
+    for name, rows, hidden in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def test_a_workbook_builds_every_sheet_the_import_reads_told_by_sheet_and_row(tmp_path: Path) -> None:
+    from huashu.core.models import row_label
+    from huashu.storage.library import Library
+
+    path = _team_workbook(tmp_path / "teams.xlsx")
+    with Library.open(tmp_path / "lib.db", empty=True) as lib:
+        report = lib.import_file(path, dry_run=True)
+    sheet = packs.read_sheet_phrases(path)
+    assert sheet.sheets == ["售后", "物流"]
+    assert [(p.category, p.title) for p in sheet.phrases] == [
+        ("售后/退款", "退款时效"),
+        ("物流", "查询物流"),
+        ("物流", "催件"),
+    ]
+    assert report.added == len(sheet.phrases)
+    # Every problem, warning and conversion names its sheet, exactly as the import names it.
+    assert (
+        [(row_label(line), m) for line, m in sheet.problems]
+        == [(row_label(line), m) for line, m in report.skipped]
+        == [("工作表“售后”第 3 行", "内容为空")]
+    )
+    warnings, converted = sheet.told()
+    assert [(row_label(line), m) for line, m in warnings] == [
+        (row_label(line), m) for line, m in report.warnings
+    ]
+    told = [f"{row_label(line)}: {m}" for line, m in warnings]
+    assert "工作表“物流”第 1 行: 没有“分类”列，本表的话术归入分类“物流”（工作表名）" in told
+    assert "工作表“模板”: 隐藏的工作表，未读取" in told
+    assert "工作表“说明”: 没有所需的列（分类、标题、内容），未读取" in told
+    # Row 2 of 物流 is not row 2 of 售后: its shortcut clashes with that row, named by its sheet.
+    assert "工作表“物流”第 2 行: 快捷编码 /tk 已被工作表“售后”第 2 行使用，已忽略" in told
+    assert (
+        [(row_label(line), m) for line, m in converted]
+        == [(row_label(line), m) for line, m in report.converted]
+        == [("工作表“物流”第 2 行", "旧式占位符已转换: XXXX→[订单号]")]
+    )
+    assert [p.shortcut for p in sheet.phrases] == ["/tk", None, None]
+    # Only the rows a pack publishes are told about, never a same-numbered row of another sheet;
+    # how the file was read is always told.
+    warnings, converted = sheet.told(sheet.rows[:1])
+    assert converted == [] and all("快捷编码" not in m for _line, m in warnings)
+    assert any("隐藏的工作表" in m for _line, m in warnings)
+    assert sheet.told_json()["converted"] == report.to_json()["converted"]
+    assert sheet.told_json()["warnings"] == report.to_json()["warnings"]
+    assert {"row": 0, "sheet": "模板", "message": "隐藏的工作表，未读取"} in sheet.told_json()["warnings"]
+
+
+def test_uids_of_a_workbook_are_read_from_the_row_of_their_own_sheet(tmp_path: Path) -> None:
+    sheet = packs.read_sheet_phrases(_team_workbook(tmp_path / "teams.xlsx", uid=True))
+    assert [p.uid for p in sheet.phrases] == ["u-refund", "u-track", "u-late"]
+
+
+def test_a_csv_tells_the_categories_taken_from_the_row_above(tmp_path: Path) -> None:
+    path = tmp_path / "merged.csv"
+    path.write_text(
+        "分类,标题,内容\n售后,退款,1-3天到账\n,换货,请在订单页申请\n,补发,已补发\n", encoding="utf-8"
+    )
+    sheet = packs.read_sheet_phrases(path)
+    assert [p.category for p in sheet.phrases] == ["售后", "售后", "售后"]
+    warnings, _ = sheet.told(sheet.rows)
+    filled = "分类为空，沿用第 2 行的分类“售后”（第 3–4 行；Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）"
+    assert warnings == [(3, filled)]
+
+
 def test_phrase_problem_names_what_a_pack_cannot_carry() -> None:
     assert packs.phrase_problem(phrase("a", title="好" * MAX_CELL_CHARS)) is None
     assert packs.phrase_problem(phrase("a", title="换\n行")) is None  # a cell may hold a line break

@@ -7,7 +7,7 @@ import datetime
 import io
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -660,3 +660,139 @@ def test_text_loses_outer_blanks_and_keeps_inner_line_breaks(tmp_path: Path) -> 
     rows = [["分类", "标题", "话术"], ["售后", " 退款 ", "  您好，\n退款1-3天到账。 \n"]]
     ((_line, row),) = read_phrase_sheet(write_csv(tmp_path / "blanks.csv", rows, "utf-8")).rows
     assert (row.title, row.text) == ("退款", "您好，\n退款1-3天到账。")
+
+
+# -- exports a lead shares, and files a lead cannot import -----------------------------------------
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """umask(0o027): set the process umask for the test, restored after."""
+    import os
+
+    original = os.umask(0o022)
+    os.umask(original)
+    yield lambda mask: os.umask(mask) and None
+    os.umask(original)
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])
+def test_an_export_gets_the_permissions_of_a_new_file(
+    tmp_path: Path, umask: Callable[[int], None], mask: int
+) -> None:
+    """A lead's export on a shared folder is for colleagues: -rw-r--r-- under umask 022, not 0600."""
+    import os
+    import stat
+
+    umask(mask)
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"导出{suffix}"
+        write_phrase_sheet(path, [PhraseRow("问候", "接入", "您好！")])
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask, suffix
+        os.chmod(path, 0o600)  # one written by an older version: writing over it shares it too
+        write_phrase_sheet(path, [PhraseRow("问候", "接入", "您好！")])
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o666 & ~mask, suffix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["导出.csv", "导出.xlsx"]  # no temporary left
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    path = tmp_path / "导出.csv"
+    write_phrase_sheet(path, [PhraseRow("问候", "接入", "旧的")])
+    before = path.read_bytes()
+
+    def full_disk(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        write_phrase_sheet(path, [PhraseRow("问候", "接入", "新的")])
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["导出.csv"]
+
+
+def test_export_headers_are_chinese_unless_english_is_asked_for(tmp_path: Path) -> None:
+    rows = [PhraseRow("投诉处理/物流超期", "物流安抚", "您好。", "/wl", ("物流", "安抚"), "备注")]
+    for suffix in (".csv", ".xlsx"):
+        zh, en = tmp_path / f"zh{suffix}", tmp_path / f"en{suffix}"
+        write_phrase_sheet(zh, rows)
+        write_phrase_sheet(en, rows, headers="en")
+        if suffix == ".csv":
+            header = zh.read_text(encoding="utf-8-sig").splitlines()[0]
+            assert header == "分类,标题,内容,快捷编码,标签,备注"
+            assert en.read_text(encoding="utf-8-sig").splitlines()[0] == "category,title,text,shortcut,tags,notes"
+        else:
+            first = next(openpyxl.load_workbook(zh).active.iter_rows(max_row=1, values_only=True))
+            assert list(first) == ["分类", "标题", "内容", "快捷编码", "标签", "备注"]
+        for path in (zh, en):
+            sheet = read_phrase_sheet(path)
+            assert [r for _, r in sheet.rows] == rows and sheet.ignored_columns == []
+
+
+def test_pack_phrases_are_marked_in_a_source_column_that_import_knows(tmp_path: Path) -> None:
+    rows = [PhraseRow("问候", "接入", "您好！"), PhraseRow("售后", "退款", "1-3天到账。")]
+    path = tmp_path / "带来源.csv"
+    write_phrase_sheet(path, rows, sources=["", "公司话术"])
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",来源") and lines[1].endswith(",个人")
+    assert lines[2].endswith(",团队话术包“公司话术”（只读）")
+    sheet = read_phrase_sheet(path)
+    assert [r for _, r in sheet.rows] == rows and sheet.ignored_columns == []  # not an unknown column
+    plain = tmp_path / "只有个人.csv"
+    write_phrase_sheet(plain, rows, sources=["", ""])
+    assert plain.read_text(encoding="utf-8-sig").splitlines()[0] == "分类,标题,内容,快捷编码,标签,备注"
+
+
+def _assert_encoding_message(message: str, where: str, encoding: str) -> None:
+    """Chinese only, the place, the encodings that work and how to fix it."""
+    import re
+
+    assert where in message and f"按 {encoding} 读取时" in message
+    assert "UTF-8" in message and "GB18030" in message and "UTF-16" in message
+    assert "另存为" in message and "CSV UTF-8" in message and "整个文件都没有导入" in message
+    words = set(re.findall(r"[A-Za-z]{2,}", re.sub(r"0x[0-9A-F]{2}", "", message)))
+    assert words <= {"UTF", "GB", "GBK", "BOM", "Excel", "CSV", "csv", "GB18030"}, words
+
+
+def test_one_bad_byte_after_20000_good_utf8_rows_is_named_by_row_and_character(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    body = "".join(f"售后/组{i // 500},标题{i},您好，这是第{i}条话术。\n" for i in range(20_000))
+    path.write_bytes(("分类,标题,话术\n" + body).encode("utf-8") + "售后,最后,坏".encode() + b"\xff\xfe!\n")
+    started = time.perf_counter()
+    with pytest.raises(SpreadsheetError) as refused:
+        read_phrase_sheet(path)
+    assert time.perf_counter() - started < 2
+    message = str(refused.value)
+    _assert_encoding_message(message, "第 20002 行第 8 个字符处", "UTF-8")
+    assert "有无法识别的字节 0xFF" in message and "unrecognised" not in message
+
+
+def test_a_gbk_file_with_one_broken_character_is_named_as_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    good = "分类,标题,话术\n售后,退款,退款1-3个工作日到账。\n售后,换货,请寄回商品。\n"
+    # A lead's sheet cut in the middle of a character: the lead byte of 货 without its trail byte.
+    path.write_bytes(good.encode("gbk") + "售后,坏,请".encode("gbk") + b"\xbb,\n")
+    with pytest.raises(SpreadsheetError) as refused:
+        read_phrase_sheet(path)
+    _assert_encoding_message(str(refused.value), "第 4 行第 7 个字符处", "GB18030/GBK")
+
+
+def test_a_multiline_cell_counts_as_one_row_in_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_bytes('分类,标题,话术\n售后,多行,"第一行\n第二行"\n售后,坏,x'.encode() + b"\xff\n")
+    with pytest.raises(SpreadsheetError) as refused:
+        read_phrase_sheet(path)
+    assert "第 3 行第 7 个字符处（文本编辑器中的第 4 行，文件第 70 个字节）" in str(refused.value)
+
+
+def test_a_broken_utf16_file_is_named_as_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "u16.csv"
+    text = "分类\t标题\t话术\n售后\t退款\t好的\n售后\t坏\t"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le") + b"\x00\xd8A\x00")  # a lone surrogate
+    with pytest.raises(SpreadsheetError) as refused:
+        read_phrase_sheet(path)
+    _assert_encoding_message(str(refused.value), "第 3 行第 6 个字符处", "UTF-16")

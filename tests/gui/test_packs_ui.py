@@ -106,6 +106,65 @@ def test_dropping_a_pack_on_the_window_starts_the_install(
     assert not window.pack_flow.running
 
 
+def test_declining_an_unknown_key_is_quiet_no_traceback(
+    qtbot, window: MainWindow, tmp_path: Path, idle: Callable[..., None], caplog, capfd, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Answering no to "trust this key?" is an answer, not a failure: nothing installed, no error
+    box, and neither the log nor stderr gets a traceback (the question itself logged one)."""
+    import logging
+
+    errors: list[str] = []
+    monkeypatch.setattr("huashu.gui.dialogs.show_error", lambda _parent, message: errors.append(message))
+    path = build(tmp_path, 1, {"a": "您好"})
+    before = [(p.uid, p.text) for p in window.ctx.lib.phrases()]
+    capfd.readouterr()
+    with caplog.at_level(logging.DEBUG):
+        assert window.import_file(path)
+        qtbot.waitUntil(lambda: dialog_of(TrustDialog) is not None, timeout=10000)
+        trust = dialog_of(TrustDialog)
+        assert trust is not None
+        trust.reject()
+        qtbot.waitUntil(lambda: not window.pack_flow.running, timeout=10000)
+        idle(window)
+    assert errors == []
+    assert [(p.uid, p.text) for p in window.ctx.lib.phrases()] == before
+    assert not store.is_trusted(window.ctx.lib, LEAD.public_key)
+    assert not any(record.exc_info or "Traceback" in record.getMessage() for record in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    said = [r.getMessage() for r in caplog.records if r.name == "huashu.gui.pack_flow"]
+    assert said == [f"team pack {path.name} not installed: its key {LEAD.fingerprint} was not trusted"]
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "PackUntrustedError" not in out + err
+    # Asked again, the same file asks again: declining left nothing half done.
+    assert window.import_file(path)
+    qtbot.waitUntil(lambda: dialog_of(TrustDialog) is not None, timeout=10000)
+    trust = dialog_of(TrustDialog)
+    assert trust is not None
+    trust.reject()
+    qtbot.waitUntil(lambda: not window.pack_flow.running, timeout=10000)
+
+
+def test_a_refused_pack_says_why_without_a_traceback(
+    qtbot, window: MainWindow, tmp_path: Path, caplog, capfd, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    store.trust_key(window.ctx.lib, LEAD.public_key, "总部客服部")
+    store.install_file(window.ctx.lib, build(tmp_path, 2, {"a": "您好"}))
+    older = build(tmp_path, 1, {"a": "您好"})
+    errors: list[str] = []
+    monkeypatch.setattr("huashu.gui.dialogs.show_error", lambda _parent, message: errors.append(message))
+    capfd.readouterr()
+    with caplog.at_level(logging.DEBUG):
+        assert window.import_file(older)
+        qtbot.waitUntil(lambda: bool(errors), timeout=10000)
+    assert "v2" in errors[0] and "Traceback" not in errors[0]
+    assert not any(record.exc_info or "Traceback" in record.getMessage() for record in caplog.records)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    assert not window.pack_flow.running
+
+
 def test_a_folder_channel_offers_the_new_pack(qtbot, window: MainWindow, tmp_path: Path) -> None:
     folder = tmp_path / "share"
     folder.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -156,7 +157,12 @@ def test_pack_phrases_are_read_only_but_can_be_duplicated(lib: Library) -> None:
     lib.set_favorite(pid, True)  # favorites are the agent's own, even on pack phrases
     (copy_id,) = lib.duplicate_phrase(pid).phrases
     copy = lib.phrase(copy_id)
-    assert copy.origin == "personal" and copy.text == "您好！" and copy.title != "标准开场"
+    assert copy.origin == "personal" and copy.text == "您好！" and copy.title == "标准开场（副本）"
+    (again,) = lib.duplicate_phrase(pid).phrases
+    assert lib.phrase(again).title == "标准开场（副本3）"
+    # The app words the copy marker in its own language.
+    english = lib.duplicate_phrase(pid, copy_title=lambda t, n: f"{t} (copy)" if n == 2 else f"{t} (copy {n})")
+    assert lib.phrase(next(iter(english.phrases))).title == "标准开场 (copy)"
 
 
 def rows(*items: tuple[str, str, str]) -> list[tuple[int, PhraseRow]]:
@@ -209,8 +215,6 @@ def test_an_import_that_overwrites_phrases_backs_the_library_up_first(db_path: P
     sheet = tmp_path / "组长.csv"
     with Library.open(db_path) as lib:
         lib.add_phrase("售后", "退款时效", "我自己的说法")
-        sheet.write_text("分类,标题,内容\n售后,新话术,新的说法\n", encoding="utf-8")
-        assert lib.import_file(sheet).backup == ""  # adds only: nothing to lose, no copy
         sheet.write_text("分类,标题,内容\n售后,退款时效,组长的说法\n售后,新话术,新的说法\n", encoding="utf-8")
         assert lib.import_file(sheet, dry_run=True).backup == ""
         report = lib.import_file(sheet)
@@ -436,14 +440,15 @@ def test_an_import_that_changes_nothing_takes_no_backup(db_path: Path, tmp_path:
     )
     bad.write_text("分类,标题,话术,快捷编码\n售后,退款进度,错误版本！！,/tk\n", encoding="utf-8")
     with Library.open(db_path, empty=True) as lib:
-        assert lib.import_file(good).backup == ""
+        added = lib.import_file(good)
+        assert added.added == 1 and added.backup  # it writes: a copy of the library before it
         first = lib.import_file(bad)
         assert first.updated == 1 and first.backup
         for _ in range(11):
             again = lib.import_file(bad)
             assert (again.unchanged, again.updated, again.backup) == (1, 0, "")
     backups = sorted((db_path.parent / "backups").glob("*pre-import*.db"))
-    assert [str(path) for path in backups] == [first.backup]
+    assert [str(path) for path in backups] == [added.backup, first.backup]
     copy = sqlite3.connect(first.backup)
     try:
         assert copy.execute("SELECT text FROM phrases").fetchone() == ("旧版：退款1-3个工作日到账。",)
@@ -560,3 +565,163 @@ def test_titles_match_across_full_and_half_width_forms(lib: Library, tmp_path: P
     both = tmp_path / "both.csv"
     both.write_text("分类,标题,话术\n售前,ＡＢＣ,一\n售前,ABC,二\n", encoding="utf-8")
     assert lib.import_file(both, dry_run=True).skipped == [(3, "与第 2 行重复（标题与“ＡＢＣ”只差全角/半角写法）")]
+
+
+# -- undoing, cancelling and re-importing an import ------------------------------------------------
+
+
+def _sheet(path: Path, rows: list[str]) -> Path:
+    path.write_text("分类,标题,内容,快捷编码\n" + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_undo_import_takes_back_what_it_added_and_changed_in_one_step(db_path: Path, tmp_path: Path) -> None:
+    from huashu.storage.library import ImportUndo
+
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("售后", "甲", "我自己的甲", shortcut="/a")
+        lib.add_phrase("售后", "乙", "我自己的乙", shortcut="/b")
+        before = logical_hash(lib)
+        sheet = _sheet(
+            tmp_path / "组长.csv",
+            [
+                "售后,甲,组长的甲,/b",
+                "售后,乙,我自己的乙,/a",
+                "新品/耳机,耳机保修,保修一年。,/ej",
+                "新品/耳机,配对,长按XX秒。,",
+            ],
+        )
+        journal = ImportUndo()
+        report = lib.import_file(sheet, journal=journal)
+        assert (report.added, report.updated, report.unchanged) == (2, 2, 0) and report.backup
+        after = logical_hash(lib)
+        assert journal.wrote and len(journal.added) == 2 and len(journal.changed) == 2
+        assert [path for _id, path in journal.categories] == ["新品", "新品/耳机"]
+
+        changes = lib.undo_import(journal)
+        assert len(changes.deleted_phrases) == 2 and len(changes.phrases) == 2
+        assert logical_hash(lib) == before  # texts, swapped shortcuts, stamps, categories: all as before
+        assert lib.search("耳机") == [] and lib.phrase_by_shortcut("/a").title == "甲"  # type: ignore[union-attr]
+        assert lib.search("组长") == [] and lib.integrity_problems() == []
+
+        again = lib.redo_import(journal)
+        assert (again.added, again.updated) == (2, 2)
+        assert [p.title for p in lib.phrases() if p.category == "新品/耳机"] == ["耳机保修", "配对"]
+        # The same phrases as the first time (later undo steps name them by uid).
+        assert {uid for uid, _c, _t in journal.added} == {
+            p.uid for p in lib.phrases() if p.category == "新品/耳机"
+        }
+        assert logical_hash(lib) != before and lib.search("耳机")
+        lib.undo_import(journal)
+        assert logical_hash(lib) == before
+    assert after  # the import did change the library
+
+
+def test_undo_import_keeps_a_category_that_has_gained_phrases(db_path: Path, tmp_path: Path) -> None:
+    from huashu.storage.library import ImportUndo
+
+    with Library.open(db_path, empty=True) as lib:
+        journal = ImportUndo()
+        lib.import_file(_sheet(tmp_path / "a.csv", ["新品/耳机,保修,保修一年。,"]), journal=journal)
+        lib.add_phrase("新品/耳机", "我加的", "后来加的话术")
+        lib.undo_import(journal)
+        assert [p.title for p in lib.phrases()] == ["我加的"]
+        assert lib.category_by_path("新品/耳机") is not None
+
+
+def test_an_import_of_20000_new_rows_is_undone_quickly(db_path: Path, tmp_path: Path) -> None:
+    from huashu.storage.library import ImportUndo
+
+    rows = [f"批量/组{i // 1000},标题{i},您好，这是第{i}条话术。," for i in range(20_000)]
+    sheet = _sheet(tmp_path / "big20000.csv", rows)
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("我的", "自己的", "自己的话术")
+        before = logical_hash(lib)
+        journal = ImportUndo()
+        report = lib.import_file(sheet, journal=journal)
+        assert report.added == 20_000 and report.backup
+        assert lib.count_phrases() == 20_001 and len(journal.added) == 20_000
+        started = time.perf_counter()
+        lib.undo_import(journal)
+        assert time.perf_counter() - started < 5
+        assert logical_hash(lib) == before and lib.count_phrases() == 1
+        assert lib.search("标题") == [] and lib.integrity_problems() == []
+
+
+def test_a_cancelled_import_leaves_the_library_as_it_was(db_path: Path, tmp_path: Path) -> None:
+    from huashu.storage.library import ImportCancelled
+
+    rows = [f"批量,标题{i},内容{i}," for i in range(1200)] + ["售后,甲,组长的甲,"]
+    sheet = _sheet(tmp_path / "cancel.csv", rows)
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("售后", "甲", "我自己的甲")
+        before = logical_hash(lib)
+        for stop_at in ("check", "backup", "write", "index"):
+            seen: list[tuple[str, int, int]] = []
+
+            def progress(
+                stage: str, done: int, total: int, stop_at: str = stop_at, seen: list[tuple[str, int, int]] = seen
+            ) -> None:
+                seen.append((stage, done, total))
+                if stage == stop_at and (done > 0 or stage == "backup"):
+                    raise ImportCancelled("导入已取消，话术库没有改动")
+
+            with pytest.raises(ImportCancelled):
+                lib.import_file(sheet, progress=progress)
+            assert logical_hash(lib) == before, stop_at
+            assert lib.search("标题") == [] and lib.count_phrases() == 1
+            assert seen[0] == ("read", 0, 0) and seen[-1][0] == stop_at
+        stages: list[str] = []
+        report = lib.import_file(sheet, progress=lambda stage, _done, _total: stages.append(stage))
+        assert report.added == 1200 and report.updated == 1
+        assert list(dict.fromkeys(stages)) == ["read", "check", "backup", "write", "index"]
+
+
+def test_an_export_with_a_team_pack_reimports_unchanged(db_path: Path, tmp_path: Path) -> None:
+    """Pack phrases in an exported sheet are as the pack has them: 未变, never a conflict."""
+    from huashu.core.spreadsheet import read_phrase_sheet, write_phrase_sheet
+    from huashu.storage.library import PACK_PHRASE_CHANGED
+
+    with Library.open(db_path) as lib:
+        lib.conn.execute("INSERT INTO packs (id, name, version, installed_at) VALUES ('p1', '公司话术', 1, 'now')")
+        pack_ids = [p.id for p in lib.phrases()[:3]]
+        for pid in pack_ids:
+            lib.conn.execute("UPDATE phrases SET origin = 'pack', pack_id = 'p1' WHERE id = ?", (pid,))
+        # A pack built elsewhere may keep blanks the import strips from every cell.
+        lib.conn.execute("UPDATE phrases SET text = text || ' ' WHERE id = ?", (pack_ids[0],))
+        exported = lib.export_rows_with_sources()
+        assert [pack for _row, pack in exported].count("公司话术") == 3
+        path = tmp_path / "导出.xlsx"
+        write_phrase_sheet(path, [row for row, _ in exported], sources=[pack for _, pack in exported])
+        before = logical_hash(lib)
+        report = lib.import_file(path)
+        assert report.skipped == [] and report.unchanged == len(exported)
+        assert (report.added, report.updated, report.backup) == (0, 0, "")
+        assert logical_hash(lib) == before
+
+        # A row that would change a pack phrase is refused, by row, with why.
+        rows = read_phrase_sheet(path).rows
+        first = next(row for _line, row in rows if row.title == lib.phrase(pack_ids[1]).title)
+        changed = tmp_path / "改了.csv"
+        write_phrase_sheet(changed, [PhraseRow(first.category, first.title, "组长改过的话术")])
+        report = lib.import_file(changed)
+        assert report.skipped == [(2, PACK_PHRASE_CHANGED)] and report.backup == ""
+        assert lib.phrase(pack_ids[1]).text == first.text
+
+
+def test_a_change_by_another_program_after_the_check_is_not_overwritten(db_path: Path, tmp_path: Path) -> None:
+    """The rows are checked before the backup; another program writing then is checked again."""
+    sheet = _sheet(tmp_path / "a.csv", ["售后,退款,组长的退款,"])
+    with Library.open(db_path, empty=True) as lib:
+        lib.add_phrase("我的", "占位", "x")
+
+        def other_program() -> None:
+            with Library.open(db_path, backup=False) as other:
+                other.add_phrase("售后", "退款", "同事刚加的")
+
+        report = lib.import_rows(
+            [(2, PhraseRow("售后", "退款", "组长的退款"))], before_write=other_program
+        )
+        assert (report.added, report.updated) == (0, 1)
+        assert [p.text for p in lib.phrases() if p.title == "退款"] == ["组长的退款"]
+    assert sheet.exists()

@@ -29,7 +29,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from huashu.core import models, placeholders
 from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid, normalize_category_path
-from huashu.core.spreadsheet import MAX_CELL_CHARS, read_table, write_table
+from huashu.core.spreadsheet import MAX_CELL_CHARS, PHRASE_HEADERS, read_table, write_table
 from huashu.paths import atomic_write_bytes
 
 # -- limits and constants --------------------------------------------------------------------------
@@ -915,14 +915,8 @@ class InstalledPack:
     synonyms: tuple[tuple[str, ...], ...] = ()
 
 
-_FIELD_NAMES = {
-    "category": "分类",
-    "title": "标题",
-    "text": "内容",
-    "shortcut": "快捷编码",
-    "tags": "标签",
-    "notes": "备注",
-}
+# A phrase's fields as leads' sheets name them (the source column is an export's, not a phrase's).
+_FIELD_NAMES = {name: header for name, header in PHRASE_HEADERS["zh"].items() if name != "source"}
 
 
 def diff_segments(old: str, new: str) -> list[tuple[str, str]]:
@@ -1352,7 +1346,8 @@ _UID_ALIASES = {"uid": "uid", "编号": "uid", "话术编号": "uid", "id": "uid
 @dataclass
 class SheetPhrases:
     """A lead's sheet read for a pack, told by sheet row as the library import tells it (the header
-    row, and blank rows above it, count)."""
+    row, and blank rows above it, count). Rows of a workbook whose several sheets were read are
+    `SheetLine`s naming their sheet (`models.row_label` says "工作表“售后”第 3 行")."""
 
     phrases: list[PackPhrase] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # the sheet row of each phrase
@@ -1360,31 +1355,72 @@ class SheetPhrases:
     converted: list[tuple[int, str]] = field(default_factory=list)  # legacy markers now fields, to review
     warnings: list[tuple[int, str]] = field(default_factory=list)  # built all the same (a shortcut left out)
     encoding: str = ""
+    # How the file was read, as the import tells it: sheets not read (hidden, without the columns),
+    # a category taken from a sheet's name or from the row above, hidden rows read all the same.
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # worksheets read, in order (empty for a CSV)
+
+    def told(
+        self, published: Iterable[int] | None = None
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """(warnings, converted) for the lead, in the workbook's order as the import lists them: every
+        note on how the file was read, and what became of the rows `published` (by default all)."""
+        keep = None if published is None else {models.row_order(line) for line in published}
+
+        def shown(items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+            return [(line, m) for line, m in items if keep is None or models.row_order(line) in keep]
+
+        warnings = sorted([*self.notes, *shown(self.warnings)], key=lambda item: models.row_order(item[0]))
+        return warnings, sorted(shown(self.converted), key=lambda item: models.row_order(item[0]))
+
+    def told_json(self, published: Iterable[int] | None = None) -> dict[str, list[dict[str, object]]]:
+        """`told` as the import's JSON report has it: each row's number, and its sheet when several
+        sheets were read."""
+        warnings, converted = self.told(published)
+        return {
+            "warnings": [models._located(line, message=m) for line, m in warnings],
+            "converted": [models._located(line, message=m) for line, m in converted],
+        }
+
+
+def _row_key(line: int, only_sheet: str) -> tuple[str, int]:
+    """A row told apart from the same row number of another sheet (a plain int is of `only_sheet`)."""
+    return (line.sheet if isinstance(line, models.SheetLine) else only_sheet, int(line))
 
 
 def read_sheet_phrases(path: Path | str) -> SheetPhrases:
     """Pack phrases from a CSV/XLSX sheet, row by row as the library import takes them.
 
-    Rows without a `uid` column get a stable uid from category and title. A row the import would
-    skip, or one a pack cannot carry, is a problem naming its row; a shortcut the import would
-    ignore is left out with a warning; legacy markers become fields and are listed.
+    A workbook is read as the import reads it: every visible worksheet with the phrase columns
+    (hidden ones are not, and the notes say so). Rows without a `uid` column get a stable uid from
+    category and title. A row the import would skip, or one a pack cannot carry, is a problem
+    naming its row; a shortcut the import would ignore is left out with a warning; legacy markers
+    become fields and are listed.
     """
-    from huashu.core.spreadsheet import read_phrase_sheet
+    from huashu.core.spreadsheet import read_phrase_sheet, read_tables
 
-    sheet = read_phrase_sheet(path)
-    result = SheetPhrases(problems=list(sheet.problems), encoding=sheet.encoding)
-    uids: dict[int, str] = {}
+    sheet = read_phrase_sheet(path, all_sheets=True)
+    result = SheetPhrases(
+        problems=list(sheet.problems),
+        encoding=sheet.encoding,
+        notes=list(sheet.notes),
+        sheets=list(sheet.sheets),
+    )
+    only_sheet = sheet.sheets[0] if sheet.sheets else ""
+    uids: dict[tuple[str, int], str] = {}
     if any(col.strip().lower() in _UID_ALIASES for col in sheet.ignored_columns):
-        table = read_table(path, aliases=_UID_ALIASES, required=("uid",))
-        uids = {row.line: row.values.get("uid", "").strip() for row in table.rows}
+        for table in read_tables(path, aliases=_UID_ALIASES, required=("uid",), all_sheets=True):
+            for table_row in table.rows:
+                uids[_row_key(table_row.line, table.sheet)] = table_row.values.get("uid", "").strip()
     seen: dict[str, int] = {}  # uid -> the row that has it
     shortcuts: dict[str, int] = {}  # shortcut -> the row that has it
     for line, row in sheet.rows:
-        uid = uids.get(line) or default_uid(row.category, row.title)
+        given = uids.get(_row_key(line, only_sheet), "")
+        uid = given or default_uid(row.category, row.title)
         if uid in seen:
             # Told like the import tells it: the lead fixes the sheet, not a uid they never saw.
-            same = "同一分类下同名标题" if not uids.get(line) else "编号相同"
-            result.problems.append((line, f"与第 {seen[uid]} 行重复（{same}）"))
+            same = "同一分类下同名标题" if not given else "编号相同"
+            result.problems.append((line, f"与{models.row_label(seen[uid])}重复（{same}）"))
             continue
         seen[uid] = line
         text = row.text
@@ -1400,7 +1436,9 @@ def read_sheet_phrases(path: Path | str) -> SheetPhrases:
             result.warnings.append((line, f"{exc}；已忽略快捷编码"))
             shortcut = None
         if shortcut is not None and shortcut in shortcuts:
-            result.warnings.append((line, f"快捷编码 {shortcut} 已被第 {shortcuts[shortcut]} 行使用，已忽略"))
+            result.warnings.append(
+                (line, f"快捷编码 {shortcut} 已被{models.row_label(shortcuts[shortcut])}使用，已忽略")
+            )
             shortcut = None
         phrase = PackPhrase(
             uid=uid,
@@ -1422,7 +1460,7 @@ def read_sheet_phrases(path: Path | str) -> SheetPhrases:
             result.converted.append((line, f"旧式占位符已转换: {names}"))
         result.phrases.append(phrase)
         result.rows.append(line)
-    result.problems.sort()
+    result.problems.sort(key=lambda item: (models.row_order(item[0]), item[1]))
     return result
 
 

@@ -58,6 +58,22 @@ PHRASE_ALIASES: dict[str, str] = {
     "notes": "notes",
     "备注": "notes",
     "说明": "notes",
+    # Written by export beside team-pack phrases; read so a re-import does not call it unknown.
+    "source": "source",
+    "来源": "source",
+}
+# Export headers: Chinese as leads' own sheets and the app name the columns; English for scripts.
+PHRASE_HEADERS: dict[str, dict[str, str]] = {
+    "zh": {
+        "category": "分类",
+        "title": "标题",
+        "text": "内容",
+        "shortcut": "快捷编码",
+        "tags": "标签",
+        "notes": "备注",
+        "source": "来源",
+    },
+    "en": {name: name for name in (*PHRASE_COLUMNS, "source")},
 }
 
 # Columns of a phrase sheet whose vertically merged cell applies to every row it spans. Leads
@@ -71,6 +87,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class SpreadsheetError(ValueError):
     """A file that cannot be read as a sheet at all; nothing of it is imported."""
+
+
+class EncodingError(SpreadsheetError):
+    """A text file that no supported encoding reads whole. The message is one line (the command
+    line's errors are); `sentences` lets a window show what, where and how to fix it line by line."""
+
+    def __init__(self, sentences: Sequence[str]) -> None:
+        super().__init__("".join(sentences))
+        self.sentences = tuple(sentences)
 
 
 @dataclass(frozen=True)
@@ -157,24 +182,80 @@ def _normalize_header(header: str) -> str:
     return header.strip().lstrip("\ufeff").strip().lower().replace(" ", "")
 
 
+# What a CSV may be written in, as a lead is told when a file is none of them.
+SUPPORTED_ENCODINGS = "UTF-8（带或不带 BOM）、GB18030（含 GBK、GB2312）、UTF-16（带 BOM）"
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030/GBK", "utf-16": "UTF-16"}
+
+
+@dataclass(frozen=True)
+class _DecodeFailure:
+    start: int  # byte offset of the first byte that could not be read
+    end: int
+    encoding: str
+    nul: bool = False  # it decoded, but holds a NUL (binary junk, or UTF-16 without its BOM)
+
+
 def _decode(data: bytes) -> tuple[str, str]:
-    """Decode what Excel and editors write: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030."""
+    """Decode what Excel and editors write: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030.
+
+    A file none of them reads whole is refused (never imported in part), naming the row and
+    character where the most likely encoding stopped, and how to save the file so it reads.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
+    failures: list[_DecodeFailure] = []
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            failures.append(_DecodeFailure(exc.start, exc.end, encoding))
             continue
-        if "\x00" in text:
+        nul = text.find("\x00")
+        if nul >= 0:
             # Binary junk can decode as GB18030; real sheets never hold NUL.
+            at = len(text[:nul].encode(encoding))
+            failures.append(_DecodeFailure(at, at + 1, encoding, nul=True))
             continue
         return text, encoding
-    raise SpreadsheetError("无法识别文件编码（支持 UTF-8、UTF-8 BOM、GB18030）/ unrecognised text encoding")
+    raise _encoding_error(data, failures)
+
+
+def _row_of(prefix: str) -> int:
+    """The sheet row (as Excel numbers it) that the end of `prefix` lies in; quoted cells may span lines."""
+    try:
+        # The sentinel makes the row being read count even when the text stops at its start.
+        return sum(1 for _record in csv.reader(io.StringIO(prefix + "x", newline=""), strict=False))
+    except csv.Error:
+        return prefix.count("\n") + 1
+
+
+def _encoding_error(data: bytes, failures: Sequence[_DecodeFailure]) -> EncodingError:
+    # The encoding that read furthest is the one the file is in, but for this one spot: a UTF-8
+    # file with one bad byte on its last row fails at once as GB18030, and a GBK file at once as UTF-8.
+    failure = max(failures, key=lambda f: f.start)  # on a tie, the first tried (UTF-8)
+    prefix = data[: failure.start].decode(failure.encoding, errors="replace")
+    line = prefix.count("\n") + 1
+    column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+    row = _row_of(prefix)
+    bad = " ".join(f"0x{byte:02X}" for byte in data[failure.start : min(failure.end, failure.start + 4)])
+    located = [f"文件第 {failure.start + 1} 个字节"]
+    if row != line:
+        located.insert(0, f"文本编辑器中的第 {line} 行")  # a quoted cell above spans several lines
+    where = f"第 {row} 行第 {column} 个字符处（{'，'.join(located)}）"
+    what = "有空字符 0x00（不是文本表格，或是不带 BOM 的 UTF-16）" if failure.nul else f"有无法识别的字节 {bad}"
+    name = _ENCODING_NAMES.get(failure.encoding, failure.encoding)
+    return EncodingError(
+        [
+            f"文件编码有误，整个文件都没有导入：按 {name} 读取时，{where}{what}。",
+            f"支持的编码: {SUPPORTED_ENCODINGS}。",
+            "修正方法: 用 Excel 或记事本打开文件，改正这一处（通常显示为乱码或问号），"
+            "然后“另存为”，文件类型选“CSV UTF-8（逗号分隔）(*.csv)”，再重新导入。",
+        ]
+    )
 
 
 _OS_ERRORS_ZH = {
@@ -1097,15 +1178,26 @@ def read_phrase_sheet(path: Path | str, *, all_sheets: bool = False) -> PhraseSh
     )
 
 
-def write_table(path: Path | str, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> int:
-    """Write a CSV (UTF-8 with BOM so Excel opens it correctly) or XLSX; cells are formula-neutralised."""
+def write_table(
+    path: Path | str,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> int:
+    """Write a CSV (UTF-8 with BOM so Excel opens it correctly) or XLSX; cells are formula-neutralised.
+
+    `headers` names the columns in the header row (a column's own name otherwise). The file is
+    written atomically with the permissions a new file gets (see `atomic_write_bytes`).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
+    titles = [(headers or {}).get(c, c) for c in columns]
     matrix = [[neutralize(str(row.get(c, "") or "")) for c in columns] for row in rows]
     if suffix in (".csv", ".txt"):
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
+        writer.writerow(titles)
         writer.writerows(matrix)
         atomic_write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
     elif suffix == ".xlsx":
@@ -1113,7 +1205,7 @@ def write_table(path: Path | str, columns: Sequence[str], rows: Iterable[Mapping
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("huashu")
-        sheet.append(list(columns))
+        sheet.append(titles)
         for values in matrix:
             sheet.append(values)
         buffer_bytes = io.BytesIO()
@@ -1135,5 +1227,34 @@ def phrase_row_to_dict(row: PhraseRow) -> dict[str, str]:
     }
 
 
-def write_phrase_sheet(path: Path | str, rows: Iterable[PhraseRow]) -> int:
-    return write_table(path, PHRASE_COLUMNS, (phrase_row_to_dict(r) for r in rows))
+def source_label(pack_name: str, headers: str = "zh") -> str:
+    """The 来源 cell of an exported phrase: 个人, or the team pack it came from (read-only there)."""
+    if headers == "en":
+        return f"pack: {pack_name}" if pack_name else "personal"
+    return f"团队话术包“{pack_name}”（只读）" if pack_name else "个人"
+
+
+def write_phrase_sheet(
+    path: Path | str,
+    rows: Sequence[PhraseRow],
+    *,
+    headers: str = "zh",
+    sources: Sequence[str] | None = None,
+) -> int:
+    """Write phrases with Chinese headers (分类、标题、内容…; `headers="en"`: category, title, text…).
+
+    `sources` gives, row by row, the name of the team pack a phrase belongs to ("" for the
+    agent's own); when any row has one, a 来源 column marks them, so a lead editing the sheet sees
+    which rows are read-only. The import reads every form back.
+    """
+    if headers not in PHRASE_HEADERS:
+        raise ValueError(f"unknown header language {headers!r}")
+    columns: tuple[str, ...] = PHRASE_COLUMNS
+    values = [phrase_row_to_dict(r) for r in rows]
+    if sources is not None and any(sources):
+        if len(sources) != len(values):
+            raise ValueError("one source per row")
+        columns = (*PHRASE_COLUMNS, "source")
+        for value, pack in zip(values, sources, strict=True):
+            value["source"] = source_label(pack, headers)
+    return write_table(path, columns, values, headers=PHRASE_HEADERS[headers])

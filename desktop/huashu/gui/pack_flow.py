@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from huashu.core.packs import PackPreview, PackUntrustedError, diff_segments
+from huashu.core.packs import PackError, PackPreview, PackUntrustedError, diff_segments
 from huashu.gui import theme
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError, Ops
@@ -14,7 +15,6 @@ from huashu.gui.qt import (
     QCoreApplication,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QObject,
     Qt,
     QTextBrowser,
@@ -23,8 +23,11 @@ from huashu.gui.qt import (
     QWidget,
     Signal,
 )
+from huashu.gui.widgets import WrappingLabel, em, fit_to_screen
 from huashu.storage import packs as store
 from huashu.storage.library import Library
+
+log = logging.getLogger(__name__)
 
 # Leads publish a few times a week at most; a check every half hour is quick to notice and costs nothing.
 CHANNEL_CHECK_MS = 30 * 60 * 1000
@@ -68,10 +71,11 @@ class TrustDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("packTrust")
         self.setWindowTitle(self.tr("Unknown publisher"))
-        self.resize(560, 300)
-        text = QLabel()
-        text.setWordWrap(True)
+        # Asks for every wrapped line as its minimum: the window cannot hide the advice behind the buttons.
+        text = WrappingLabel()
+        text.setObjectName("trustText")
         text.setTextFormat(Qt.TextFormat.RichText)
+        self.text = text
         rows = (
             (self.tr("Pack"), error.pack_name),
             (self.tr("Publisher"), error.publisher),
@@ -106,6 +110,9 @@ class TrustDialog(QDialog):
         text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(text, 1)
         layout.addWidget(buttons)
+        # Sized for its text in the font and language in use (it stayed 560×300 and cut the advice
+        # off at 14 pt in English); wider with a larger font so lines stay a comfortable length.
+        fit_to_screen(self, max(560, em(self, 26)))
 
 
 class PackPreviewDialog(QDialog):
@@ -117,23 +124,21 @@ class PackPreviewDialog(QDialog):
         self.preview = preview
         m = preview.manifest
         self.setWindowTitle(self.tr("Team pack"))
-        self.resize(720, 560)
-        title = QLabel()
+        title = WrappingLabel()
         title.setObjectName("sectionTitle")
-        title.setWordWrap(True)
         if preview.is_update:
             title.setText(
                 self.tr("Update “{0}” from v{1} to v{2}").format(m.name, preview.installed_version, m.version)
             )
         else:
             title.setText(self.tr("Install “{0}” v{1}").format(m.name, m.version))
-        summary = QLabel(
+        summary = WrappingLabel()
+        summary.setText(
             self.tr("{0} new · {1} changed · {2} removed · {3} unchanged · publisher {4}").format(
                 len(preview.added), len(preview.changed), len(preview.removed), preview.unchanged, m.publisher
             )
         )
         summary.setObjectName("muted")
-        summary.setWordWrap(True)
         self.body = QTextBrowser()
         self.body.setObjectName("packDetails")
         self.body.setHtml(self._details())
@@ -152,6 +157,8 @@ class PackPreviewDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(self.body, 1)
         layout.addWidget(buttons)
+        # The list scrolls; the window grows with the font (a pixel size made it cramped at 20 pt).
+        fit_to_screen(self, max(720, em(self, 32)), max(560, em(self, 24)))
         self.apply_button.setFocus()
 
     def _details(self) -> str:
@@ -303,10 +310,21 @@ class PackFlow(QObject):
             return False
         self.running = True
 
-        def op(lib: Library) -> store.PendingInstall:
-            return store.preview_file(lib, path, trust=trust)
+        def op(lib: Library) -> store.PendingInstall | PackError:
+            try:
+                return store.preview_file(lib, path, trust=trust)
+            except PackError as exc:
+                # A pack refused (an unknown key above all, which only asks the agent) is an answer
+                # about the file, worded for the agent: a failed op would log it with a traceback.
+                return exc
 
-        self.ctx.ops.run(op, self._previewed, lambda error: self._preview_failed(path, error))
+        def previewed(result: store.PendingInstall | PackError) -> None:
+            if isinstance(result, PackError):
+                self._refused(path, result)
+            else:
+                self._previewed(result)
+
+        self.ctx.ops.run(op, previewed, self._preview_failed)
         return True
 
     def _finish(self, *, declined: bool = False) -> None:
@@ -322,8 +340,7 @@ class PackFlow(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def _preview_failed(self, path: Path, error: OpError) -> None:
-        exc = error.exception
+    def _refused(self, path: Path, exc: PackError) -> None:
         if isinstance(exc, PackUntrustedError):
 
             def decided(result: int) -> None:
@@ -331,10 +348,18 @@ class PackFlow(QObject):
                     self.running = False
                     self.start(path, trust=exc.public_key)
                 else:
+                    log.info(
+                        "team pack %s not installed: its key %s was not trusted", path.name, exc.fingerprint
+                    )
                     self._finish(declined=True)
 
             self._show(TrustDialog(exc, self.window), decided)
             return
+        log.info("team pack %s refused: %s", path.name, exc)
+        self._finish(declined=True)
+        self.failed.emit(str(exc))
+
+    def _preview_failed(self, error: OpError) -> None:
         self._finish(declined=True)
         self.failed.emit(error.message)
 

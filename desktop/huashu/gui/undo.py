@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from huashu.core.models import OpChanges, Phrase, PhraseRow
+from huashu.core.models import ImportReport, OpChanges, Phrase, PhraseRow
+from huashu.gui.i18n import QT_TRANSLATE_NOOP
 from huashu.gui.ops import OpError, Ops
 from huashu.gui.qt import QCoreApplication, QUndoCommand, QUndoStack
-from huashu.storage.library import Library, NotFoundError, ValidationError
+from huashu.storage.library import ImportUndo, Library, NotFoundError, ValidationError
 
 # Commands name phrases by uid, which survives delete-and-restore; category ids do not survive
 # a restore, so restored categories are remembered as old id -> new id (see Undo.category).
@@ -114,13 +115,33 @@ class Undo:
         self.stack.push(command)
 
 
-class LibraryCommand(QUndoCommand):
-    """A step that already happened when pushed: the first redo() is the edit the user just made."""
+def retranslate_commands(stack: QUndoStack) -> None:
+    """Word every step on the stack in the current language (the Edit menu shows the next ones)."""
+    for index in range(stack.count()):
+        command = stack.command(index)
+        if isinstance(command, LibraryCommand):
+            command.retranslate()
 
-    def __init__(self, undo: Undo, text: str) -> None:
-        super().__init__(text)
+
+class LibraryCommand(QUndoCommand):
+    """A step that already happened when pushed: the first redo() is the edit the user just made.
+
+    `text` is the untranslated source in the "undo" context (declared with QT_TRANSLATE_NOOP) and
+    `args` fill its {0}, {1}…: the Edit menu names the step, and it is worded again in the language
+    the agent switches to later (retranslate). A text without args is shown as it is.
+    """
+
+    def __init__(self, undo: Undo, text: str, *args: str) -> None:
+        super().__init__()
         self.u = undo
         self._first = True
+        self._source = text
+        self._args = args
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        text = QCoreApplication.translate("undo", self._source)
+        self.setText(text.format(*self._args) if self._args else text)
 
     def redo(self) -> None:
         if self._first:
@@ -140,7 +161,7 @@ class LibraryCommand(QUndoCommand):
 
 class AddPhrase(LibraryCommand):
     def __init__(self, undo: Undo, phrase: Phrase) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Add phrase “{0}”").format(phrase.title))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Add phrase “{0}”"), phrase.title)
         self.phrase = phrase
 
     def do(self) -> None:
@@ -152,7 +173,7 @@ class AddPhrase(LibraryCommand):
 
 class DeletePhrase(LibraryCommand):
     def __init__(self, undo: Undo, phrase: Phrase, index: int) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Delete phrase “{0}”").format(phrase.title))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Delete phrase “{0}”"), phrase.title)
         self.phrase = phrase
         self.index = index
 
@@ -169,7 +190,7 @@ class EditPhrase(LibraryCommand):
     def __init__(
         self, undo: Undo, uid: str, title: str, before: dict[str, Any], after: dict[str, Any]
     ) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Edit phrase “{0}”").format(title))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Edit phrase “{0}”"), title)
         self.uid = uid
         self.before = before
         self.after = after
@@ -190,11 +211,9 @@ class EditPhrase(LibraryCommand):
 class SetFavorite(LibraryCommand):
     def __init__(self, undo: Undo, uid: str, title: str, favorite: bool) -> None:
         text = (
-            QCoreApplication.translate("undo", "Star “{0}”")
-            if favorite
-            else QCoreApplication.translate("undo", "Unstar “{0}”")
+            QT_TRANSLATE_NOOP("undo", "Star “{0}”") if favorite else QT_TRANSLATE_NOOP("undo", "Unstar “{0}”")
         )
-        super().__init__(undo, text.format(title))
+        super().__init__(undo, text, title)
         self.uid = uid
         self.favorite = favorite
 
@@ -209,7 +228,7 @@ class MovePhrases(LibraryCommand):
     """Phrases dropped on a category: (uid, old category, old index) each, and the target."""
 
     def __init__(self, undo: Undo, moves: list[tuple[str, int, int]], target: int, label: str) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Move to “{0}”").format(label))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Move to “{0}”"), label)
         self.moves = moves
         self.target = target
 
@@ -238,9 +257,7 @@ class MovePhrases(LibraryCommand):
 
 class DuplicatePhrase(LibraryCommand):
     def __init__(self, undo: Undo, copy: Phrase) -> None:
-        super().__init__(
-            undo, QCoreApplication.translate("undo", "Copy “{0}” to my phrases").format(copy.title)
-        )
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Copy “{0}” to my phrases"), copy.title)
         self.copy = copy
 
     def do(self) -> None:
@@ -252,7 +269,7 @@ class DuplicatePhrase(LibraryCommand):
 
 class AddCategory(LibraryCommand):
     def __init__(self, undo: Undo, category_id: int, name: str, parent_id: int | None) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Add category “{0}”").format(name))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Add category “{0}”"), name)
         self.category_id = category_id
         self.name = name
         self.parent_id = parent_id
@@ -271,9 +288,7 @@ class AddCategory(LibraryCommand):
 
 class RenameCategory(LibraryCommand):
     def __init__(self, undo: Undo, category_id: int, old: str, new: str) -> None:
-        super().__init__(
-            undo, QCoreApplication.translate("undo", "Rename category “{0}” to “{1}”").format(old, new)
-        )
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Rename category “{0}” to “{1}”"), old, new)
         self.category_id = category_id
         self.old = old
         self.new = new
@@ -294,7 +309,7 @@ class MoveCategory(LibraryCommand):
         before: tuple[int | None, int],
         after: tuple[int | None, int | None],
     ) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Move category “{0}”").format(name))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Move category “{0}”"), name)
         self.category_id = category_id
         self.before = before
         self.after = after
@@ -342,7 +357,7 @@ def restore_category(lib: Library, snap: CategorySnapshot, undo: Undo) -> OpChan
 
 class DeleteCategory(LibraryCommand):
     def __init__(self, undo: Undo, snap: CategorySnapshot, name: str) -> None:
-        super().__init__(undo, QCoreApplication.translate("undo", "Delete category “{0}”").format(name))
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Delete category “{0}”"), name)
         self.snap = snap
 
     def do(self) -> None:
@@ -352,3 +367,48 @@ class DeleteCategory(LibraryCommand):
 
     def revert(self) -> None:
         self.u.run(lambda lib: restore_category(lib, self.snap, self.u))
+
+
+class ImportPhrases(LibraryCommand):
+    """A spreadsheet import as one step: undo deletes the phrases it added and puts back the ones it
+    changed (one transaction however many rows); redo imports the same rows again."""
+
+    def __init__(
+        self, undo: Undo, name: str, journal: ImportUndo, notify: Callable[[str], None] | None = None
+    ) -> None:
+        super().__init__(undo, QT_TRANSLATE_NOOP("undo", "Import “{0}”"), name)
+        self.name = name
+        self.journal = journal
+        self.notify = notify
+
+    def do(self) -> None:
+        def op(lib: Library) -> ImportReport:
+            before = list(self.journal.categories)
+            report = lib.redo_import(self.journal)
+            # Categories the import makes again get new ids: steps above this one still name the old.
+            now = {path: cid for cid, path in self.journal.categories}
+            for old_id, path in before:
+                if path in now:
+                    self.u.remap(old_id, now[path])
+            return report
+
+        self.u.run(op, self._redone)
+
+    def revert(self) -> None:
+        self.u.run(lambda lib: lib.undo_import(self.journal), self._undone)
+
+    def _undone(self, changes: OpChanges) -> None:
+        if self.notify is not None:
+            self.notify(
+                QCoreApplication.translate(
+                    "undo", "Import of “{0}” undone: {1} phrases removed, {2} put back as they were"
+                ).format(self.name, len(changes.deleted_phrases), len(changes.phrases))
+            )
+
+    def _redone(self, report: ImportReport) -> None:
+        if self.notify is not None:
+            self.notify(
+                QCoreApplication.translate("undo", "“{0}” imported again: {1} added, {2} updated").format(
+                    self.name, report.added, report.updated
+                )
+            )

@@ -10,8 +10,9 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from glob import escape as glob_escape
 from importlib.resources import as_file
@@ -127,6 +128,42 @@ class NotFoundError(LookupError):
 
 class ValidationError(ValueError):
     """An edit that would store something invalid; nothing was written."""
+
+
+class ImportCancelled(LibraryError):
+    """The import was cancelled before it finished; nothing of it was written."""
+
+
+# Told as an import goes: (stage, done, total). Stages in order: "read" (the file, no count),
+# "check" (rows), "backup" (no count), "write" and "index" (the rows written). The callback may
+# raise ImportCancelled to stop; the import's transaction is then rolled back.
+ImportProgress = Callable[[str, int, int], None]
+PROGRESS_STEP = 250  # rows between two progress calls while checking and writing
+INDEX_STEP = 500  # phrases indexed between two progress calls
+
+PACK_PHRASE_CHANGED = (
+    "与团队话术包中的同名话术内容不同，话术包的话术是只读的，未导入"
+    "（要改它请让组长更新话术包；要留作自己的话术请换一个标题）"
+)
+
+
+@dataclass
+class ImportUndo:
+    """What one import wrote, kept to take it back as one step (`Library.undo_import`).
+
+    Phrases are named by uid, which stays the same when a later step is undone and redone;
+    categories by path.
+    """
+
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # (uid, category path, title)
+    # Changed phrases as they were: (uid, text, shortcut, tags as stored, notes, updated).
+    changed: list[tuple[str, str, str | None, str, str, str]] = field(default_factory=list)
+    categories: list[tuple[int, str]] = field(default_factory=list)  # (id, path) created, parents first
+    rows: list[tuple[int, PhraseRow]] = field(default_factory=list)  # what was imported, to redo it
+
+    @property
+    def wrote(self) -> bool:
+        return bool(self.added or self.changed)
 
 
 def now_iso() -> str:
@@ -1038,8 +1075,18 @@ class Library:
             self.conn.execute("DELETE FROM phrases WHERE id = ?", (phrase_id,))
         return OpChanges(deleted_phrases={phrase_id})
 
-    def duplicate_phrase(self, phrase_id: int, category: str | int | None = None) -> OpChanges:
-        """Copy a phrase (typically a read-only pack phrase) into the agent's personal library."""
+    def duplicate_phrase(
+        self,
+        phrase_id: int,
+        category: str | int | None = None,
+        *,
+        copy_title: Callable[[str, int], str] | None = None,
+    ) -> OpChanges:
+        """Copy a phrase (typically a read-only pack phrase) into the agent's personal library.
+
+        A title already taken gets a copy marker: copy_title(title, n) for the n-th copy (n >= 2),
+        so the app can word it in its own language; by default "标题（副本）", "标题（副本3）".
+        """
         with self.transaction():
             source = self.phrase(phrase_id)
             if category is None:
@@ -1055,7 +1102,10 @@ class Library:
             suffix = 1
             while title in existing:
                 suffix += 1
-                title = f"{source.title}（副本{suffix if suffix > 2 else ''}）"
+                if copy_title is not None:
+                    title = copy_title(source.title, suffix)
+                else:
+                    title = f"{source.title}（副本{suffix if suffix > 2 else ''}）"
             pid = self._insert_phrase(
                 cid, title, source.text, shortcut=None, tags=source.tags, notes=source.notes
             )
@@ -1119,26 +1169,49 @@ class Library:
 
     # -- import and export -------------------------------------------------------------------
 
-    def import_file(self, path: Path | str, *, dry_run: bool = False, backup: bool = True) -> ImportReport:
+    def import_file(
+        self,
+        path: Path | str,
+        *,
+        dry_run: bool = False,
+        backup: bool = True,
+        progress: ImportProgress | None = None,
+        journal: ImportUndo | None = None,
+    ) -> ImportReport:
         """Import a CSV/XLSX sheet; a file that cannot be read raises SpreadsheetError, writing nothing.
 
-        A sheet that names phrases the library already has may overwrite them: the library file is
-        backed up first ("pre-import"), so an agent's own wording is never lost to a lead's sheet.
-
         Every visible worksheet of a workbook with the phrase columns is imported; rows are then
-        told by sheet and row ("工作表“售后”第 3 行"). The backup is taken only when the import will
-        change a phrase the library has: a re-import of the same sheet ("未变") takes none, so the
-        ten kept backups are not pushed out by imports that overwrote nothing.
+        told by sheet and row ("工作表“售后”第 3 行"). An import that will write anything (adds or
+        changes phrases) first backs the library up ("pre-import"), so a lead's sheet can always
+        be taken back; a re-import of the same sheet ("未变") takes none, so the ten kept backups
+        are not pushed out by imports that wrote nothing.
+
+        `progress` is told each stage (see `ImportProgress`) and may cancel; `journal` is filled
+        with what the import wrote, for `undo_import`.
         """
         from huashu.core.spreadsheet import read_phrase_sheet  # csv/zip readers: not on the start path
 
+        if progress is not None:
+            progress("read", 0, 0)
         sheet = read_phrase_sheet(path, all_sheets=True)
         taken = ""
-        if backup and not dry_run and self.path is not None and self._will_overwrite(sheet.rows):
+
+        def back_up() -> None:
+            nonlocal taken
             from huashu.storage.packs import make_backup
 
+            if progress is not None:
+                progress("backup", 0, 0)
             taken = str(make_backup(self, reason="pre-import"))
-        report = self.import_rows(sheet.rows, dry_run=dry_run)
+
+        wants_backup = backup and not dry_run and self.path is not None
+        report = self.import_rows(
+            sheet.rows,
+            dry_run=dry_run,
+            progress=progress,
+            journal=journal,
+            before_write=back_up if wants_backup else None,
+        )
         report.backup = taken
         report.skipped = sorted(sheet.problems + report.skipped, key=_report_order)
         report.warnings = sorted(sheet.notes + report.warnings, key=_report_order)
@@ -1147,28 +1220,12 @@ class Library:
         report.ignored_columns = sheet.ignored_columns
         return report
 
-    def _names_existing(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
-        """Whether any row has the category and title of a phrase already in the library."""
-        existing = _PhraseKeys(self._phrases_by_key())
-        return any(existing.get(item.category, item.title) is not None for _line, item in rows)
-
-    def _will_overwrite(self, rows: Sequence[tuple[int, PhraseRow]]) -> bool:
-        """Whether importing `rows` changes a phrase the library already has (not only adds).
-
-        Worked out by the import itself, rolled back, so it compares exactly what the import would
-        write (converted markers, normalised shortcuts, cleaned tags); skipped when no row even
-        names an existing phrase, the common case of a first import.
-        """
-        if not self._names_existing(rows):
-            return False
-        return self.import_rows(rows, dry_run=True).updated > 0
-
     def _phrases_by_key(self) -> dict[tuple[str, str], sqlite3.Row]:
         """The columns an import compares, by (category path, title): the key a sheet row matches."""
         cmap = self._category_map()
         existing: dict[tuple[str, str], sqlite3.Row] = {}
         for row in self.conn.execute(
-            "SELECT id, category_id, title, text, shortcut, tags, notes, origin FROM phrases"
+            "SELECT id, category_id, title, text, shortcut, tags, notes, origin, uid, updated FROM phrases"
         ).fetchall():
             cat = cmap.get(row[1])
             if cat is not None:
@@ -1176,28 +1233,63 @@ class Library:
         return existing
 
     def import_rows(
-        self, rows: Sequence[tuple[int, PhraseRow]], *, dry_run: bool = False, uid_for: Any = None
+        self,
+        rows: Sequence[tuple[int, PhraseRow]],
+        *,
+        dry_run: bool = False,
+        uid_for: Any = None,
+        progress: ImportProgress | None = None,
+        journal: ImportUndo | None = None,
+        before_write: Callable[[], None] | None = None,
     ) -> ImportReport:
         """Add new phrases and update changed ones, matched by (category path, title).
 
-        All or nothing: either every accepted row is written in one transaction or none is.
-        A dry run computes the same report and rolls back.
+        All or nothing: either every accepted row is written in one transaction or none is (a
+        cancel from `progress` included). The rows are checked first, reading only; a dry run
+        stops there, and so does an import that would write nothing. Otherwise `before_write`
+        runs (the backup), then the writes, in one transaction.
         """
-        report = ImportReport(dry_run=dry_run)
-
-        class _DryRun(Exception):
-            pass
-
-        try:
+        if not dry_run and self.read_only:
+            raise LibraryReadOnlyError(READ_ONLY_MESSAGE)
+        with self._lock:
+            version = self._data_version()
+            self._categories = None  # another program may have added some since they were read
+            report, planned = self._plan_import(rows, progress, dry_run=dry_run)
+            if dry_run or not planned:
+                return report
+            if before_write is not None:
+                before_write()
             with self.transaction():
-                self._import_rows(rows, report, uid_for)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            self._categories = None
+                if self._data_version() != version:
+                    # Another program wrote since the rows were checked: check them against what is there now.
+                    self._categories = None
+                    report, planned = self._plan_import(rows, progress, dry_run=dry_run)
+                self._apply_import(planned, report, uid_for, progress, journal)
+        if journal is not None:
+            journal.rows = list(rows)
         return report
 
-    def _import_rows(self, rows: Sequence[tuple[int, PhraseRow]], report: ImportReport, uid_for: Any) -> None:
+    def redo_import(self, journal: ImportUndo, progress: ImportProgress | None = None) -> ImportReport:
+        """Import the rows of an import taken back by `undo_import` again, each added phrase under
+        the uid it had; `journal` then records this import (its categories may have new ids)."""
+        uids = {(category, title): uid for uid, category, title in journal.added}
+        journal.added, journal.changed, journal.categories = [], [], []
+        return self.import_rows(
+            journal.rows,
+            uid_for=lambda row: uids.get((row.category, row.title)),
+            progress=progress,
+            journal=journal,
+        )
+
+    def _data_version(self) -> int:
+        """Changes when another connection commits to the file (never for this one's own writes)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _plan_import(
+        self, rows: Sequence[tuple[int, PhraseRow]], progress: ImportProgress | None, *, dry_run: bool
+    ) -> tuple[ImportReport, list[_Planned]]:
+        """Check every row against the library, reading only: the report, and the rows to write."""
+        report = ImportReport(dry_run=dry_run)
         existing = _PhraseKeys(self._phrases_by_key())
         titles = {r[0]: r[1] for r in self.conn.execute("SELECT id, title FROM phrases")}
         shortcuts: dict[str, int] = {
@@ -1206,10 +1298,12 @@ class Library:
         }
         claimed: dict[str, int] = {}  # shortcut -> the row of this import that took it
         seen: dict[tuple[str, str], tuple[int, str]] = {}  # (category, folded title) -> (row, title)
-        touched: list[int] = []
         written: list[tuple[int, str]] = []  # (row number, text) of what is added or changed
         prepared: list[tuple[int, PhraseRow, str, str | None, sqlite3.Row | None]] = []
-        for line, item in rows:
+        total = len(rows)
+        for index, (line, item) in enumerate(rows):
+            if progress is not None and index % PROGRESS_STEP == 0:
+                progress("check", index, total)
             key = (item.category, models.fold_title(item.title))
             if key in seen:
                 first_line, first_title = seen[key]
@@ -1230,6 +1324,9 @@ class Library:
             if problem:
                 report.skipped.append((line, f"单元格{problem}"))
                 continue
+            if not normalize_category_path(item.category):
+                report.skipped.append((line, "分类不能为空"))
+                continue
             # Markers are converted around the fields a text already has; a text with a bracket
             # error is left for validate() to report rather than have its brackets escaped.
             converted = placeholders.convert_markers(item.text)
@@ -1246,14 +1343,22 @@ class Library:
                 )
                 continue
             current = existing.get(item.category, item.title)
-            if current is not None and current[7] == "pack":
-                report.skipped.append((line, "与团队话术包中的同名话术冲突，未导入"))
-                continue
+            shortcut_problem = ""
             try:
                 code = normalize_shortcut(item.shortcut)
             except ValidationError as exc:
-                report.warnings.append((line, f"{exc}；已忽略快捷编码"))
+                shortcut_problem = f"{exc}；已忽略快捷编码"
                 code = None
+            if current is not None and current[7] == "pack":
+                # An exported sheet carries the team pack's phrases: as they are, they are simply
+                # unchanged; only a row that would change one (read-only) is refused.
+                if _same_content(current, text, code, _clean_tags(item.tags), item.notes, pack=True):
+                    report.unchanged += 1
+                else:
+                    report.skipped.append((line, PACK_PHRASE_CHANGED))
+                continue
+            if shortcut_problem:
+                report.warnings.append((line, shortcut_problem))
             note = models.shortcut_change_note(item.shortcut, code)
             if note:
                 report.warnings.append((line, note))
@@ -1268,6 +1373,7 @@ class Library:
         for code_released, pid in releasing.items():
             if shortcuts.get(code_released) == pid:
                 del shortcuts[code_released]
+        planned: list[_Planned] = []
         for line, item, text, code, current in prepared:
             own = current[0] if current is not None else None
             if code is not None and code in claimed:
@@ -1279,47 +1385,115 @@ class Library:
                 code = None
             tags = _clean_tags(item.tags)
             if current is not None:
-                same = (
-                    current[3] == text
-                    and current[4] == code
-                    and _json_list(current[5]) == tags
-                    and current[6] == item.notes
-                )
-                if same:
+                if _same_content(current, text, code, tags, item.notes):
                     report.unchanged += 1
                     if code is not None:
                         claimed[code] = line
                     continue
-                self.conn.execute(
-                    "UPDATE phrases SET text = ?, shortcut = ?, tags = ?, notes = ?, updated = ? "
-                    "WHERE id = ?",
-                    (text, code, _dump(tags), item.notes, now_iso(), current[0]),
-                )
-                pid = current[0]
                 report.updated += 1
                 # The library's title: a sheet's `(新)` updates the phrase whose title is `（新）`.
                 report.updated_rows.append((line, f"{item.category} › {current[2]}"))
             else:
-                try:
-                    cid = self.ensure_category(item.category)
-                except ValidationError as exc:
-                    report.skipped.append((line, str(exc)))
-                    continue
-                uid = uid_for(item) if uid_for is not None else None
-                pid = self._insert_phrase(
-                    cid, item.title, text, shortcut=code, tags=tags, notes=item.notes, uid=uid
-                )
                 report.added += 1
             if code is not None:
-                shortcuts[code] = pid
                 claimed[code] = line
-            touched.append(pid)
+            planned.append(_Planned(line, item, text, code, tags, current))
             written.append((line, text))
+        if progress is not None:
+            progress("check", total, total)
         report.skipped.sort(key=_report_order)
         report.warnings.sort(key=_report_order)
         self._warn_forbidden(written, report)
-        self._reindex(touched)
+        return report, planned
+
+    def _apply_import(
+        self,
+        planned: Sequence[_Planned],
+        report: ImportReport,
+        uid_for: Any,
+        progress: ImportProgress | None,
+        journal: ImportUndo | None,
+    ) -> None:
+        """Write the checked rows; inside the import's transaction."""
+        before = {c.path for c in self._category_map().values()} if journal is not None else set()
+        touched: list[int] = []
+        total = len(planned)
+        for index, row in enumerate(planned):
+            if progress is not None and index % PROGRESS_STEP == 0:
+                progress("write", index, total)
+            current = row.current
+            if current is not None:
+                self.conn.execute(
+                    "UPDATE phrases SET text = ?, shortcut = ?, tags = ?, notes = ?, updated = ? "
+                    "WHERE id = ?",
+                    (row.text, row.code, _dump(row.tags), row.item.notes, now_iso(), current[0]),
+                )
+                if journal is not None:
+                    journal.changed.append((current[8], current[3], current[4], current[5], current[6], current[9]))
+                touched.append(current[0])
+                continue
+            cid = self.ensure_category(row.item.category)
+            uid = (uid_for(row.item) if uid_for is not None else None) or uuid.uuid4().hex
+            pid = self._insert_phrase(
+                cid, row.item.title, row.text, shortcut=row.code, tags=row.tags, notes=row.item.notes, uid=uid
+            )
+            if journal is not None:
+                journal.added.append((uid, row.item.category, row.item.title))
+            touched.append(pid)
+        if journal is not None:
+            journal.categories = [(c.id, c.path) for c in self.categories() if c.path not in before]
+        # Indexing (segmenting, pinyin) is most of an import's time: in steps, so progress moves.
+        for start in range(0, len(touched), INDEX_STEP):
+            if progress is not None:
+                progress("index", start, total)
+            self._reindex(touched[start : start + INDEX_STEP])
+        if progress is not None:
+            progress("index", total, total)
         report.changes = OpChanges(phrases=set(touched), categories=bool(report.added))
+
+    def undo_import(self, journal: ImportUndo) -> OpChanges:
+        """Take an import back as one step: delete the phrases it added, put back the text,
+        shortcut, tags and notes of those it changed, and remove the categories it created once
+        they are empty again. One transaction; phrases no longer there are passed over."""
+        with self.transaction():
+            added = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM phrases WHERE origin = 'personal' AND uid IN (SELECT value FROM json_each(?))",
+                    (json.dumps([uid for uid, _category, _title in journal.added]),),
+                )
+            ]
+            if added:
+                self._remove_from_index(added)
+                self.conn.execute(
+                    "DELETE FROM phrases WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(added),)
+                )
+            by_uid = {
+                r[0]: r[1]
+                for r in self.conn.execute(
+                    "SELECT uid, id FROM phrases WHERE uid IN (SELECT value FROM json_each(?))",
+                    (json.dumps([item[0] for item in journal.changed]),),
+                )
+            }
+            self.conn.executemany(
+                "UPDATE phrases SET text = ?, shortcut = ?, tags = ?, notes = ?, updated = ? WHERE uid = ?",
+                [(text, code, tags, notes, updated, uid) for uid, text, code, tags, notes, updated in journal.changed],
+            )
+            changed = [by_uid[item[0]] for item in journal.changed if item[0] in by_uid]
+            self._reindex(changed)
+            for _old_id, path in reversed(journal.categories):  # children before their parents
+                cat = self.category_by_path(path)
+                if cat is None:
+                    continue
+                busy = self.conn.execute(
+                    "SELECT EXISTS (SELECT 1 FROM phrases WHERE category_id = ?) "
+                    "OR EXISTS (SELECT 1 FROM categories WHERE parent_id = ?)",
+                    (cat.id, cat.id),
+                ).fetchone()[0]
+                if not busy:
+                    self.conn.execute("DELETE FROM categories WHERE id = ?", (cat.id,))
+                    self._categories = None
+        return OpChanges(phrases=set(changed), deleted_phrases=set(added), categories=True)
 
     def _warn_forbidden(self, rows: Sequence[tuple[int, str]], report: ImportReport) -> None:
         """Name the imported phrases that break the library's own rules (they are imported all the same).
@@ -1336,14 +1510,23 @@ class Library:
         report.warnings.sort(key=_report_order)
 
     def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:
+        return [row for row, _pack in self.export_rows_with_sources(category_id)]
+
+    def export_rows_with_sources(self, category_id: int | None = None) -> list[tuple[PhraseRow, str]]:
+        """Every phrase as a sheet row, with the name of the team pack it belongs to ("" for the
+        agent's own): an export marks pack phrases so a lead editing it knows they are read-only."""
+        packs = {r[0]: r[1] for r in self._rows("SELECT id, name FROM packs")}
         return [
-            PhraseRow(
-                category=p.category,
-                title=p.title,
-                text=p.text,
-                shortcut=p.shortcut,
-                tags=p.tags,
-                notes=p.notes,
+            (
+                PhraseRow(
+                    category=p.category,
+                    title=p.title,
+                    text=p.text,
+                    shortcut=p.shortcut,
+                    tags=p.tags,
+                    notes=p.notes,
+                ),
+                (packs.get(p.pack_id or "") or p.pack_id or "团队话术包") if p.read_only else "",
             )
             for p in self.phrases(category_id)
         ]
@@ -1579,3 +1762,31 @@ class _PhraseKeys:
         if found is None:
             found = self.folded.get((category, models.fold_title(title)))
         return found
+
+
+def _same_content(
+    current: sqlite3.Row, text: str, code: str | None, tags: tuple[str, ...], notes: str, *, pack: bool = False
+) -> bool:
+    """Whether a sheet row says what a phrase (a `_phrases_by_key` row) already says.
+
+    For a team pack's phrase, outer blanks do not count: the import strips every cell, and a pack
+    built elsewhere may keep them, so its own exported row would otherwise read as a change.
+    """
+    stored_text, stored_notes = str(current[3]), str(current[6])
+    if pack:
+        stored_text, text = stored_text.strip(), text.strip()
+        stored_notes, notes = stored_notes.strip(), notes.strip()
+    same_fields = current[4] == code and _json_list(current[5]) == tags
+    return same_fields and stored_text == text and stored_notes == notes
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A checked row that will be written: added (no `current`) or changing the phrase `current`."""
+
+    line: int
+    item: PhraseRow
+    text: str
+    code: str | None
+    tags: tuple[str, ...]
+    current: sqlite3.Row | None
