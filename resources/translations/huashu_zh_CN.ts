@@ -174,6 +174,10 @@
         <translation>取消  Esc</translation>
     </message>
     <message>
+        <source>Save to my profile</source>
+        <translation>保存到个人资料</translation>
+    </message>
+    <message>
         <source>Fill in: {0}</source>
         <translation>填写：{0}</translation>
     </message>
@@ -182,12 +186,24 @@
         <translation>本次会话</translation>
     </message>
     <message>
+        <source>kept</source>
+        <translation>已保留</translation>
+    </message>
+    <message>
         <source>profile</source>
         <translation>个人资料</translation>
     </message>
     <message>
         <source>default</source>
         <translation>默认值</translation>
+    </message>
+    <message>
+        <source>You typed this earlier; it is kept until Huashu quits (Ctrl+N keeps it).</source>
+        <translation>这是您之前填写的值，退出话术助手前会一直保留（按 Ctrl+N 也不会清除）。</translation>
+    </message>
+    <message>
+        <source>Saves {0} in Settings › Your profile, so it is filled in from now on.</source>
+        <translation>将 {0} 保存到“设置 › 个人资料”，以后会自动填写。</translation>
     </message>
     <message>
         <source>Fill in before copying: {0}</source>
@@ -225,8 +241,52 @@
         <translation>正在导入</translation>
     </message>
     <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancelling… the library stays as it was</source>
+        <translation>正在取消…话术库将保持原样</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Importing {0}…</source>
         <translation>正在导入 {0}…</translation>
+    </message>
+    <message>
+        <source>Backing up the library first…</source>
+        <translation>正在先备份话术库…</translation>
+    </message>
+    <message>
+        <source>Checking rows: {0} of {1}</source>
+        <translation>正在检查：第 {0} / {1} 行</translation>
+    </message>
+    <message>
+        <source>Writing phrases: {0} of {1}</source>
+        <translation>正在写入：{0} / {1} 条</translation>
+    </message>
+    <message>
+        <source>Indexing for search: {0} of {1}</source>
+        <translation>正在建立搜索索引：{0} / {1} 条</translation>
+    </message>
+    <message>
+        <source>The import had already finished when you cancelled: Ctrl+Z takes it back.</source>
+        <translation>取消时导入已经完成：按 Ctrl+Z 可撤销。</translation>
+    </message>
+    <message>
+        <source>Import of {0} cancelled: the library is unchanged</source>
+        <translation>已取消导入 {0}，话术库没有改动</translation>
+    </message>
+    <message>
+        <source>This step could not be undone: {0}</source>
+        <translation>无法撤销这一步：{0}</translation>
     </message>
 </context>
 <context>
@@ -276,6 +336,10 @@
         <translation>被表格覆盖的话术</translation>
     </message>
     <message>
+        <source>Edit › Undo (Ctrl+Z) takes this whole import back in one step.</source>
+        <translation>编辑 › 撤销（Ctrl+Z）可一步撤销整个导入。</translation>
+    </message>
+    <message>
         <source>The library as it was before this import is saved as {0}.</source>
         <translation>导入前的话术库已备份为 {0}。</translation>
     </message>
@@ -305,6 +369,14 @@
     <message>
         <source>Unstarred</source>
         <translation>已取消收藏</translation>
+    </message>
+    <message>
+        <source>{0} (copy)</source>
+        <translation>{0}（副本）</translation>
+    </message>
+    <message>
+        <source>{0} (copy {1})</source>
+        <translation>{0}（副本{1}）</translation>
     </message>
     <message>
         <source>Copied to your phrases as “{0}”</source>
@@ -430,10 +502,6 @@
         <translation>复制到个人话术(&amp;M)</translation>
     </message>
     <message>
-        <source>&amp;Move to category…</source>
-        <translation>移动到分类(&amp;V)…</translation>
-    </message>
-    <message>
         <source>&amp;Delete phrase</source>
         <translation>删除话术(&amp;D)</translation>
     </message>
@@ -442,12 +510,16 @@
         <translation>新建分类(&amp;C)…</translation>
     </message>
     <message>
-        <source>New &amp;subcategory…</source>
+        <source>Mo&amp;ve to category…</source>
+        <translation>移动到分类(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>New su&amp;bcategory…</source>
         <translation>新建子分类(&amp;B)…</translation>
     </message>
     <message>
-        <source>&amp;Rename category…</source>
-        <translation>重命名分类(&amp;R)…</translation>
+        <source>Rename ca&amp;tegory…</source>
+        <translation>重命名分类(&amp;T)…</translation>
     </message>
     <message>
         <source>Delete c&amp;ategory…</source>
@@ -895,12 +967,60 @@
         <translation>复制到个人话术</translation>
     </message>
     <message>
-        <source>Character {0}</source>
-        <translation>第 {0} 个字符</translation>
+        <source>Character {0}: {1}</source>
+        <translation>第 {0} 个字符：{1}</translation>
     </message>
     <message>
-        <source>Choose or type a category.</source>
-        <translation>请选择或输入分类。</translation>
+        <source>Not saved: please fill in the title.</source>
+        <translation>尚未保存：请填写标题。</translation>
+    </message>
+    <message>
+        <source>Not saved: please choose or type a category.</source>
+        <translation>尚未保存：请选择或输入分类。</translation>
+    </message>
+    <message>
+        <source>Not saved: please write the text of the phrase.</source>
+        <translation>尚未保存：请填写话术内容。</translation>
+    </message>
+    <message>
+        <source>Not saved: the “[” at character {0} has no closing “]”. Add “]” after the field name, e.g. [订单号]; for a bracket itself, write “[[”.</source>
+        <translation>尚未保存：第 {0} 个字符处的“[”没有配对的“]”。请在字段名后补上“]”，如 [订单号]；如需方括号本身，请写“[[”。</translation>
+    </message>
+    <message>
+        <source>Not saved: the “]” at character {0} has no “[” before it. Delete it; for a bracket itself, write “]]”.</source>
+        <translation>尚未保存：第 {0} 个字符处的“]”前面没有“[”。请删除它；如需方括号本身，请写“]]”。</translation>
+    </message>
+    <message>
+        <source>Not saved: character {0}: {1}</source>
+        <translation>尚未保存：第 {0} 个字符：{1}</translation>
+    </message>
+    <message>
+        <source> ({0} more problem(s) listed above)</source>
+        <translation>（另有 {0} 处问题，见上方列表）</translation>
+    </message>
+    <message>
+        <source>“{0}” → say instead: {1}</source>
+        <translation>“{0}” → 建议改为：{1}</translation>
+    </message>
+    <message>
+        <source>Agents copy this phrase to customers as it is. Keep editing to use the suggested wording (right-click or Ctrl+.), or save anyway if it is meant as an example.</source>
+        <translation>坐席会把这条话术原样发给客户。请返回修改，改用建议的说法（右键或 Ctrl+.）；如果是有意写的示例，可以仍然保存。</translation>
+    </message>
+    <message>
+        <source>Forbidden wording</source>
+        <translation>含有禁用语</translation>
+    </message>
+    <message>
+        <source>This phrase contains {0} forbidden expression(s): {1}</source>
+        <translation>这条话术中有 {0} 处禁用语：{1}</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>仍然保存</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>返回修改</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -982,6 +1102,32 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>Add to or remove from favorites (Ctrl+D)</source>
         <translation>加入或移出收藏（Ctrl+D）</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -1138,8 +1284,20 @@ Type to search, ↑↓ to move, Enter to use.</source>
         <translation>删除“{0}”的规则？</translation>
     </message>
     <message>
-        <source>rule “{0}”</source>
-        <translation>规则“{0}”</translation>
+        <source>rule {0}</source>
+        <translation>规则{0}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>({0})</source>
+        <translation>（{0}）</translation>
+    </message>
+    <message>
+        <source>{0} and {1} more</source>
+        <translation>{0}及另外 {1} 个</translation>
     </message>
     <message>
         <source>No rule catches this sentence.</source>
@@ -1167,6 +1325,22 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>Your profile</source>
         <translation>个人资料</translation>
+    </message>
+    <message>
+        <source>Name (名字)</source>
+        <translation>名字</translation>
+    </message>
+    <message>
+        <source>Employee ID (工号)</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>Company (公司)</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>Store (门店)</source>
+        <translation>门店</translation>
     </message>
     <message>
         <source>Fields such as [名字] and [您的名字/工号] in phrases are filled from here automatically.</source>
@@ -1241,6 +1415,10 @@ Type to search, ↑↓ to move, Enter to use.</source>
         <translation>导出…</translation>
     </message>
     <message>
+        <source>Saved, but the hotkey did not change: {0}</source>
+        <translation>已保存，但全局快捷键没有更改：{0}</translation>
+    </message>
+    <message>
         <source>Beside the chat tool</source>
         <translation>配合聊天工具</translation>
     </message>
@@ -1263,6 +1441,18 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>Start Huashu with the system (in the tray)</source>
         <translation>开机自动启动（在托盘中运行）</translation>
+    </message>
+    <message>
+        <source>The global hotkey is turned off when you press OK.</source>
+        <translation>按“确定”后将关闭全局快捷键。</translation>
+    </message>
+    <message>
+        <source>{0} takes effect when you press OK; until then {1} still works.</source>
+        <translation>按“确定”后 {0} 生效；在此之前 {1} 仍可使用。</translation>
+    </message>
+    <message>
+        <source>{0} takes effect when you press OK.</source>
+        <translation>按“确定”后 {0} 生效。</translation>
     </message>
     <message>
         <source>Here the reply is only copied: paste it with {0}.</source>
@@ -1411,6 +1601,18 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     <message>
         <source>Huashu</source>
         <translation>话术助手</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>No file manager could be opened here. The folder is:</source>
+        <translation>无法在此打开文件管理器。文件夹位置：</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
     </message>
 </context>
 <context>
@@ -1599,6 +1801,41 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     </message>
 </context>
 <context>
+    <name>placeholders</name>
+    <message>
+        <source>“[” has no closing “]” (for a bracket itself, write “[[”)</source>
+        <translation>“[”没有配对的“]”（如需方括号本身，请写“[[”）</translation>
+    </message>
+    <message>
+        <source>Extra “]” (for a bracket itself, write “]]”)</source>
+        <translation>多余的“]”（如需方括号本身，请写“]]”）</translation>
+    </message>
+    <message>
+        <source>Empty field “[]”: write the field’s name between the brackets</source>
+        <translation>空字段“[]”，请在方括号中填写字段名</translation>
+    </message>
+    <message>
+        <source>The field has no name</source>
+        <translation>字段缺少名称</translation>
+    </message>
+    <message>
+        <source>Field “{0}” has an empty choice</source>
+        <translation>字段“{0}”中有空的选项</translation>
+    </message>
+    <message>
+        <source>The field name is longer than {0} characters</source>
+        <translation>字段名超过 {0} 个字符</translation>
+    </message>
+    <message>
+        <source>Field name “{0}” cannot contain “|”; choices follow “:”, as in [称呼:先生|女士]</source>
+        <translation>字段名“{0}”中不能有“|”；可选项写在“:”后面，如 [称呼:先生|女士]</translation>
+    </message>
+    <message>
+        <source>The default “{1}” of field “{0}” is not one of its choices</source>
+        <translation>字段“{0}”的默认值“{1}”不在可选项中</translation>
+    </message>
+</context>
+<context>
     <name>undo</name>
     <message>
         <source>The phrase no longer exists, so this step cannot be undone.</source>
@@ -1655,6 +1892,18 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     <message>
         <source>Delete category “{0}”</source>
         <translation>删除分类“{0}”</translation>
+    </message>
+    <message>
+        <source>Import “{0}”</source>
+        <translation>导入“{0}”</translation>
+    </message>
+    <message>
+        <source>Import of “{0}” undone: {1} phrases removed, {2} put back as they were</source>
+        <translation>已撤销导入“{0}”：删除 {1} 条，恢复 {2} 条原样</translation>
+    </message>
+    <message>
+        <source>“{0}” imported again: {1} added, {2} updated</source>
+        <translation>已重新导入“{0}”：新增 {1} 条，更新 {2} 条</translation>
     </message>
 </context>
 </TS>

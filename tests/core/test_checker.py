@@ -22,6 +22,7 @@ from huashu.core.checker import (
     fit_suggestion,
     load_default_rules,
     rule_label,
+    rule_words,
 )
 from huashu.core.models import Phrase, Rule, Severity
 from huashu.core.normalize import normalize, normalize_pattern, utf16_len
@@ -223,6 +224,15 @@ def test_problems_name_the_rule_by_its_words_not_a_generated_id() -> None:
     assert messages[2].startswith("规则“甲、乙、丙 等 4 个”: 例外词不包含任何匹配词")
     assert all("rule-" not in m for m in messages)
     assert rule_label(Rule(uid="x", patterns=(), severity="info")) == "x"
+
+
+def test_rule_words_give_a_ui_the_words_and_the_count_to_frame_itself() -> None:
+    many = Rule(uid="u", patterns=("甲", " ", "乙", "丙", "丁"), severity="info")
+    assert rule_words(many, 2) == (("甲", "乙"), 4)
+    assert rule_words(Rule(uid="u", patterns=("甲",), severity="info")) == (("甲",), 1)
+    assert rule_words(Rule(uid="x", patterns=(), severity="info")) == ((), 0)
+    # The command line and pack previews keep their Chinese framing, built from the same words.
+    assert rule_label(many, 2) == "甲、乙 等 4 个" and rule_label(many, 4) == "甲、乙、丙、丁"
 
 
 def test_rule_hits_are_per_rule_before_resolution() -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from huashu.core.placeholders import (
     BUILTIN_FIELD_NAMES,
+    ISSUE_DETAILS,
     MAX_NAME_LENGTH,
     Field,
     FillResult,
@@ -236,6 +237,21 @@ def test_issue_messages() -> None:
     (issue,) = validate("[称呼:先生|女士=老师]")
     assert "老师" in issue.message and "称呼" in issue.message
     assert "老师" in issue.message_zh and "称呼" in issue.message_zh
+
+
+def test_issues_carry_the_values_their_messages_name() -> None:
+    """A UI in another language words an issue from its code and details, not from message_zh."""
+    (issue,) = validate("[称呼:先生|女士=老师]")
+    assert issue.code == "bad_default" and issue.details == (("name", "称呼"), ("default", "老师"))
+    assert issue.detail("default") == "老师" and issue.detail("missing") == ""
+    (issue,) = validate("[a:x||y]")
+    assert issue.details == (("name", "a"),)
+    (issue,) = validate("[" + "长" * (MAX_NAME_LENGTH + 1) + "]")
+    assert issue.details == (("limit", str(MAX_NAME_LENGTH)),) and str(MAX_NAME_LENGTH) in issue.message_zh
+    for text in ["[", "]", "[]", "[=x]", "[a|b]"]:
+        (issue,) = validate(text)
+        assert [key for key, _ in issue.details] == list(ISSUE_DETAILS[issue.code])
+        assert all(value in issue.message_zh for _, value in issue.details)
 
 
 def test_error_str_mentions_first_issue_and_position() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -37,7 +39,7 @@ def history(qtbot, idle, active, window) -> History:  # type: ignore[no-untyped-
 
 
 def test_new_phrase_validates_then_saves_and_undoes(
-    qtbot, history, active, idle, type_, find, window, gui_lib, shot
+    qtbot, history, active, idle, type_, find, answer, window, gui_lib, shot
 ) -> None:
     before = gui_lib.count_phrases()
     qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
@@ -56,6 +58,7 @@ def test_new_phrase_validates_then_saves_and_undoes(
     assert "我不知道" in editor.problems.text()  # the checker runs while editing too
     assert "订单号" in editor.fields_view.toPlainText()
     shot(editor, "editor")
+    answer(True)  # 我不知道 is forbidden: saving it asks first
     editor.save_button.click()
     idle(window)
     qtbot.waitUntil(lambda: window.editor is None, timeout=3000)  # closed and deleted
@@ -101,7 +104,9 @@ def test_long_problem_messages_grow_the_editor_instead_of_overlapping(qtbot, typ
     assert not editor.isVisible()
 
 
-def test_library_errors_show_in_the_editor(qtbot, history, active, idle, type_, answer, window, gui_lib) -> None:
+def test_library_errors_show_in_the_editor(
+    qtbot, history, active, idle, type_, answer, window, gui_lib
+) -> None:
     window.editing.new_phrase()
     editor = window.editor
     type_(editor.title_edit, "重复编码")
@@ -375,3 +380,246 @@ def test_refreshing_the_category_tree_leaks_nothing(window) -> None:
     growth = len(gc.get_objects()) - before
     assert growth < 50, growth
     assert any(item.isExpanded() for item in window.tree._category_items())  # open branches stay open
+
+
+# -- saving: forbidden wording asks, a refused save says why -------------------------------------
+
+
+@contextmanager
+def message_boxes() -> Iterator[list[str]]:
+    """Message boxes that open inside the block: each one's text is noted and the box dismissed."""
+    from huashu.gui.qt import QMessageBox, QTimer
+
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.reject()
+
+    timer = QTimer()
+    timer.setInterval(30)
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        yield seen
+    finally:
+        timer.stop()  # must not close the boxes of later tests
+
+
+def open_new_editor(qtbot, active, type_, window, title: str, text: str):  # type: ignore[no-untyped-def]
+    """Ctrl+Shift+N in the window, then the title, a category and the text typed in."""
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
+    editor = window.editor
+    assert editor is not None
+    active(editor)
+    editor.title_edit.setFocus()
+    type_(editor.title_edit, title)
+    editor.category_box.setCurrentText("我的话术/测试")
+    editor.text_edit.setFocus()
+    type_(editor.text_edit, text)
+    return editor
+
+
+def press(qtbot, editor, keys: str) -> None:  # type: ignore[no-untyped-def]
+    """A key sequence pressed where the editor's focus is, as the agent's keyboard sends it."""
+    if QApplication.activeWindow() is not editor:  # the window manager's part: keys go to the active window
+        editor.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    qtbot.keySequence(editor.focusWidget() or editor, QKeySequence(keys))
+
+
+def test_saving_forbidden_wording_asks_and_enter_goes_back_to_editing(
+    qtbot, active, idle, type_, on_modal, window, gui_lib, shot
+) -> None:
+    from huashu.gui.qt import QMessageBox
+
+    before = gui_lib.count_phrases()
+    text = "我不知道，你自己去问吧"
+    editor = open_new_editor(qtbot, active, type_, window, "反面示例", text)
+    qtbot.waitUntil(lambda: any(f.severity == "error" for f in editor.text_edit.findings), timeout=2000)
+    assert editor.save_button.isEnabled()  # nothing wrong with the phrase's form: it is the wording
+    editor.text_edit.moveCursor(editor.text_edit.textCursor().MoveOperation.End)
+    editor.title_edit.setFocus()  # Ctrl+S from another field
+    qtbot.waitUntil(editor.title_edit.hasFocus)
+
+    asked: list[dict[str, str]] = []
+
+    def enter(box: QMessageBox) -> None:
+        asked.append(
+            {
+                "title": box.windowTitle(),
+                "text": box.text(),
+                "detail": box.informativeText(),
+                "default": box.defaultButton().text(),
+                "buttons": " | ".join(b.text() for b in box.buttons()),
+            }
+        )
+        shot(box, "editor-forbidden-confirm")
+        qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Return)  # a reflex Enter
+
+    on_modal(QMessageBox, enter)
+    press(qtbot, editor, "Ctrl+S")
+    idle(window)
+    assert len(asked) == 1
+    box = asked[0]
+    assert box["title"] == "含有禁用语"
+    assert "2 处禁用语" in box["text"] and "我不知道" in box["text"] and "你自己去问" in box["text"]
+    assert "很抱歉，请您稍等一下，我帮您核实。" in box["detail"]  # what to say instead
+    assert box["default"] == "返回修改" and "仍然保存" in box["buttons"]
+    # Enter went back to editing: nothing saved, the editor open with the cursor on the first expression.
+    assert editor.isVisible() and window.editor is editor
+    assert gui_lib.count_phrases() == before
+    assert not any(p.title == "反面示例" for p in gui_lib.phrases())
+    assert editor.text_edit.toPlainText() == text
+    active(editor)  # as the window manager does when the box closes
+    assert editor.focusWidget() is editor.text_edit
+    assert editor.text_edit.textCursor().position() == 0  # 我不知道 starts the text
+
+    # A team lead writing a wrong-and-right example on purpose confirms; Ctrl+Enter saves as well.
+    def save_anyway(box: QMessageBox) -> None:
+        next(b for b in box.buttons() if b.text() == "仍然保存").click()
+
+    on_modal(QMessageBox, save_anyway)
+    press(qtbot, editor, "Ctrl+Return")
+    idle(window)
+    qtbot.waitUntil(lambda: window.editor is None, timeout=3000)
+    saved = [p for p in gui_lib.phrases() if p.title == "反面示例"]
+    assert len(saved) == 1 and saved[0].text == text
+    assert gui_lib.count_phrases() == before + 1
+
+
+def test_only_forbidden_wording_asks_before_saving(qtbot, active, idle, type_, window, gui_lib) -> None:
+    # 不知道 alone is 慎用 (a warning): shown in the problems, saved without a question.
+    editor = open_new_editor(qtbot, active, type_, window, "慎用示例", "您好，不知道")
+    qtbot.waitUntil(lambda: bool(editor.text_edit.findings), timeout=2000)
+    assert {f.severity for f in editor.text_edit.findings} == {"warning"}
+    with message_boxes() as seen:
+        press(qtbot, editor, "Ctrl+S")
+        idle(window)
+        qtbot.waitUntil(lambda: window.editor is None, timeout=3000)
+    assert seen == []
+    assert any(p.title == "慎用示例" and p.text == "您好，不知道" for p in gui_lib.phrases())
+
+
+def test_ctrl_s_on_an_unclosed_bracket_says_where_and_puts_the_cursor_there(
+    qtbot, active, idle, type_, window, gui_lib, shot
+) -> None:
+    before = gui_lib.count_phrases()
+    editor = open_new_editor(qtbot, active, type_, window, "订单查询", "您好[订单号，请稍等")
+    assert not editor.save_button.isEnabled()
+    assert not editor.banner.isVisible()
+    editor.title_edit.setFocus()  # the agent is elsewhere in the form when pressing Ctrl+S
+    qtbot.waitUntil(editor.title_edit.hasFocus)
+    with message_boxes() as seen:
+        press(qtbot, editor, "Ctrl+S")
+        idle(window)
+    assert seen == []
+    assert editor.isVisible() and gui_lib.count_phrases() == before
+    assert editor.banner.isVisible()
+    message = editor.banner.text()
+    assert "第 3 个字符" in message and "“[”" in message and "补上“]”" in message, message
+    shot(editor, "editor-refused-bracket")
+    # The focus is in the text, just after the "[" at character 3; nothing typed was lost.
+    assert editor.focusWidget() is editor.text_edit
+    assert editor.text_edit.textCursor().position() == 3
+    assert editor.text_edit.toPlainText() == "您好[订单号，请稍等"
+    assert editor.title_edit.text() == "订单查询"
+
+    # The agent closes the field where the message says; the banner goes, and Ctrl+S saves.
+    qtbot.keyClick(editor.text_edit, Qt.Key.Key_Right)
+    qtbot.keyClick(editor.text_edit, Qt.Key.Key_Right)
+    qtbot.keyClick(editor.text_edit, Qt.Key.Key_Right)
+    qtbot.keyClicks(editor.text_edit, "]")
+    assert editor.text_edit.toPlainText() == "您好[订单号]，请稍等"
+    assert not editor.banner.isVisible()
+    with message_boxes() as seen:
+        press(qtbot, editor, "Ctrl+S")
+        idle(window)
+        qtbot.waitUntil(lambda: window.editor is None, timeout=3000)
+    assert seen == []
+    assert any(p.title == "订单查询" and p.text == "您好[订单号]，请稍等" for p in gui_lib.phrases())
+
+
+def test_a_refused_save_names_the_empty_field_and_focuses_it(
+    qtbot, active, idle, type_, answer, window, gui_lib, shot
+) -> None:
+    before = gui_lib.count_phrases()
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
+    editor = window.editor
+    active(editor)
+    editor.category_box.setCurrentText("我的话术/测试")
+    editor.text_edit.setFocus()
+    type_(editor.text_edit, "您好，请稍等")
+    # No title: Ctrl+Enter from the text names it and puts the focus in the title box.
+    press(qtbot, editor, "Ctrl+Return")
+    assert editor.banner.isVisible() and "请填写标题" in editor.banner.text()
+    qtbot.waitUntil(editor.title_edit.hasFocus)
+    assert editor.title_edit.property("invalid")
+    shot(editor, "editor-refused-title")
+    type_(editor.title_edit, "稍等")
+    assert not editor.banner.isVisible() and not editor.title_edit.property("invalid")
+
+    # No text: Enter in the title (Save is disabled, so it used to do nothing) names the text.
+    editor.text_edit.selectAll()
+    qtbot.keyClick(editor.text_edit, Qt.Key.Key_Delete)
+    editor.title_edit.setFocus()
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Return)
+    assert editor.banner.isVisible() and "话术内容" in editor.banner.text()
+    qtbot.waitUntil(editor.text_edit.hasFocus)
+    type_(editor.text_edit, "您好，请稍等")
+    assert not editor.banner.isVisible()
+
+    # No category: Ctrl+S names it and goes to the category box.
+    editor.category_box.setCurrentText("")
+    press(qtbot, editor, "Ctrl+S")
+    assert editor.isVisible() and "分类" in editor.banner.text()
+    assert editor.focusWidget() in (editor.category_box, editor.category_box.lineEdit())
+    assert gui_lib.count_phrases() == before
+    answer(True)  # "discard the changes?"
+    editor.reject()
+    assert not editor.isVisible()
+
+
+def test_save_keys_do_nothing_on_a_read_only_team_phrase(qtbot, active, idle, find, window, gui_lib) -> None:
+    target = gui_lib.phrase_by_shortcut("/ddh")
+    gui_lib.conn.execute("UPDATE phrases SET origin = 'pack' WHERE id = ?", (target.id,))
+    find(window, "/ddh")
+    window.editing.edit_phrase()
+    idle(window)
+    editor = window.editor
+    assert editor.read_only
+    active(editor)
+    editor.text_edit.setFocus()
+    with message_boxes() as seen:
+        for keys in ("Ctrl+S", "Ctrl+Return"):
+            press(qtbot, editor, keys)
+        qtbot.keyClick(editor.title_edit, Qt.Key.Key_Return)
+        qtbot.wait(100)
+    assert seen == [] and not editor.banner.isVisible()
+    assert gui_lib.phrase(target.id).text == target.text
+    editor.close()
+
+
+def test_a_save_before_the_rules_are_in_still_asks(
+    qtbot, active, idle, type_, on_modal, window, gui_lib
+) -> None:
+    from huashu.gui.qt import QMessageBox
+
+    editor = open_new_editor(qtbot, active, type_, window, "规则未载入", "我不知道")
+    window.ctx.checker = None  # as right after start: the rules load in the background
+    window.ctx._rules_requested = False
+    asked: list[str] = []
+
+    def enter(box: QMessageBox) -> None:
+        asked.append(box.text())
+        qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Return)
+
+    on_modal(QMessageBox, enter)
+    press(qtbot, editor, "Ctrl+S")
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)  # the save went on, checked, once they loaded
+    idle(window)
+    assert "我不知道" in asked[0]
+    assert editor.isVisible() and not any(p.title == "规则未载入" for p in gui_lib.phrases())
+    editor.discard()

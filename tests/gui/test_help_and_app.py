@@ -5,10 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from huashu.core.models import OpChanges
+from huashu.gui import i18n, theme
 from huashu.gui.app import create_main_window, run
+from huashu.gui.help_overlay import HelpOverlay
 from huashu.gui.ops import Ops, friendly_error
-from huashu.gui.qt import QApplication, QKeySequence, QLabel, QMessageBox, Qt, QTimer
+from huashu.gui.qt import QApplication, QKeySequence, QLabel, QMessageBox, QPoint, QRect, QSize, Qt, QTimer
+from huashu.gui.settings import FONT_SIZES
 from huashu.storage.library import Library, ValidationError
 
 
@@ -25,6 +30,101 @@ def test_f1_and_question_mark_show_every_shortcut(qtbot, window, shot) -> None:
     window.results.setFocus()
     qtbot.keyClick(window.results, "?")
     assert window.help.isVisible()
+    qtbot.keyClick(window.help, Qt.Key.Key_F1)
+    assert not window.help.isVisible()
+
+
+def _unfit(overlay: HelpOverlay) -> list[str]:
+    """What of the overlay's text is cut off: by its label, by the card, or out of scrolling's reach."""
+    problems: list[str] = []
+    card, scroll = overlay.card, overlay.body
+    body = scroll.widget()
+    assert body is not None
+    if not overlay.rect().contains(card.geometry()):
+        problems.append(f"card {card.geometry()} outside {overlay.rect()}")
+    if not card.rect().contains(scroll.geometry()):
+        problems.append("body outside the card")
+    viewport = scroll.viewport()
+    if body.width() > viewport.width():  # there is no horizontal scrolling: wider is cut
+        problems.append(f"body {body.width()} wider than its viewport {viewport.width()}")
+    if body.height() > viewport.height() + scroll.verticalScrollBar().maximum():
+        problems.append("the bottom of the body cannot be scrolled to")
+    for label in card.findChildren(QLabel):
+        if not label.isVisibleTo(overlay):
+            continue
+        text, fm, room = label.text(), label.fontMetrics(), label.contentsRect()
+        if label.wordWrap():
+            width = room.width() - max(0, label.indent())
+            wrapped = fm.boundingRect(QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, text)
+            if wrapped.width() > width or label.heightForWidth(label.width()) > label.height():
+                problems.append(f"wrapped {text!r} {wrapped.size()} in {room.size()}")
+        else:
+            lines = text.split("\n")
+            widest = max(fm.horizontalAdvance(line) for line in lines)
+            if widest > room.width() or fm.height() * len(lines) > room.height():
+                problems.append(f"{text!r} needs {widest}x{fm.height() * len(lines)} in {room.size()}")
+        parent = body if body.isAncestorOf(label) else card
+        where = QRect(label.mapTo(parent, QPoint(0, 0)), label.size())
+        if not parent.rect().contains(where):
+            problems.append(f"{text!r} at {where} outside {parent.rect()}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_shortcut_overlay_fits_every_font_size_and_the_smallest_window(
+    qtbot, app: QApplication, window, language: str, shot
+) -> None:
+    i18n.install_translators(app, language)
+    sizes = [0, *FONT_SIZES]
+    assert 14 in sizes and max(sizes) == 20
+    for points in sizes:
+        theme.apply(app, "light", points)
+        for name, size in (("default", QSize(1280, 800)), ("smallest", None)):
+            window.resize(size or window.minimumSizeHint())
+            qtbot.waitUntil(lambda s=size: window.size() == (s or window.minimumSizeHint()))
+            window.toggle_help()
+            overlay = window.help
+            assert overlay.isVisible() and overlay.hasFocus()
+            shown = [w for w in overlay.findChildren(QLabel) if w.isVisibleTo(overlay)]
+            assert [w.text() for w in shown if not overlay.card.isAncestorOf(w)] == []  # nothing outside the card
+            qtbot.wait(20)  # the scroll area settles its scroll bars on posted layout requests
+            assert _unfit(overlay) == [], (points, name)
+            labels = [w.text() for w in overlay.card.findChildren(QLabel) if w.isVisibleTo(overlay)]
+            assert any("Ctrl+Alt+H" in t for t in labels) and any("F1" in t for t in labels)
+            if points in (14, 20):
+                shot(window, f"help-{language}-{points}pt-{name}")
+            # Keyboard only: End reaches the last row, Esc still closes.
+            bar = overlay.body.verticalScrollBar()
+            qtbot.keyClick(overlay, Qt.Key.Key_End)
+            assert bar.value() == bar.maximum()
+            body = overlay.body.widget()
+            last = max(body.findChildren(QLabel), key=lambda w: w.mapTo(body, QPoint(0, w.height())).y())
+            seen = QRect(last.mapTo(overlay.body.viewport(), QPoint(0, 0)), last.size())
+            assert overlay.body.viewport().rect().contains(seen), (points, name, last.text())
+            qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+            assert not overlay.isVisible()
+
+
+def test_the_shortcut_overlay_uses_the_room_it_has(qtbot, app: QApplication, window) -> None:
+    """Several columns side by side where they fit; wrapping only where they do not."""
+    i18n.install_translators(app, "en")
+    theme.apply(app, "light", 10)
+    window.toggle_help()
+    wide = window.help.body.widget()
+    assert wide is not None and window.help.body.verticalScrollBar().maximum() == 0  # all at once
+    assert not any(label.wordWrap() for label in wide.findChildren(QLabel))
+    window.help.close_overlay()
+    theme.apply(app, "light", 20)
+    window.resize(window.minimumSizeHint())
+    qtbot.waitUntil(lambda: window.size() == window.minimumSizeHint())
+    window.toggle_help()
+    narrow = window.help.body.widget()
+    assert narrow is not None and any(label.wordWrap() for label in narrow.findChildren(QLabel))
+    assert window.help.body.verticalScrollBar().maximum() > 0
+    qtbot.keyClick(window.help, Qt.Key.Key_PageDown)
+    assert window.help.body.verticalScrollBar().value() > 0
+    qtbot.keyClick(window.help, Qt.Key.Key_Home)
+    assert window.help.body.verticalScrollBar().value() == 0
     qtbot.keyClick(window.help, Qt.Key.Key_F1)
     assert not window.help.isVisible()
 
@@ -196,6 +296,10 @@ def test_friendly_errors_never_show_tracebacks() -> None:
     assert "没有权限" in friendly_error(PermissionError(13, "denied", "/x/y.csv"))
     message = friendly_error(ZeroDivisionError("division by zero"))
     assert "ZeroDivisionError" in message and "Traceback" not in message
+    from huashu.core.placeholders import PlaceholderError, validate
+
+    unbalanced = PlaceholderError(validate("您好[订单号"))
+    assert friendly_error(unbalanced) == unbalanced.issues[0].message_zh  # the Chinese UI: the core's words
 
 
 def test_ops_deliver_changes_before_success_and_errors_as_text(qtbot) -> None:
@@ -214,6 +318,36 @@ def test_ops_deliver_changes_before_success_and_errors_as_text(qtbot) -> None:
     assert errors == ["标题不能为空"]
     assert unhandled and "nope" in unhandled[0]
     assert isinstance(OpChanges(), OpChanges)
+    ops.close()
+    lib.close()
+
+
+def test_ops_log_a_refused_file_in_one_line_and_a_fault_with_its_traceback(qtbot, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    lib = Library.memory(empty=True)
+    ops = Ops(lib)
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+
+    def read_broken(_lib: Library) -> object:
+        from huashu.core.spreadsheet import read_phrase_sheet
+
+        return read_phrase_sheet(broken)
+
+    def fault(_lib: Library) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    failures: list[str] = []
+    with caplog.at_level(logging.INFO, logger="huashu.gui.ops"):
+        ops.run(read_broken, None, lambda e: failures.append(e.message))
+        ops.run(fault, None, lambda e: failures.append(e.message))
+        qtbot.waitUntil(lambda: not ops.busy, timeout=5000)
+    assert len(failures) == 2
+    refused = [r for r in caplog.records if "坏文件" in r.getMessage() or "refused" in r.getMessage()]
+    assert refused and all(r.levelno == logging.INFO and "Traceback" not in r.getMessage() for r in refused)
+    faults = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(faults) == 1 and "Traceback" in faults[0].getMessage() and "ZeroDivisionError" in faults[0].getMessage()
     ops.close()
     lib.close()
 

@@ -132,3 +132,182 @@ def test_switching_language_keeps_the_search(qtbot, find, idle, window) -> None:
     finally:
         window.settings_applied.emit(replace(window.ctx.settings, language="zh_CN"))
     assert window.search_box.text() == "tk"
+
+
+# -- every language, every place ----------------------------------------------------------------
+
+
+def _switch(qtbot, app, window, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Install a language as Settings does and wait until the window has retranslated itself."""
+    i18n.install_translators(app, language)
+    file_menu = "&File" if language == "en" else "文件(&F)"
+    qtbot.waitUntil(lambda: window.menuBar().actions()[0].text() == file_menu, timeout=3000)
+
+
+def _mnemonic(text: str) -> str | None:
+    """The accelerator letter of a menu text ("&&" is a literal ampersand), upper-cased."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].upper()
+            i += 1
+        i += 1
+    return None
+
+
+def _assert_unique_accelerators(menu_name: str, texts: list[str]) -> None:
+    letters = [_mnemonic(t) for t in texts]
+    pairs = list(zip(texts, letters, strict=True))
+    assert all(letters), f"{menu_name}: no accelerator in {[t for t, k in pairs if not k]}"
+    duplicates = {k for k in letters if letters.count(k) > 1}
+    assert not duplicates, f"{menu_name}: {[t for t, k in pairs if k in duplicates]}"
+
+
+def _context_menu_texts(qtbot, open_menu) -> list[str]:  # type: ignore[no-untyped-def]
+    """The action texts of the context menu `open_menu()` pops up (exec() blocks, so read it from a timer)."""
+    from huashu.gui.qt import QApplication, QMenu, QTimer
+
+    seen: list[str] = []
+
+    def read() -> None:
+        popup = QApplication.activePopupWidget()
+        if isinstance(popup, QMenu):
+            seen.extend(a.text() for a in popup.actions() if not a.isSeparator())
+            popup.close()
+        else:
+            QTimer.singleShot(20, read)
+
+    QTimer.singleShot(20, read)
+    open_menu()
+    assert seen, "the context menu did not open"
+    return seen
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_menu_has_unique_accelerators(qtbot, app, find, window, language) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui.qt import QPoint
+
+    _switch(qtbot, app, window, language)
+    bar = window.menuBar()
+    _assert_unique_accelerators("menu bar", [a.text() for a in bar.actions()])
+    for action in bar.actions():
+        menu = action.menu()
+        texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+        assert len(texts) >= 2
+        _assert_unique_accelerators(action.text(), texts)
+    find(window, "tk")
+    rect = window.results.visualRect(window.model.index(0, 0))
+    results = _context_menu_texts(qtbot, lambda: window._results_menu(rect.center()))
+    _assert_unique_accelerators("results context menu", results)
+    item = window.tree.topLevelItem(window.tree.topLevelItemCount() - 1)
+    point = window.tree.visualItemRect(item).center() if item is not None else QPoint(5, 5)
+    tree = _context_menu_texts(qtbot, lambda: window._tree_menu(point))
+    _assert_unique_accelerators("category context menu", tree)
+
+
+def test_the_edit_menu_names_the_undo_step_in_the_language_switched_to(  # type: ignore[no-untyped-def]
+    qtbot, app, find, idle, window
+) -> None:
+    _switch(qtbot, app, window, "en")
+    find(window, "/ddh")
+    title = window.selected_item().title
+    window.actions_by_name["favorite"].trigger()
+    idle(window)
+    qtbot.waitUntil(lambda: window.ctx.undo.count() == 1, timeout=3000)
+    undo = window.actions_by_name["undo"]
+    assert undo.text() == f"&Undo Star “{title}”"
+    _switch(qtbot, app, window, "zh_CN")
+    assert undo.text() == f"撤销 收藏“{title}”(&U)"
+    window.ctx.undo.undo()  # the step undone is now the one Redo names, in Chinese too
+    idle(window)
+    assert window.actions_by_name["redo"].text() == f"重做 收藏“{title}”(&R)"
+    _switch(qtbot, app, window, "en")
+    assert window.actions_by_name["redo"].text() == f"&Redo Star “{title}”"
+
+
+def test_an_ampersand_in_a_title_is_not_an_accelerator_in_the_edit_menu(  # type: ignore[no-untyped-def]
+    qtbot, app, window
+) -> None:
+    from huashu.gui.undo import SetFavorite, Undo
+
+    _switch(qtbot, app, window, "en")
+    window.ctx.undo.push(SetFavorite(Undo(window.ctx.undo, window.ops, lambda _e: None), "u", "B&Q", True))
+    text = window.actions_by_name["undo"].text()
+    assert text == "&Undo Star “B&&Q”" and _mnemonic(text) == "U"
+
+
+def test_placeholder_problems_are_worded_in_the_ui_language(app) -> None:  # type: ignore[no-untyped-def]
+    from huashu.core import placeholders
+
+    samples = ["[订单号", "订单]", "[]", "[=x]", "[称呼:x||y]", "[" + "长" * 41 + "]", "[称呼:先生=老师]"]
+    samples.append("[a|b]")
+    issues = [placeholders.validate(text)[0] for text in samples]
+    assert {i.code for i in issues} == set(placeholders.ISSUE_DETAILS)  # every kind of problem
+    i18n.install_translators(app, "zh_CN")
+    for issue in issues:  # in Chinese the app says what the command line says
+        assert i18n.placeholder_message(issue) == issue.message_zh
+    i18n.install_translators(app, "en")
+    for issue, text in zip(issues, samples, strict=True):
+        message = i18n.placeholder_message(issue)
+        for _key, value in issue.details:
+            assert value in message, (text, message)
+            message = message.replace(value, "")
+        # Only the agent's own words and the example field [称呼:先生|女士] stay in Chinese.
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in message.replace("[称呼:先生|女士]", "")), message
+
+
+def test_the_editor_words_placeholder_problems_in_the_ui_language(  # type: ignore[no-untyped-def]
+    qtbot, app, active, idle, type_, window, shot
+) -> None:
+    from huashu.gui.qt import QKeySequence as Keys
+
+    _switch(qtbot, app, window, "en")
+    active(window)
+    qtbot.keySequence(window, Keys("Ctrl+Shift+N"))
+    editor = window.editor
+    assert editor is not None
+    try:
+        type_(editor.title_edit, "Order")
+        editor.text_edit.setFocus()
+        type_(editor.text_edit, "您好[订单号，[称呼:先生=老师]")
+        problems = editor.problems.text()
+        assert "Character 3: “[” has no closing “]”" in problems, problems
+        assert "Character 14: The default “老师” of field “称呼” is not one of its choices" in problems
+        assert "没有配对" not in problems and "字符" not in problems
+        editor._save()
+        assert "Not saved: the “[” at character 3" in editor.banner.text()
+        shot(editor, "editor-placeholder-problem-en")
+        # Switching language with the editor open rewords the list and the banner.
+        _switch(qtbot, app, window, "zh_CN")
+        qtbot.waitUntil(lambda: "第 3 个字符：“[”没有配对的“]”" in editor.problems.text(), timeout=3000)
+        assert "字段“称呼”的默认值“老师”不在可选项中" in editor.problems.text()
+        assert "尚未保存：第 3 个字符处的“[”没有配对的“]”" in editor.banner.text()
+        shot(editor, "editor-placeholder-problem-zh")
+    finally:
+        editor.discard()
+
+
+def test_the_file_dialog_is_chinese_in_chinese(app, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Qt's own dialog: qtbase_zh_CN lacks the "&Look in:" and "Files of &type:" of Qt 6's form."""
+    from huashu.gui.qt import QAbstractItemView, QFileDialog, QLabel
+
+    (tmp_path / "导出").mkdir()
+    i18n.install_translators(app, "zh_CN")
+    dialog = QFileDialog(None, "导出话术", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(["Excel 表格 (*.xlsx)"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel) if label.text()}
+    assert labels["lookInLabel"] == "查找范围(&L)："
+    assert labels["fileTypeLabel"] == "文件类型(&T)："
+    for name, text in labels.items():
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), (name, text)
+    # The Type column names a folder in Chinese too.
+    model = dialog.findChild(QAbstractItemView, "treeView").model()
+    qtbot.waitUntil(lambda: model.rowCount(model.index(str(tmp_path))) == 1, timeout=3000)
+    folder = model.index(0, 2, model.index(str(tmp_path)))
+    assert model.data(folder) == "文件夹"
+    dialog.close()

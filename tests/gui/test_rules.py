@@ -91,3 +91,89 @@ def test_rule_without_words_is_refused(qtbot, active, window) -> None:
     qtbot.wait(50)
     shown = screen.problems.visibleRegion().boundingRect()
     assert shown.height() == screen.problems.height() > 0
+
+
+SENTENCE = "我不知道，这事不归我管，你问我我问谁？亲，稍等"
+
+
+def _switch(qtbot, app, screen, language: str) -> None:  # type: ignore[no-untyped-def]
+    from huashu.gui import i18n
+
+    i18n.install_translators(app, language)
+    title = "Forbidden-phrase rules" if language == "en" else "禁用语规则"
+    qtbot.waitUntil(lambda: screen.windowTitle() == title, timeout=3000)
+
+
+def test_a_tried_sentence_is_worded_in_the_ui_language_and_follows_a_switch(
+    qtbot, app, active, type_, window, shot
+) -> None:
+    screen = open_rules(qtbot, active, window)
+    type_(screen.test_edit, SENTENCE)
+    rule = next(r for r in window.ctx.rules if "我不知道" in r.patterns)
+    assert len(rule.patterns) > 2
+    first, second = rule.patterns[:2]
+    html = screen.test_result.text()
+    assert f"规则“{first}”、“{second}”及另外 {len(rule.patterns) - 2} 个" in html
+    assert "禁用 · " in html
+    # Switching the language rewords what is shown without retyping; the rule's words stay as written.
+    _switch(qtbot, app, screen, "en")
+    html = screen.test_result.text()
+    assert f"rule “{first}”, “{second}” and {len(rule.patterns) - 2} more" in html, html
+    assert "Forbidden · " in html and "规则" not in html and " 等 " not in html and "禁用 · " not in html
+    shot(screen, "rules-try-en")
+    _switch(qtbot, app, screen, "zh_CN")
+    html = screen.test_result.text()
+    assert "禁用 · " in html and f"规则“{first}”" in html and "Forbidden" not in html
+    shot(screen, "rules-try-zh")
+
+
+def test_the_rule_buttons_stay_in_place_whatever_the_tried_sentence_shows(
+    qtbot, active, type_, window
+) -> None:
+    screen = open_rules(qtbot, active, window)
+
+    def places() -> list[tuple[int, int]]:
+        qtbot.wait(20)  # the layout settles
+        return [
+            (b.mapTo(screen, b.rect().topLeft()).x(), b.mapTo(screen, b.rect().topLeft()).y())
+            for b in (screen.new_button, screen.save_button, screen.delete_button)
+        ]
+
+    empty = places()
+    type_(screen.test_edit, SENTENCE)
+    assert screen.test_result.text().count("●") >= 4
+    assert places() == empty
+    # Findings longer than their area scroll inside it instead of pushing the buttons up.
+    qtbot.waitUntil(lambda: screen.test_area.verticalScrollBar().maximum() > 0, timeout=2000)
+    screen.test_edit.clear()
+    type_(screen.test_edit, "好的")
+    assert places() == empty
+    assert screen.test_area.verticalScrollBar().maximum() == 0
+
+
+def test_a_long_reason_opens_at_its_start(qtbot, active, window) -> None:
+    screen = open_rules(qtbot, active, window)
+    for row in range(screen.list.count()):
+        screen.list.setCurrentRow(row)
+        edit = screen.note_edit
+        if edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width():
+            break
+    else:
+        raise AssertionError("no rule has a reason longer than its field")
+    assert screen.note_edit.cursorPosition() == 0
+    # The first character is in view, not scrolled off to the left.
+    assert screen.note_edit.cursorRect().left() < screen.note_edit.fontMetrics().averageCharWidth() * 2
+    for edit in (screen.uid_edit, screen.category_edit):
+        assert edit.cursorPosition() == 0
+
+
+def test_the_tried_sentence_keeps_its_lines_at_a_larger_text_size(qtbot, app, active, window) -> None:
+    from huashu.gui import theme
+    from huashu.gui.rules_screen import TEST_RESULT_LINES
+
+    screen = open_rules(qtbot, active, window)
+    before = screen.test_area.height()
+    theme.apply(app, "light", 16)
+    qtbot.waitUntil(lambda: screen.test_area.height() > before, timeout=2000)
+    lines = screen.test_area.height() / screen.test_result.fontMetrics().lineSpacing()
+    assert TEST_RESULT_LINES <= lines < TEST_RESULT_LINES + 1

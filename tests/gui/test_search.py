@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from huashu.gui.qt import QApplication, QInputMethodEvent, QKeySequence, Qt, QToolButton
+from huashu.gui.qt import QApplication, QInputMethodEvent, QKeySequence, QMenu, Qt, QTimer, QToolButton
 from huashu.gui.search_panel import Scope, run_query
 
 
@@ -255,3 +255,37 @@ def test_one_slow_search_does_not_send_every_later_one_to_the_worker(qtbot, idle
     controller.request("wlcx")  # on the worker now, and quick again (jieba loaded, disk awake)
     idle(window)
     assert controller.sync
+
+
+def test_right_click_in_the_category_tree_offers_the_category_actions(qtbot, idle, window) -> None:
+    """It used to end in an error dialog (the menu asked the window for a method it did not have)."""
+
+    def menu_on_right_click(item) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+        seen: dict[str, bool] = {}
+
+        def read_and_close() -> None:
+            menu = QApplication.activePopupWidget()
+            if not isinstance(menu, QMenu):
+                QTimer.singleShot(20, read_and_close)
+                return
+            seen.update({a.text(): a.isEnabled() for a in menu.actions() if a.text()})
+            menu.close()
+
+        QTimer.singleShot(20, read_and_close)
+        rect = window.tree.visualItemRect(item)
+        window.tree.customContextMenuRequested.emit(rect.center())
+        return seen
+
+    cat = next(c for c in window.tree_data.categories if c.path == "投诉处理")
+    window.tree.select_scope(Scope("category", cat.id))
+    idle(window)
+    seen = menu_on_right_click(window.tree.currentItem())
+    names = window.actions_by_name
+    for name in ("new_category", "new_subcategory", "rename_category", "delete_category", "new_phrase"):
+        assert seen.get(names[name].text()) is True, (name, seen)
+    window.tree.select_scope(Scope())  # 全部话术: not a category of its own
+    idle(window)
+    seen = menu_on_right_click(window.tree.currentItem())
+    assert seen[names["new_category"].text()] is True
+    assert seen[names["rename_category"].text()] is False and seen[names["delete_category"].text()] is False
+    assert window.tree.current_scope() == Scope()

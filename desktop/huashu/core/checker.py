@@ -120,13 +120,22 @@ class RuleProblem:
         return f"{where}: {self.message}"
 
 
+def rule_words(rule: Rule, limit: int = 3) -> tuple[tuple[str, ...], int]:
+    """The first `limit` words that name a rule and how many words it has in all.
+
+    A UI frames them in its own language ("“我不知道”, “不清楚” and 3 more"); rule_label is the
+    Chinese framing. A rule without words has neither: it is named by its uid.
+    """
+    words = [p for p in rule.patterns if p.strip()]
+    return tuple(words[:limit]), len(words)
+
+
 def rule_label(rule: Rule, limit: int = 3) -> str:
     """A rule named by its first words ("我不知道、不清楚 等 5 个"), for messages a lead reads."""
-    words = [p for p in rule.patterns if p.strip()]
-    if not words:
+    shown, total = rule_words(rule, limit)
+    if not shown:
         return rule.uid
-    shown = "、".join(words[:limit])
-    return f"{shown} 等 {len(words)} 个" if len(words) > limit else shown
+    return f"{'、'.join(shown)} 等 {total} 个" if total > len(shown) else "、".join(shown)
 
 
 def compile_regex(source: str) -> re.Pattern[str]:

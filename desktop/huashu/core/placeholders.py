@@ -24,12 +24,21 @@ _FIELD_STOP = re.compile(r"[\[\]\n]")
 
 @dataclass(frozen=True)
 class PlaceholderIssue:
-    """One problem in a template, located at a 0-based index into the source text."""
+    """One problem in a template, located at a 0-based index into the source text.
+
+    `message_zh` is what the command line and the library's errors say; a UI in another language
+    words the problem itself from `code` and the values in `details` (see ISSUE_DETAILS).
+    """
 
     code: str
     position: int
     message: str
     message_zh: str
+    details: tuple[tuple[str, str], ...] = ()  # (key, value) pairs, in ISSUE_DETAILS[code] order
+
+    def detail(self, key: str) -> str:
+        """The value the message names under `key` (a field's name, its default…), or ""."""
+        return dict(self.details).get(key, "")
 
 
 class PlaceholderError(ValueError):
@@ -111,10 +120,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("Empty field '[]'", "空字段“[]”，请在方括号中填写字段名"),
     "empty_name": ("Field has no name", "字段缺少名称"),
     "empty_choice": ("Field '{name}' has an empty choice", "字段“{name}”中有空的选项"),
-    "name_too_long": (
-        f"Field name is longer than {MAX_NAME_LENGTH} characters",
-        f"字段名超过 {MAX_NAME_LENGTH} 个字符",
-    ),
+    "name_too_long": ("Field name is longer than {limit} characters", "字段名超过 {limit} 个字符"),
     "bad_name": (
         "Field name '{name}' contains '|'; choices follow ':' as in [称呼:先生|女士]",
         "字段名“{name}”中不能有“|”；可选项写在“:”后面，如 [称呼:先生|女士]",
@@ -126,9 +132,28 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# The values each kind of issue names, so a UI can put them into its own wording.
+ISSUE_DETAILS: dict[str, tuple[str, ...]] = {
+    "unclosed": (),
+    "stray_close": (),
+    "empty": (),
+    "empty_name": (),
+    "empty_choice": ("name",),
+    "name_too_long": ("limit",),
+    "bad_name": ("name",),
+    "bad_default": ("name", "default"),
+}
+
+
 def _issue(code: str, position: int, **details: str) -> PlaceholderIssue:
     message, message_zh = _MESSAGES[code]
-    return PlaceholderIssue(code, position, message.format(**details), message_zh.format(**details))
+    return PlaceholderIssue(
+        code,
+        position,
+        message.format(**details),
+        message_zh.format(**details),
+        tuple((key, details[key]) for key in ISSUE_DETAILS[code]),
+    )
 
 
 def _parse_field(inner: str, start: int, issues: list[PlaceholderIssue]) -> Field | None:
@@ -150,7 +175,7 @@ def _parse_field(inner: str, start: int, issues: list[PlaceholderIssue]) -> Fiel
     elif "|" in name:
         issues.append(_issue("bad_name", start, name=name))
     elif len(name) > MAX_NAME_LENGTH:
-        issues.append(_issue("name_too_long", start))
+        issues.append(_issue("name_too_long", start, limit=str(MAX_NAME_LENGTH)))
     choices: list[str] = []
     if colon >= 0:
         offset = start + 1 + colon + 1

@@ -14,6 +14,9 @@ from huashu.gui.qt import (
     QEvent,
     QHeaderView,
     QMimeData,
+    QShowEvent,
+    QStyle,
+    QStyleOptionViewItem,
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
@@ -53,6 +56,8 @@ class CategoryTree(QTreeWidget):
     category_dropped = Signal(int, object, object)  # category id, new parent id or None, index or None
 
     SPECIAL = 3  # the all / favourites / recent rows before the categories
+    MIN_WIDTH = 170  # at the smallest font; larger fonts and longer languages widen it
+    NAME_CHARS = 6  # category names this many Chinese characters long show whole (退款与退换货)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +86,7 @@ class CategoryTree(QTreeWidget):
         self.currentItemChanged.connect(self._current_changed)
         self._make_specials()
         self.retranslate()
+        self._fit_width()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -107,6 +113,7 @@ class CategoryTree(QTreeWidget):
         ):
             item.setText(0, label)
         self._restyle()
+        self._fit_width()
 
     def _restyle(self) -> None:
         c = theme.colors()
@@ -124,6 +131,42 @@ class CategoryTree(QTreeWidget):
         elif event.type() == QEvent.Type.PaletteChange:
             self._restyle()
         super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_width()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The style sheet (item padding) applies from here on, and the window set a minimum of its
+        # own after building the tree: the one measured here must win.
+        self._fit_width()
+        super().showEvent(event)
+
+    def needed_width(self) -> int:
+        """The narrowest width that shows the all / favourites / recent rows and their counts whole,
+        and short category names: "Recently used" was cut to "Recently …" at 14 pt."""
+        self.ensurePolished()
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        delegate = self.itemDelegate()
+        metrics = self.fontMetrics()
+        labels = [delegate.sizeHint(option, self.indexFromItem(item, 0)).width() for item in self._specials]
+        # Icon, padding and margins around a label, as the delegate measured them on the rows above.
+        chrome = max(0, labels[0] - metrics.horizontalAdvance(self._specials[0].text(0)))
+        names = metrics.horizontalAdvance("中" * self.NAME_CHARS) + chrome
+        # As the header sizes the count column to its contents: the rows' counts or the (hidden)
+        # header's own minimum section, whichever is wider.
+        counts = max(
+            [delegate.sizeHint(option, self.indexFromItem(item, 1)).width() for item in self._specials]
+            + [self.sizeHintForColumn(1), self.header().sectionSizeHint(1)]
+        )
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        # The special rows sit where top-level categories do: after one step of indentation (the
+        # branch arrows' column), and the count column after them.
+        return self.indentation() + max(*labels, names) + counts + scrollbar + 2 * self.frameWidth() + 2
+
+    def _fit_width(self) -> None:
+        width = max(self.MIN_WIDTH, self.needed_width())
+        if width != self.minimumWidth():
+            self.setMinimumWidth(width)
 
     def set_data(self, data: TreeData) -> None:
         """Rebuild category rows, keeping the selection and which branches are open."""
@@ -137,6 +180,7 @@ class CategoryTree(QTreeWidget):
             self._data = data
             for item, count in zip(self._specials, (data.total, data.favorites, data.recent), strict=True):
                 item.setText(1, str(count) if count else "")
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             by_id: dict[int, QTreeWidgetItem] = {}
             for cat in data.categories:
                 item = QTreeWidgetItem([cat.name, str(data.counts.get(cat.id, 0))])
@@ -161,6 +205,7 @@ class CategoryTree(QTreeWidget):
                 if cid in by_id:
                     by_id[cid].setExpanded(True)
             self._restyle()
+            self._fit_width()  # a count with more digits widens the count column
             self.select_scope(current, emit=False)
         finally:
             self._building = False

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from huashu.core import placeholders
@@ -13,6 +15,7 @@ from huashu.gui import chips, dialogs, theme
 from huashu.gui.compose import CheckedEdit
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import findings_html
+from huashu.gui.i18n import placeholder_message
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
     QColor,
@@ -21,6 +24,7 @@ from huashu.gui.qt import (
     QDialogButtonBox,
     QEvent,
     QHBoxLayout,
+    QKeyEvent,
     QKeySequence,
     QLabel,
     QLineEdit,
@@ -44,6 +48,16 @@ from huashu.gui.widgets import WrappingLabel, buddy_form, muted_label, set_inval
 def utf16_index(text: str, index: int) -> int:
     """A Python string index as Qt counts it (characters outside the BMP take two units)."""
     return len(text[:index].encode("utf-16-le")) // 2
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why Save is refused: what to tell the agent, the field to fix and, in the text, where."""
+
+    kind: str
+    message: str
+    widget: QWidget
+    position: int | None = None  # a Python index into the text
 
 
 class PhraseEditor(QDialog):
@@ -149,10 +163,13 @@ class PhraseEditor(QDialog):
         self.text_edit.textChanged.connect(self._validate)
         self.title_edit.textChanged.connect(self._validate)
         self.text_edit.findings_changed.connect(lambda _f: self._validate())
+        self.category_box.currentTextChanged.connect(lambda _t: self._update_refusal())
+        self._saving = False
+        self._closed = False  # a save waiting for the rules must not run on a closed (deleted) editor
+        self._refused: Refusal | None = None  # the refusal the banner shows, cleared once it is fixed
         self.retranslate()
         self._validate()
         self.title_edit.setFocus()
-        self._saving = False
         self._initial = self.values()  # what Esc or Cancel would throw away is compared with this
         for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
             shortcut = QShortcut(keys, self)
@@ -217,9 +234,12 @@ class PhraseEditor(QDialog):
         self.text_edit.set_extra_selections(marks)
         body = chips.template_html(text, c) if not issues else ""
         self.fields_view.setHtml(body or f'<span style="color:{c.muted};">—</span>')
-        where = self.tr("Character {0}")
+        # Worded in the UI's language from the issue's code (the core's message_zh is for the CLI);
+        # escaped, as it quotes the agent's own field names.
+        where = self.tr("Character {0}: {1}")
         lines = [
-            f'<div><span style="color:{c.error};">●</span> {where.format(i.position + 1)}：{i.message_zh}</div>'
+            f'<div><span style="color:{c.error};">●</span> '
+            f"{html.escape(where.format(i.position + 1, placeholder_message(i)))}</div>"
             for i in issues
         ]
         problems = "".join(lines) + findings_html(self.text_edit.findings, text)
@@ -227,7 +247,75 @@ class PhraseEditor(QDialog):
         self.problems.setVisible(bool(problems))
         ok = not issues and bool(self.title_edit.text().strip()) and bool(text.strip())
         self.save_button.setEnabled(ok and not self.read_only)
+        self._update_refusal()
         return ok
+
+    def _refusal(self) -> Refusal | None:
+        """The first reason, in the form's order, that Save would be refused now; None if there is none."""
+        if not self.title_edit.text().strip():
+            return Refusal("title", self.tr("Not saved: please fill in the title."), self.title_edit)
+        if not self.category_box.currentText().strip():
+            return Refusal(
+                "category", self.tr("Not saved: please choose or type a category."), self.category_box
+            )
+        text = self.text_edit.toPlainText()
+        if not text.strip():
+            return Refusal(
+                "text", self.tr("Not saved: please write the text of the phrase."), self.text_edit, 0
+            )
+        issues = placeholders.validate(text)
+        if not issues:
+            return None
+        first = issues[0]
+        where = first.position + 1
+        if first.code == "unclosed":
+            message = self.tr(
+                "Not saved: the “[” at character {0} has no closing “]”. Add “]” after the field name,"
+                " e.g. [订单号]; for a bracket itself, write “[[”."
+            ).format(where)
+        elif first.code == "stray_close":
+            message = self.tr(
+                "Not saved: the “]” at character {0} has no “[” before it. Delete it; for a bracket"
+                " itself, write “]]”."
+            ).format(where)
+        else:
+            message = self.tr("Not saved: character {0}: {1}").format(where, placeholder_message(first))
+        if len(issues) > 1:
+            message += self.tr(" ({0} more problem(s) listed above)").format(len(issues) - 1)
+        # Just after a "[" is where the field's name or its closing "]" goes.
+        position = first.position + int(text[first.position : first.position + 1] == "[")
+        return Refusal("placeholder", message, self.text_edit, position)
+
+    def _update_refusal(self) -> None:
+        """Keep a refusal's banner true while the agent edits: reworded as they type, gone once fixed."""
+        if self._refused is None:
+            return
+        now = self._refusal()
+        if now is not None and now.kind == self._refused.kind:
+            self._refused = now
+            self.banner.setText(now.message)
+            return
+        self._refused = None
+        self.banner.hide()
+        for widget in (self.title_edit, self.category_box):
+            if widget.property("invalid"):
+                set_invalid(widget, False)
+
+    def _refuse(self, refusal: Refusal) -> None:
+        """Say why nothing was saved and put the focus (and the text cursor) where the fix goes."""
+        self._saving = False
+        self._refused = refusal
+        self.banner.setText(refusal.message)
+        self.banner.show()
+        if refusal.widget is not self.text_edit:
+            set_invalid(refusal.widget, True)
+        refusal.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if refusal.position is not None:
+            text = self.text_edit.toPlainText()
+            cursor = self.text_edit.textCursor()
+            cursor.setPosition(utf16_index(text, min(refusal.position, len(text))))
+            self.text_edit.setTextCursor(cursor)
+            self.text_edit.ensureCursorVisible()
 
     def _mark(
         self,
@@ -267,20 +355,101 @@ class PhraseEditor(QDialog):
         }
 
     def _save(self) -> None:
-        if self.read_only or self._saving or not self._validate():
+        if self.read_only or self._saving or self._closed:
             return
-        values = self.values()
-        set_invalid(self.category_box, not values["category"])
-        if not values["category"]:
-            self.show_error(self.tr("Choose or type a category."))
+        self._validate()
+        refusal = self._refusal()
+        if refusal is not None:
+            self._refuse(refusal)
+            return
+        if not self.ctx.when_checker_ready(self._save):
+            return  # saves a moment later, checked, once the rules are in
+        if not self._confirm_forbidden():
             return
         # Not setEnabled(False): a disabled Save hands its focus to Cancel, and the next Enter
         # (after a refused save) would throw the agent's work away.
         self._saving = True
-        self.save_requested.emit(values)
+        self.save_requested.emit(self.values())
+
+    def _confirm_forbidden(self) -> bool:
+        """True to go on saving: no forbidden wording, or the agent chose to save it anyway.
+
+        Agents copy a saved phrase to customers as it stands, so a 禁用 expression asks first; a team
+        lead writing a wrong-and-right example on purpose confirms. Going back is the default answer,
+        so a reflex Enter never saves it, and puts the cursor on the first expression to fix.
+        """
+        from huashu.gui.qt import QMessageBox  # built when first shown, like dialogs.confirm
+
+        self.text_edit.recheck()
+        errors = [f for f in self.text_edit.findings if f.severity == "error"]
+        if not errors:
+            return True
+        first_of: dict[str, Any] = {}
+        for f in errors:
+            first_of.setdefault(f.text, f)
+        lines = []
+        for words, f in list(first_of.items())[:3]:
+            if f.suggestions:
+                lines.append(self.tr("“{0}” → say instead: {1}").format(words, f.suggestions[0]))
+            else:
+                lines.append(f"“{words}”：{f.message}")
+        lines.append("")
+        lines.append(
+            self.tr(
+                "Agents copy this phrase to customers as it is. Keep editing to use the suggested wording"
+                " (right-click or Ctrl+.), or save anyway if it is meant as an example."
+            )
+        )
+        box = QMessageBox(self)
+        box.setObjectName("confirmBox")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Forbidden wording"))
+        box.setText(
+            self.tr("This phrase contains {0} forbidden expression(s): {1}").format(
+                len(errors), "、".join(first_of)
+            )
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("\n".join(lines))
+        save = box.addButton(self.tr("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
+        # Not dialogs.confirm's "Cancel": beside the editor's own Cancel it reads as "throw it away".
+        back = box.addButton(self.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        confirmed = box.clickedButton() is save
+        box.deleteLater()
+        if self._closed:
+            return False  # the app quit while the box was open: nothing left to save from
+        if confirmed:
+            return True
+        cursor = self.text_edit.textCursor()
+        cursor.setPosition(errors[0].start_utf16)
+        self.text_edit.setTextCursor(cursor)
+        self.text_edit.ensureCursorVisible()
+        self.text_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in a field presses the default Save, which does nothing at all while it is disabled:
+        # say why instead.
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.read_only
+            and not self.save_button.isEnabled()
+        ):
+            self._save()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
 
     def show_error(self, message: str) -> None:
         self._saving = False
+        self._refused = None  # the library's own message: it stays until the next save
         self.banner.setText(message)
         self.banner.show()
 

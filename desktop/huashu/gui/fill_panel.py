@@ -8,8 +8,9 @@ from typing import Any
 
 from huashu.core import placeholders
 from huashu.gui import chips, dialogs, theme
-from huashu.gui.context import AppContext
+from huashu.gui.context import AppContext, is_profile_field, profile_entries
 from huashu.gui.qt import (
+    QCheckBox,
     QComboBox,
     QCoreApplication,
     QEvent,
@@ -19,15 +20,19 @@ from huashu.gui.qt import (
     QLabel,
     QObject,
     QPushButton,
+    QResizeEvent,
     QScrollArea,
+    QSize,
+    QSizePolicy,
     Qt,
     QTextBrowser,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from huashu.gui.results import ResultItem
-from huashu.gui.widgets import ImeLineEdit, muted_label, section_title, set_invalid
+from huashu.gui.widgets import ElidedLabel, ImeLineEdit, WrappingLabel, muted_label, set_invalid
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,71 @@ def _esc(text: str) -> str:
     return html.escape(text)
 
 
+FORM_ROWS_SHOWN = 6.5  # more fields scroll; the half row shows there are more
+FORM_ROWS_LEAST = 2.5  # where the window is short of room: the rest scroll
+LABEL_CHARS = 8  # a longer field name wraps instead of narrowing every input
+PREVIEW_LINES = 2  # the preview's least height, in lines of its text (it scrolls, the fields come first)
+COMBO_ARROW = 26  # the drop-down arrow's width in the theme's style sheet
+
+
+class FormScroll(QScrollArea):
+    """The fields: `wanted` high where the window has room (all of them, or as many as a phrase
+    with very many fields may take), at least `least` high where it has not; the rest scroll."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wanted = 0
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def set_heights(self, least: int, wanted: int) -> None:
+        if (least, wanted) == (self.minimumHeight(), self._wanted):
+            return
+        self._wanted = wanted
+        self.setMinimumHeight(least)
+        self.setMaximumHeight(wanted)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._wanted)
+
+
+class OriginTag(QLabel):
+    """Where a field's value came from (profile, this conversation …), shown inside the field at its
+    right end, so every input keeps the full width and the form's right edge stays straight."""
+
+    def __init__(self, editor: ImeLineEdit | QComboBox) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.setProperty("muted", True)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # clicks reach the field
+        editor.installEventFilter(self)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+        self.place()
+
+    def place(self) -> None:
+        editor = self.editor
+        self.adjustSize()
+        gap = 8
+        right = editor.width() - gap - (COMBO_ARROW if isinstance(editor, QComboBox) else 0)
+        self.move(right - self.width(), (editor.height() - self.height()) // 2)
+        if isinstance(editor, ImeLineEdit):
+            # Typed text stops before the tag instead of running under it.
+            editor.setTextMargins(0, 0, self.width() + gap if self.text() else 0, 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.FontChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.Polish,
+        ):
+            self.place()
+        return False
+
+
 class FillPanel(QWidget):
     """Opens beside the results when a phrase with fields is used; Enter walks the fields, then copies."""
 
@@ -95,15 +165,22 @@ class FillPanel(QWidget):
         self.item: ResultItem | None = None
         self.template: placeholders.Template | None = None
         self.inputs: dict[str, ImeLineEdit | QComboBox] = {}
-        self._origins: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self._origins: dict[str, OriginTag] = {}
+        # Offered under a profile field the profile has no value for: the agent decides to keep it.
+        self.save_boxes: dict[str, QCheckBox] = {}
         self.findings: list[Any] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.setSpacing(10)
-        self.heading = section_title()
-        self.heading.setWordWrap(True)
-        self.hint = muted_label()
+        # One line each, cut with … (the whole text as tooltip) where the pane is narrow: wrapped at
+        # a large font, a long title and the key hint took six lines and pushed the window off the
+        # screen. The title is in the list beside it; F1 lists the keys.
+        self.heading = ElidedLabel()
+        self.heading.setObjectName("sectionTitle")
+        self.heading.setProperty("muted", False)
+        self.hint = ElidedLabel()
         layout.addWidget(self.heading)
         layout.addWidget(self.hint)
 
@@ -113,15 +190,25 @@ class FillPanel(QWidget):
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(8)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._scroll = QScrollArea()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._scroll = FormScroll()
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._scroll.setWidget(self._form_host)
+        # Rows change height with the font, the style and the offer to save to the profile: the
+        # form's visible height follows them all.
+        self._form_host.installEventFilter(self)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
         layout.addWidget(self._scroll)
 
-        self.banner = QLabel()
+        # Wrapped lines make the window taller instead of squeezing the rows above them.
+        self.banner = WrappingLabel()
         self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
 
@@ -130,10 +217,10 @@ class FillPanel(QWidget):
         self.preview = QTextBrowser()
         self.preview.setObjectName("fillPreview")
         self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.preview.setMinimumHeight(90)
+        # Its least height is all it asks for; the fields come first, the rest of the room is its.
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout.addWidget(self.preview, 1)
-        self.findings_label = QLabel()
-        self.findings_label.setWordWrap(True)
+        self.findings_label = WrappingLabel()
         self.findings_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.findings_label)
 
@@ -150,6 +237,7 @@ class FillPanel(QWidget):
         ctx.checker_changed.connect(self._update_preview)
         ctx.profile_changed.connect(self._profile_arrived)
         self.retranslate()
+        self._fit()  # the sizes the window is built with, not a change after it is shown
 
     def retranslate(self) -> None:
         if self.pastes:
@@ -164,16 +252,84 @@ class FillPanel(QWidget):
             self.copy_button.setText(self.tr("Copy  Ctrl+⏎"))
         self.preview_label.setText(self.tr("Preview"))
         self.cancel_button.setText(self.tr("Cancel  Esc"))
+        for box in self.save_boxes.values():
+            box.setText(self.tr("Save to my profile"))
         if self.item is not None:
             self.heading.setText(self.tr("Fill in: {0}").format(self.item.title))
             self._update_origins()
+            self._update_save_boxes()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif event.type() == QEvent.Type.PaletteChange:
             self._update_preview()
+        elif event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._refit.start()
+            self._update_preview()  # its HTML names a point size
         super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._refit.start()  # wrapped field names take more or fewer lines
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._form_host and event.type() == QEvent.Type.LayoutRequest:
+            self._refit.start()
+            return False
+        if isinstance(watched, QComboBox) and isinstance(event, QKeyEvent):
+            return self._combo_key(watched, event)
+        return False
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """Size what depends on the font: field names' width, the form's visible height, the preview.
+
+        Fixed pixel sizes made for the default font overlap at 12 pt and more; everything here is
+        measured from the current font and style instead, whenever either changes.
+        """
+        metrics = self.fontMetrics()
+        widest = metrics.horizontalAdvance("汉" * LABEL_CHARS)
+        for label in self.labels.values():
+            # A wrapping label asks for less than one line's width; a short name stays on one line.
+            one_line = label.fontMetrics().horizontalAdvance(label.text()) + 2 * label.margin() + 1
+            label.setMinimumWidth(min(one_line, widest))
+            label.setMaximumWidth(widest)
+        for widget in self._form_host.findChildren(QWidget):
+            widget.ensurePolished()  # the style sheet's padding counts: measure as drawn
+        # Active again, the form reports its next change (a LayoutRequest) to eventFilter.
+        self.form.activate()
+        form_height = self.form.totalSizeHint().height()
+        width = self._scroll.viewport().width()
+        if self.form.hasHeightForWidth() and width > 0:
+            form_height = max(form_height, self.form.totalHeightForWidth(width))
+        # The fields scroll rather than shrink: a squeezed form draws its rows over one another.
+        self._form_host.setMinimumHeight(form_height)
+        pitch = 0
+        for editor in self.inputs.values():
+            pitch = max(pitch, editor.sizeHint().height())
+        row = pitch + self.form.verticalSpacing()
+        # Counted in fields: an offer to save under one is part of its row.
+        offers = sum(
+            b.sizeHint().height() + self.form.verticalSpacing() for b in self.save_boxes.values() if not b.isHidden()
+        )
+        wanted = min(form_height, round(FORM_ROWS_SHOWN * row) + offers) if pitch else form_height
+        least = min(form_height, round(FORM_ROWS_LEAST * row)) if pitch else form_height
+        self._scroll.set_heights(least, wanted)
+        # The preview's lines are 1.08 times the font at 160% line height.
+        line = metrics.lineSpacing() * 1.08 * 1.6
+        chrome = self.preview.frameWidth() * 2 + round(2 * self.preview.document().documentMargin())
+        self.preview.setMinimumHeight(round(PREVIEW_LINES * line) + chrome)
+        for button in (self.copy_button, self.cancel_button):
+            # The style sheet's min-height is for the default font; a layout short of room would
+            # squeeze a larger font's button down to it and cut its text.
+            button.setMinimumHeight(button.sizeHint().height())
+
+    def scrolled_height(self) -> int:
+        """How much taller the fields would need to be shown to show them all without scrolling."""
+        return max(0, self._scroll.sizeHint().height() - self._scroll.height())
 
     # -- building the form -------------------------------------------------------------------
 
@@ -184,7 +340,9 @@ class FillPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.inputs.clear()
+        self.labels.clear()
         self._origins.clear()
+        self.save_boxes.clear()
         self.banner.hide()
         builtins = self.ctx.builtins()
         first: dict[str, placeholders.Field] = {}
@@ -213,19 +371,22 @@ class FillPanel(QWidget):
                 editor = line
             editor.setObjectName(f"field:{name}")
             editor.setProperty("origin", origin)
-            origin_label = muted_label()
-            self._origins[name] = origin_label
-            row = QHBoxLayout()
-            row.setSpacing(8)
-            row.addWidget(editor, 1)
-            row.addWidget(origin_label)
+            self._origins[name] = OriginTag(editor)
             label = QLabel(name)
+            label.setWordWrap(True)  # a long field name takes two lines rather than the inputs' width
             label.setBuddy(editor)
-            self.form.addRow(label, row)
+            self.form.addRow(label, editor)
+            self.labels[name] = label
             self.inputs[name] = editor
+            if is_profile_field(name, builtins) and not builtins.get(name) and isinstance(editor, ImeLineEdit):
+                box = QCheckBox()
+                box.setObjectName(f"save:{name}")
+                box.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Enter walks the fields; Tab reaches it
+                self.form.addRow("", box)
+                self.form.setRowVisible(box, False)
+                self.save_boxes[name] = box
         self.retranslate()
-        # Show every field without scrolling up to a point; a phrase with many fields scrolls.
-        self._scroll.setFixedHeight(min(self._form_host.sizeHint().height() + 2, 280))
+        self._fit()  # now, not after the first paint: the window sizes itself from this
         self._update_preview()
         self.focus_first_empty()
 
@@ -233,6 +394,9 @@ class FillPanel(QWidget):
         remembered = self.ctx.memory.get(f.name)
         if remembered:
             return remembered, "memory"
+        own = self.ctx.memory.own(f.name, builtins)
+        if own:
+            return own, "session"
         if builtins.get(f.name):
             return builtins[f.name], "profile"
         if f.default is not None:
@@ -252,18 +416,46 @@ class FillPanel(QWidget):
             editor.setText(value)
             editor.setProperty("origin", "profile")  # after setText: typing clears the origin
         self._update_origins()
+        self._update_save_boxes()
         self._update_preview()
 
     def _update_origins(self) -> None:
         names = {
             "memory": self.tr("this conversation"),
+            "session": self.tr("kept"),
             "profile": self.tr("profile"),
             "default": self.tr("default"),
+        }
+        tips = {
+            "session": self.tr("You typed this earlier; it is kept until Huashu quits (Ctrl+N keeps it)."),
         }
         for name, label in self._origins.items():
             editor = self.inputs[name]
             origin = str(editor.property("origin") or "")
             label.setText(names.get(origin, ""))
+            editor.setToolTip(tips.get(origin, ""))
+
+    def _update_save_boxes(self) -> None:
+        """Offer to save a profile field only while it has a value the profile does not have yet."""
+        for name, box in self.save_boxes.items():
+            entries = self._profile_entries(name)
+            if box.isHidden() == bool(entries):
+                self.form.setRowVisible(box, bool(entries))
+                self._refit.start()  # a row more or less: the form's height changes
+            box.setToolTip(
+                self.tr("Saves {0} in Settings › Your profile, so it is filled in from now on.").format(
+                    "、".join(f"{key}：{value}" for key, value in entries.items())
+                )
+                if entries
+                else ""
+            )
+
+    def _profile_entries(self, name: str) -> dict[str, str]:
+        editor = self.inputs[name]
+        value = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
+        entries = profile_entries(name, value)
+        # Never over a value the profile has (it may have arrived since the panel opened).
+        return {key: v for key, v in entries.items() if not self.ctx.profile.get(key, "").strip()}
 
     # -- values ------------------------------------------------------------------------------
 
@@ -282,6 +474,7 @@ class FillPanel(QWidget):
             set_invalid(sender, False)
             sender.setProperty("origin", "")
             self._update_origins()
+        self._update_save_boxes()
         if not self.empty_fields():
             self.banner.hide()
         self._update_preview()
@@ -327,23 +520,18 @@ class FillPanel(QWidget):
                 return
         self.try_copy()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _combo_key(self, combo: QComboBox, event: QKeyEvent) -> bool:
         # Drop-downs have no submitted signal; give them the same Enter / Ctrl+Enter / Esc keys.
-        if (
-            isinstance(watched, QComboBox)
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-        ):
-            if watched.view().isVisible():
-                return False
-            key = event.key()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                name = next(n for n, e in self.inputs.items() if e is watched)
-                self._submitted(name, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
-                return True
-            if key == Qt.Key.Key_Escape:
-                self.cancelled.emit()
-                return True
+        if event.type() != QEvent.Type.KeyPress or combo.view().isVisible():
+            return False
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            name = next(n for n, e in self.inputs.items() if e is combo)
+            self._submitted(name, bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return True
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -398,5 +586,16 @@ class FillPanel(QWidget):
         # conversation would list it as typed and carry it into other phrases' fields of that name.
         defaults = {f.name: f.default for f in self.template.fields if f.default is not None}
         given = {name: value for name, value in values.items() if value.strip() != defaults.get(name)}
+        self._save_to_profile()
         self.copy_requested.emit(FilledReply(self.item.phrase_id, result.text, given))
         return True
+
+    def _save_to_profile(self) -> None:
+        """The values whose "save to my profile" the agent ticked go into the profile with this reply."""
+        entries: dict[str, str] = {}
+        for name, box in self.save_boxes.items():
+            if box.isChecked():
+                entries.update(self._profile_entries(name))
+        if entries:
+            # The profile reloads from the library afterwards (OpChanges), so every view shows it.
+            self.ctx.ops.run(lambda lib: lib.set_profile(entries), initiator=self)

@@ -7,11 +7,34 @@ import logging
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huashu.gui.qt import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from huashu.paths import resource
 
+if TYPE_CHECKING:
+    from huashu.core.placeholders import PlaceholderIssue
+
 log = logging.getLogger(__name__)
+
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # the name lupdate looks for
+    """Mark `source` for the catalogue (lupdate finds it) where it is translated later, by its context."""
+    return source
+
+
+# Qt's own file dialog (non-native, as on most Linux desktops) uses strings the qtbase_zh_CN shipped
+# with PySide6 lacks, so the Chinese dialog showed them in English: its form labels gained mnemonics
+# ("&Look in:", "Files of &type:"; the catalogue has them without "&"), and the Type column's
+# "Folder" moved to the QAbstractFileIconProvider context (the catalogue has it under QFileDialog).
+# Declared here, lupdate keeps them in our catalogue, which Qt consults after its own.
+QT_OWN_STRINGS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Folder"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Drive"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Unknown"),
+)
 
 DEFAULT_LANGUAGE = "zh_CN"
 # Language code -> its own name, shown in the settings so a person can always find their language.
@@ -190,3 +213,34 @@ def install_translators(app: QCoreApplication, locale: QLocale | str = DEFAULT_L
             size = f" {translator.size} messages" if isinstance(translator, CatalogueTranslator) else ""
             names.append(f"{kind}_{language}{size}")
     return ", ".join(names) or f"{language}: no catalogue found"
+
+
+def placeholder_message(issue: PlaceholderIssue) -> str:
+    """A template problem in the UI's language (the core words it in Chinese for the command line)."""
+    values = [value for _key, value in issue.details]
+    messages = {
+        "unclosed": QCoreApplication.translate(
+            "placeholders", "“[” has no closing “]” (for a bracket itself, write “[[”)"
+        ),
+        "stray_close": QCoreApplication.translate(
+            "placeholders", "Extra “]” (for a bracket itself, write “]]”)"
+        ),
+        "empty": QCoreApplication.translate(
+            "placeholders", "Empty field “[]”: write the field’s name between the brackets"
+        ),
+        "empty_name": QCoreApplication.translate("placeholders", "The field has no name"),
+        "empty_choice": QCoreApplication.translate("placeholders", "Field “{0}” has an empty choice"),
+        "name_too_long": QCoreApplication.translate(
+            "placeholders", "The field name is longer than {0} characters"
+        ),
+        "bad_name": QCoreApplication.translate(
+            "placeholders", "Field name “{0}” cannot contain “|”; choices follow “:”, as in [称呼:先生|女士]"
+        ),
+        "bad_default": QCoreApplication.translate(
+            "placeholders", "The default “{1}” of field “{0}” is not one of its choices"
+        ),
+    }
+    template = messages.get(issue.code)
+    if template is None:  # a kind of problem newer than this table: the core's own words
+        return issue.message if current_language() == "en" else issue.message_zh
+    return template.format(*values)

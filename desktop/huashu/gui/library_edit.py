@@ -173,8 +173,14 @@ class LibraryEditing(QObject):
         if item is None:
             return
 
+        # Worded here, on the GUI thread, in the UI's language at the time of copying.
+        first, nth = self.tr("{0} (copy)"), self.tr("{0} (copy {1})")
+
+        def copy_title(title: str, n: int) -> str:
+            return first.format(title) if n == 2 else nth.format(title, n)
+
         def op(lib: Library) -> tuple[Phrase, OpChanges]:
-            changes = lib.duplicate_phrase(item.phrase_id)
+            changes = lib.duplicate_phrase(item.phrase_id, copy_title=copy_title)
             return lib.phrase(next(iter(changes.phrases))), changes
 
         def done(result: tuple[Phrase, OpChanges]) -> None:

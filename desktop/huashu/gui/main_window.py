@@ -147,7 +147,6 @@ class MainWindow(QMainWindow):
 
         self.search_box = SearchBox()
         self.tree = CategoryTree()
-        self.tree.setMinimumWidth(170)
         self.model = ResultsModel(self)
         self.results = ResultsView()
         self.results.setModel(self.model)
@@ -397,11 +396,11 @@ class MainWindow(QMainWindow):
             "edit": self.tr("&Edit phrase…"),
             "favorite": self.tr("&Star / unstar"),
             "duplicate": self.tr("Copy to &my phrases"),
-            "move": self.tr("&Move to category…"),
+            "move": self.tr("Mo&ve to category…"),
             "delete": self.tr("&Delete phrase"),
             "new_category": self.tr("New &category…"),
-            "new_subcategory": self.tr("New &subcategory…"),
-            "rename_category": self.tr("&Rename category…"),
+            "new_subcategory": self.tr("New su&bcategory…"),
+            "rename_category": self.tr("Rename ca&tegory…"),
             "delete_category": self.tr("Delete c&ategory…"),
             "new_conversation": self.tr("&New conversation (forget typed values)"),
             "focus_search": self.tr("&Search"),
@@ -435,6 +434,8 @@ class MainWindow(QMainWindow):
             redo_text = self.ctx.undo.redoText()
         except RuntimeError:  # the stack announces its own destruction while the window is torn down
             return
+        # A "&" in a phrase's title is text, not a second accelerator in the Edit menu.
+        undo_text, redo_text = undo_text.replace("&", "&&"), redo_text.replace("&", "&&")
         undo_label = self.tr("&Undo {0}").format(undo_text) if undo_text else self.tr("&Undo")
         redo_label = self.tr("&Redo {0}").format(redo_text) if redo_text else self.tr("&Redo")
         self.actions_by_name["undo"].setText(undo_label)
@@ -462,6 +463,10 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.tree.retranslate()  # first: the results header quotes the tree's names
+            if self.ctx.undo.count():  # the Edit menu names the next steps in the new language
+                from huashu.gui.undo import retranslate_commands
+
+                retranslate_commands(self.ctx.undo)
             self.retranslate()
         super().changeEvent(event)
 
@@ -897,7 +902,8 @@ class MainWindow(QMainWindow):
         item = self.tree.itemAt(pos)
         if item is not None:
             self.tree.setCurrentItem(item)
-        is_category = self._selected_category() is not None
+        scope = self.tree.current_scope()
+        is_category = scope.kind == "category" and scope.category_id is not None
         menu = QMenu(self)
         menu.addAction(self.actions_by_name["new_category"])
         for name in ("new_subcategory", "rename_category", "delete_category"):
@@ -1093,10 +1099,10 @@ class MainWindow(QMainWindow):
         )
 
     def open_data_folder(self) -> None:
-        from huashu.gui.qt import QDesktopServices, QUrl
+        from huashu.gui import dialogs
 
         if self.ctx.lib.path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.lib.path.parent)))
+            dialogs.open_folder(self, self.ctx.lib.path.parent)  # says where it is when nothing opens it
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()

@@ -31,6 +31,18 @@ class OpError:
     details: str
 
 
+def expected_error(exc: BaseException) -> bool:
+    """A failure the user caused or can fix (a bad file, a refused edit, a busy or read-only library)."""
+    from huashu.core.packs import PackError
+    from huashu.core.placeholders import PlaceholderError
+    from huashu.core.spreadsheet import SpreadsheetError
+    from huashu.storage.library import LibraryError, NotFoundError, ValidationError
+
+    return isinstance(
+        exc, LibraryError | ValidationError | SpreadsheetError | PackError | PlaceholderError | NotFoundError | OSError
+    )
+
+
 def friendly_error(exc: BaseException) -> str:
     """A message for the user, never a traceback; library and spreadsheet errors are already worded for people."""
     from huashu.core.packs import PackError
@@ -46,7 +58,11 @@ def friendly_error(exc: BaseException) -> str:
         ).format(exc)
     if isinstance(exc, PlaceholderError):
         first = exc.issues[0] if exc.issues else None
-        return first.message_zh if first else str(exc)
+        if first is None:
+            return str(exc)
+        from huashu.gui.i18n import placeholder_message
+
+        return placeholder_message(first)
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return QCoreApplication.translate(
             "ops", "The phrase library is busy in another program. Please try again in a moment."
@@ -169,7 +185,12 @@ class Ops(QObject):
         try:
             if isinstance(exc, BaseException):
                 details = "".join(traceback.format_exception(exc))
-                log.warning("operation failed:\n%s", details)
+                if expected_error(exc):
+                    # A refused file or edit is an answer the user reads, not a fault to debug.
+                    log.info("operation refused: %s: %s", type(exc).__name__, exc)
+                    log.debug("%s", details)
+                else:
+                    log.warning("operation failed:\n%s", details)
                 error = OpError(exc, friendly_error(exc), details)
                 if pending.failure is not None:
                     pending.failure(error)

@@ -9,18 +9,24 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from huashu.gui import theme
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import FilledReply, FillPanel, instant_reply
 from huashu.gui.qt import (
     QApplication,
+    QColor,
     QCursor,
     QEvent,
     QFrame,
     QGuiApplication,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
     QPoint,
     QRect,
+    QResizeEvent,
     QShortcut,
+    QSizePolicy,
     QStackedWidget,
     Qt,
     QTimer,
@@ -31,12 +37,34 @@ from huashu.gui.qt import (
 from huashu.gui.results import ResultItem, ResultsModel, ResultsView
 from huashu.gui.search_panel import Outcome, SearchBox, SearchController
 from huashu.gui.toast import Toast
-from huashu.gui.widgets import muted_label
+from huashu.gui.widgets import ElidedLabel
 
 log = logging.getLogger(__name__)
 
-POPUP_SIZE = (560, 440)
+POPUP_SIZE = (560, 440)  # at a 10 pt font; larger fonts get a proportionally larger popup
+POPUP_DESIGN_POINTS = 10.0
+POPUP_SCREEN_SHARE = 0.9  # of the screen's free area, at most
 CURSOR_GAP = 12
+BORDER = 1
+
+
+def popup_size(point_size: float, screen: QRect) -> tuple[int, int]:
+    """The popup's size for the app font's point size: POPUP_SIZE grown with the font, but not
+    beyond most of the screen (and never below POPUP_SIZE)."""
+    scale = max(1.0, point_size / POPUP_DESIGN_POINTS) if point_size > 0 else 1.0
+    room = (screen.width() * POPUP_SCREEN_SHARE, screen.height() * POPUP_SCREEN_SHARE)
+    width, height = (round(max(base, min(base * scale, share))) for base, share in zip(POPUP_SIZE, room, strict=True))
+    return width, height
+
+
+def edge_color(c: theme.Colors) -> QColor:
+    """The popup's 1 px edge: halfway between the theme's border and muted grey.
+
+    A frameless window has no edge from the window manager; the theme's border grey alone
+    (#dcdfe4 light) all but vanishes on a white chat window, the muted grey is too loud for a frame.
+    """
+    a, b = QColor(c.border), QColor(c.muted)
+    return QColor((a.red() + b.red()) // 2, (a.green() + b.green()) // 2, (a.blue() + b.blue()) // 2)
 
 
 @functools.cache
@@ -117,13 +145,13 @@ class QuickPopup(QWidget):
         self.results.setModel(self.model)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the search box keeps the keys; arrows move here
         self.fill = FillPanel(ctx, pastes=True)
-        self.header = muted_label()
-        self.header.setWordWrap(False)
-        self.footer = muted_label()
-        self.footer.setWordWrap(False)
+        # One line each that ends in … when short of room: a long query or a large font must not
+        # make the popup wider than the screen.
+        self.header = ElidedLabel()
+        self.footer = ElidedLabel()
         self.controller = SearchController(ctx.ops, self)
 
-        list_page = QWidget()
+        self.list_page = list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(4)
@@ -132,6 +160,7 @@ class QuickPopup(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(list_page)
         self.pages.addWidget(self.fill)
+        self._show_page(list_page)
 
         frame = QFrame(self)
         frame.setObjectName("quickFrame")
@@ -142,7 +171,7 @@ class QuickPopup(QWidget):
         inner.addWidget(self.pages, 1)
         inner.addWidget(self.footer)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setContentsMargins(BORDER, BORDER, BORDER, BORDER)  # the painted edge stays uncovered
         outer.addWidget(frame)
         self.toast = Toast(self)
         self.resize(*POPUP_SIZE)
@@ -168,6 +197,37 @@ class QuickPopup(QWidget):
         self.search_box.setPlaceholderText(self.tr("Search or /shortcut   Enter paste · Esc close"))
         self.footer.setText(self.tr("↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close"))
         self._update_header()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.pages.currentWidget() is self.fill:
+            # The panel asks for more (an offer to save under a field, a wrapped warning): room for
+            # it where the screen has some, instead of scrolling the fields.
+            self._grow_for_fill()
+        return handled
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        c = theme.colors()
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(c.window))
+        painter.setPen(edge_color(c))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))  # a 1 px pen draws right of and below the line
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible():
+            # The fill panel of a phrase with many fields, or at a large font, makes the popup grow;
+            # grown downwards it would hang off the bottom of the screen.
+            self._keep_on_screen()
+
+    def _keep_on_screen(self) -> None:
+        screen = QGuiApplication.screenAt(self.geometry().center()) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        x = max(area.left(), min(self.x(), area.right() + 1 - self.width()))
+        y = max(area.top(), min(self.y(), area.bottom() + 1 - self.height()))
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -195,8 +255,13 @@ class QuickPopup(QWidget):
         """Show on the cursor's screen beside the cursor, with the search text selected and focused."""
         cursor = QCursor.pos()
         screen = QGuiApplication.screenAt(cursor) or QGuiApplication.primaryScreen()
-        self.move(place_near(cursor, (self.width(), self.height()), screen.availableGeometry()))
+        area = screen.availableGeometry()
         self.back_to_list(focus=False)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the least size for the list at today's font, before resizing to it
+        self.resize(*popup_size(self.font().pointSizeF(), area))  # the font may have changed since
+        self.move(place_near(cursor, (self.width(), self.height()), area))
         if self.controller.last is None:
             self.controller.request(self.search_box.text())
         activate_mac_app()
@@ -288,13 +353,38 @@ class QuickPopup(QWidget):
             self._deliver(reply)
             return
         self.fill.start(item)
-        self.pages.setCurrentWidget(self.fill)
+        self._show_page(self.fill)
+        self._grow_for_fill()
         self.fill.focus_first_empty()
 
     def back_to_list(self, focus: bool = True) -> None:
-        self.pages.setCurrentIndex(0)
+        self._show_page(self.list_page)
         if focus:
             self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _grow_for_fill(self) -> None:
+        """Room for every field where the screen has it; the layout alone grows the popup only to
+        its least size, where a phrase's later fields scroll."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the least size first: the window grows to it by itself
+        screen = QGuiApplication.screenAt(self.geometry().center()) or QGuiApplication.primaryScreen()
+        limit = round(screen.availableGeometry().height() * POPUP_SCREEN_SHARE)
+        height = min(self.height() + self.fill.scrolled_height(), limit)
+        if height > self.height():
+            self.resize(self.width(), height)
+
+    def _show_page(self, page: QWidget) -> None:
+        """Show `page`; only the page shown counts for the popup's least size.
+
+        A stacked widget is as large as its largest page: the last phrase's fill panel, at a large
+        font, would otherwise keep the list tall (and the popup over the chat) long after it closed.
+        """
+        for other in (self.list_page, self.fill):
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+        self.pages.updateGeometry()
 
     def _deliver(self, reply: FilledReply) -> None:
         self.back_to_list(focus=False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from huashu.gui import chips, icons, theme
 from huashu.gui.qt import (
     QEvent,
-    QHBoxLayout,
     QLabel,
     QPushButton,
+    QResizeEvent,
+    QSize,
     Qt,
     QTextBrowser,
     QVBoxLayout,
@@ -15,7 +16,7 @@ from huashu.gui.qt import (
     Signal,
 )
 from huashu.gui.results import ResultItem
-from huashu.gui.widgets import muted_label, section_title
+from huashu.gui.widgets import WrapRow, muted_label, section_title
 
 
 class PreviewPane(QWidget):
@@ -35,6 +36,7 @@ class PreviewPane(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta = muted_label()
         self.badge = QLabel()
+        self.badge.setWordWrap(True)  # a narrow pane at 20 pt: two lines rather than a cut-off badge
         self.badge.setVisible(False)
         self.body = QTextBrowser()
         self.body.setObjectName("previewBody")
@@ -51,18 +53,19 @@ class PreviewPane(QWidget):
         self.edit_button.clicked.connect(self.edit_requested)
         self.favorite_button.clicked.connect(self.favorite_requested)
         self.duplicate_button.clicked.connect(self.duplicate_requested)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        # The pane's width is the window's to decide: at a large font the buttons wrap onto a second
+        # row rather than being squeezed below their text.
+        self.buttons = WrapRow(8)
+        self.buttons.setObjectName("previewButtons")
         for button in (self.use_button, self.edit_button, self.favorite_button, self.duplicate_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            self.buttons.add(button)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addWidget(self.badge)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.notes)
         layout.addWidget(self.usage)
-        layout.addLayout(buttons)
+        layout.addWidget(self.buttons)
         self.empty = muted_label()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
@@ -82,6 +85,20 @@ class PreviewPane(QWidget):
             self.tr("Select a phrase to see it here.\nType to search, ↑↓ to move, Enter to use.")
         )
         self.show_item(self.item)
+
+    def minimumSizeHint(self) -> QSize:
+        # Wrapped lines (a long title, a second row of buttons at a large font) need their height at
+        # the pane's width: asked for, the window makes room instead of pushing buttons off the bottom.
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None or not self.isVisible() or not layout.hasHeightForWidth():
+            return hint
+        return QSize(hint.width(), max(hint.height(), layout.totalMinimumHeightForWidth(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the wrapped height changed with the width
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -123,7 +140,8 @@ class PreviewPane(QWidget):
             parts.append(item.shortcut)
         phrase = item.phrase
         if phrase is not None and phrase.tags:
-            parts.append("  ".join(f"#{t}" for t in phrase.tags))
+            # A word joiner keeps "#" with its tag: a narrow pane broke "#电话" after the "#".
+            parts.append("  ".join(f"#\u2060{t}" for t in phrase.tags))
         self.meta.setText("  ·  ".join(parts))
         if item.read_only:
             self.badge.setText(self.tr("Team phrase (read-only)"))

@@ -20,6 +20,7 @@ from huashu.gui.qt import (
     QPainter,
     QPainterPath,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QSize,
     QStyle,
@@ -31,6 +32,7 @@ from huashu.gui.qt import (
 
 PHRASE_MIME = "application/x-huashu-phrase-ids"
 ItemRole = Qt.ItemDataRole.UserRole + 1
+LockSlotRole = Qt.ItemDataRole.UserRole + 2  # True on every row while any row is read-only
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class ResultsModel(QAbstractListModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[ResultItem] = []
+        self._any_read_only = False
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
@@ -82,6 +85,8 @@ class ResultsModel(QAbstractListModel):
             return item.title
         if role == ItemRole:
             return item
+        if role == LockSlotRole:
+            return self._any_read_only
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.text
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -110,6 +115,7 @@ class ResultsModel(QAbstractListModel):
     def set_items(self, items: list[ResultItem]) -> None:
         self.beginResetModel()
         self._items = items
+        self._any_read_only = any(i.read_only for i in items)
         self.endResetModel()
 
     def items(self) -> list[ResultItem]:
@@ -123,8 +129,14 @@ class ResultsModel(QAbstractListModel):
         row = self.row_of(phrase.id)
         if row >= 0:
             self._items[row] = ResultItem.from_phrase(phrase, self._items[row].matched)
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+            any_read_only = any(i.read_only for i in self._items)
+            if any_read_only != self._any_read_only:
+                # The lock's slot comes or goes on every row, not just this one.
+                self._any_read_only = any_read_only
+                self.dataChanged.emit(self.index(0), self.index(len(self._items) - 1))
+            else:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
         return row
 
     def row_of(self, phrase_id: int) -> int:
@@ -158,16 +170,88 @@ def _spans(title: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     return runs
 
 
+@dataclass(frozen=True)
+class RowGeometry:
+    """Where a row's first line puts each of its parts (the second line spans the row)."""
+
+    number: QRectF
+    title: QRectF  # the room for the title; it is elided to this width
+    shortcut: QRectF | None
+    shortcut_text: str
+    category: QRectF
+    category_text: str
+    lock: QRectF | None
+    star: QRectF | None
+    line2: QRectF
+
+
 class ResultDelegate(QStyledItemDelegate):
-    """Two lines per phrase: title (matches tinted) with shortcut and category; then the text with field chips."""
+    """Two lines per phrase: title (matches tinted) with shortcut and category; then the text with field chips.
+
+    The star and the lock have fixed slots at the right edge, so favourites line up in one column
+    whatever the shortcut tag and category beside them; the lock's slot is there only while some
+    row in the list is read-only.
+    """
 
     PAD_X = 12
     PAD_Y = 7
     GAP = 3
+    ICON = 14
+    ICON_GAP = 6
+    CATEGORY_SHARE = 0.4  # of the first line at most, so a long category leaves room for the title
+    SHORTCUT_SHARE = 0.25
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         fm = QFontMetrics(option.font)
         return QSize(200, 2 * fm.height() + 2 * self.PAD_Y + self.GAP + 2)
+
+    @staticmethod
+    def small_font(font: QFont) -> QFont:
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
+        return small
+
+    def geometry(self, rect: QRect, font: QFont, item: ResultItem, lock_slot: bool = False) -> RowGeometry:
+        """The layout of one row in `rect` (the view's item rect) at `font`."""
+        fm = QFontMetrics(font)
+        sfm = QFontMetrics(self.small_font(font))
+        box = QRectF(rect).adjusted(4, 2, -4, -2)
+        left = box.left() + self.PAD_X
+        right = box.right() - self.PAD_X
+        top1 = box.top() + self.PAD_Y
+        line_h = fm.height()
+        top2 = top1 + line_h + self.GAP
+        number = QRectF(left - 4, top1, 14, line_h)
+        left += 16
+        width = right - left
+
+        # From the right edge: the star's slot, the lock's, then category and shortcut tag.
+        icon_top = top1 + (line_h - self.ICON) / 2
+        x = right - self.ICON
+        star = QRectF(x, icon_top, self.ICON, self.ICON) if item.favorite else None
+        x -= self.ICON_GAP
+        lock = None
+        if lock_slot:
+            x -= self.ICON
+            lock = QRectF(x, icon_top, self.ICON, self.ICON) if item.read_only else None
+            x -= self.ICON_GAP
+        x -= 4
+        category_text = sfm.elidedText(item.category, Qt.TextElideMode.ElideLeft, int(width * self.CATEGORY_SHARE))
+        cat_w = sfm.horizontalAdvance(category_text)
+        category = QRectF(x - cat_w, top1, cat_w + 1, line_h)
+        x -= cat_w + 10
+        shortcut = None
+        shortcut_text = ""
+        if item.shortcut:
+            shortcut_text = sfm.elidedText(
+                item.shortcut, Qt.TextElideMode.ElideRight, int(width * self.SHORTCUT_SHARE)
+            )
+            sc_w = sfm.horizontalAdvance(shortcut_text) + 10
+            shortcut = QRectF(x - sc_w, top1 + 1, sc_w, line_h - 2)
+            x -= sc_w + 8
+        title = QRectF(left, top1, max(0.0, x - 8 - left), line_h)
+        line2 = QRectF(left, top2, width, line_h)
+        return RowGeometry(number, title, shortcut, shortcut_text, category, category_text, lock, star, line2)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -191,62 +275,37 @@ class ResultDelegate(QStyledItemDelegate):
 
         font = QFont(option.font)
         fm = QFontMetrics(font)
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
-        sfm = QFontMetrics(small)
+        small = self.small_font(font)
         bold = QFont(font)
         bold.setWeight(QFont.Weight.DemiBold)
         bfm = QFontMetrics(bold)
-
-        left = rect.left() + self.PAD_X
-        right = rect.right() - self.PAD_X
-        top1 = rect.top() + self.PAD_Y
-        base1 = top1 + fm.ascent()
-        top2 = top1 + fm.height() + self.GAP
-        base2 = top2 + fm.ascent()
+        g = self.geometry(option.rect, font, item, bool(index.data(LockSlotRole)))
+        base1 = g.title.top() + fm.ascent()
+        base2 = g.line2.top() + fm.ascent()
 
         # Row number: Ctrl+1..9 use these rows directly.
         if index.row() < 9:
             painter.setFont(small)
             painter.setPen(QColor(c.muted))
-            painter.drawText(
-                QRectF(left - 4, top1, 14, fm.height()), Qt.AlignmentFlag.AlignCenter, str(index.row() + 1)
-            )
-        left += 16
+            painter.drawText(g.number, Qt.AlignmentFlag.AlignCenter, str(index.row() + 1))
 
-        # Right side of line 1: category, then the shortcut as a small outlined tag.
-        x_right = right
         painter.setFont(small)
-        category = sfm.elidedText(item.category, Qt.TextElideMode.ElideLeft, int((right - left) * 0.4))
-        cat_w = sfm.horizontalAdvance(category)
         painter.setPen(QColor(c.muted))
-        painter.drawText(
-            QRectF(x_right - cat_w, top1, cat_w + 1, fm.height()), Qt.AlignmentFlag.AlignVCenter, category
-        )
-        x_right -= cat_w + 10
-        if item.shortcut:
-            sc_w = sfm.horizontalAdvance(item.shortcut) + 10
-            tag = QRectF(x_right - sc_w, top1 + 1, sc_w, fm.height() - 2)
+        painter.drawText(g.category, Qt.AlignmentFlag.AlignVCenter, g.category_text)
+        if g.shortcut is not None:
             path = QPainterPath()
-            path.addRoundedRect(tag, 4, 4)
+            path.addRoundedRect(g.shortcut, 4, 4)
             painter.setPen(QColor(c.border))
             painter.drawPath(path)
             painter.setPen(QColor(c.muted))
-            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, item.shortcut)
-            x_right -= sc_w + 8
-        for flag, name, color in (
-            (item.read_only, "lock", c.muted),
-            (item.favorite, "star-filled", c.warning),
-        ):
-            if flag:
-                size = 14
-                pm = icons.pixmap(name, color, size)
-                painter.drawPixmap(int(x_right - size), int(top1 + (fm.height() - size) / 2), pm)
-                x_right -= size + 6
+            painter.drawText(g.shortcut, Qt.AlignmentFlag.AlignCenter, g.shortcut_text)
+        for slot, name, color in ((g.lock, "lock", c.muted), (g.star, "star-filled", c.warning)):
+            if slot is not None:
+                painter.drawPixmap(slot.topLeft().toPoint(), icons.pixmap(name, color, self.ICON))
 
         # Title with matched terms tinted, elided to the space left.
-        x = left
-        limit = x_right - 8
+        x = g.title.left()
+        limit = g.title.right()
         painter.setFont(bold)
         for text, mark in _spans(item.title, item.matched):
             if x >= limit:
@@ -261,7 +320,9 @@ class ResultDelegate(QStyledItemDelegate):
 
         # Line 2: the text on one line, fields drawn as chips. Whatever does not fit ends in "…":
         # each segment but the last leaves room for it.
-        x = left
+        x = g.line2.left()
+        right = g.line2.right()
+        top2 = g.line2.top()
         painter.setFont(font)
         ellipsis = fm.horizontalAdvance("…")
         segments = chips.segments(item.text)

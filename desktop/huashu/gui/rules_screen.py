@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from huashu.core.checker import rule_label
+from huashu.core.checker import rule_words
 from huashu.core.models import Rule
 from huashu.gui import icons, theme
 from huashu.gui.context import AppContext
@@ -32,6 +32,9 @@ from huashu.gui.qt import (
 from huashu.gui.widgets import LinesEdit, WrappingLabel, buddy_form, muted_label, section_title
 
 SEVERITIES = ("error", "warning", "info")
+# The tried sentence's findings get this many lines, scrolling beyond: a fixed height keeps the
+# rule's buttons above it in one place however many rules a sentence trips.
+TEST_RESULT_LINES = 6
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
@@ -151,6 +154,19 @@ class RulesScreen(QDialog):
         self.test_result.setWordWrap(True)
         self.test_result.setTextFormat(Qt.TextFormat.RichText)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.test_result)
+        results_layout.addStretch(1)
+        self.test_area = QScrollArea()
+        self.test_area.setObjectName("ruleTestResults")
+        self.test_area.setWidget(results)
+        self.test_area.setWidgetResizable(True)
+        self.test_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.test_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_test_area()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -158,7 +174,7 @@ class RulesScreen(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.test_label)
         layout.addWidget(self.test_edit)
-        layout.addWidget(self.test_result)
+        layout.addWidget(self.test_area)
 
         self.filter.textChanged.connect(self._populate)
         self.list.currentItemChanged.connect(self._selected)
@@ -222,11 +238,18 @@ class RulesScreen(QDialog):
         self.readonly_note.setText(self.tr("This rule comes from a team pack and cannot be changed here."))
         self._populate()
         self._show(self.current)
+        self._test()  # the tried sentence's findings, in the new language
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.FontChange:  # the text size chosen in Settings
+            self._fit_test_area()
         super().changeEvent(event)
+
+    def _fit_test_area(self) -> None:
+        # The dialog's own font: its FontChange may come before the label's.
+        self.test_area.setFixedHeight(TEST_RESULT_LINES * self.fontMetrics().lineSpacing() + 4)
 
     # -- list --------------------------------------------------------------------------------
 
@@ -285,14 +308,19 @@ class RulesScreen(QDialog):
         else:
             self.heading.setText("、".join(rule.patterns[:3]) if not is_new else self.tr("New rule"))
         self.uid_edit.setText(rule.uid)
+        self.uid_edit.setCursorPosition(0)
         self.uid_edit.setReadOnly(not is_new)
         self.patterns_edit.setPlainText("\n".join(rule.patterns))
         self.regex_box.setChecked(rule.is_regex)
         self.severity_box.setCurrentIndex(max(0, SEVERITIES.index(rule.severity)))
         self.category_edit.setText(rule.category)
+        self.category_edit.setCursorPosition(0)
         self.suggestions_edit.setPlainText("\n".join(rule.suggestions))
         self.allow_edit.setPlainText("\n".join(rule.allow))
         self.note_edit.setText(rule.note)
+        # setText leaves the cursor, and so the view, at the end: a long reason would open with its
+        # first characters cut off.
+        self.note_edit.setCursorPosition(0)
         self.flag_edit.setPlainText("\n".join(rule.must_flag))
         self.ok_edit.setPlainText("\n".join(rule.must_not_flag))
         self.enabled_box.setChecked(rule.enabled)
@@ -389,9 +417,17 @@ class RulesScreen(QDialog):
     # -- test sentence -----------------------------------------------------------------------
 
     def _rule_name(self, uid: str) -> str:
-        """The rule as the list shows it (its first words), not its internal id."""
+        """The rule named by its first words, not its internal id; the words stay as the lead wrote them."""
         rule = next((r for r in self.ctx.rules if r.uid == uid), None)
-        return uid if rule is None else self.tr("rule “{0}”").format(rule_label(rule, 2))
+        if rule is None:
+            return uid
+        shown, total = rule_words(rule, 2)
+        if not shown:
+            return self.tr("rule {0}").format(rule.uid)
+        words = self.tr(", ").join(f"“{word}”" for word in shown)
+        if total > len(shown):
+            words = self.tr("{0} and {1} more").format(words, total - len(shown))
+        return self.tr("rule {0}").format(words)
 
     def _test(self) -> None:
         text = self.test_edit.text()
@@ -416,11 +452,12 @@ class RulesScreen(QDialog):
             pos = f.end
         out.append(html.escape(text[pos:]))
         names = self.severity_names()
+        aside = self.tr("({0})")  # the rule that caught a finding, after it
         details = "".join(
             f'<div><span style="color:{c.severity(f.severity).name()};">●</span> '
             f"{names.get(f.severity, f.severity)} · <b>{html.escape(f.text)}</b>：{html.escape(f.message)}"
             + (f" → {html.escape(' / '.join(f.suggestions))}" if f.suggestions else "")
-            + f' <span style="color:{c.muted};">({html.escape(self._rule_name(f.rule_uid))})</span></div>'
+            + f' <span style="color:{c.muted};">{html.escape(aside.format(self._rule_name(f.rule_uid)))}</span></div>'
             for f in findings
         )
         self.test_result.setText(f'<div style="margin-bottom:6px;">{"".join(out)}</div>{details}')

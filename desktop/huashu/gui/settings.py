@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from huashu.gui import autostart, hotkeys, i18n, prefs
+from huashu.gui import autostart, dialogs, hotkeys, i18n, prefs
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
     QCheckBox,
     QComboBox,
-    QDesktopServices,
     QDialog,
     QDialogButtonBox,
     QEvent,
@@ -25,12 +24,11 @@ from huashu.gui.qt import (
     QPushButton,
     Qt,
     QTabWidget,
-    QUrl,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from huashu.gui.widgets import muted_label, set_invalid
+from huashu.gui.widgets import FitScrollArea, WrappingLabel, fit_to_screen, muted_label, set_invalid
 from huashu.storage.library import PROFILE_KEYS, Library
 
 if TYPE_CHECKING:
@@ -75,7 +73,6 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.ctx = ctx
         self.companion = companion
-        self.resize(620, 520)
         self.tabs = QTabWidget()
 
         # Profile and behaviour.
@@ -87,11 +84,13 @@ class SettingsDialog(QDialog):
         profile_form = QFormLayout(self.profile_box)
         profile_form.setHorizontalSpacing(14)
         self.profile_edits: dict[str, QLineEdit] = {}
+        self.profile_labels: dict[str, QLabel] = {}
         for key in PROFILE_KEYS:
             edit = QLineEdit(ctx.profile.get(key, ""))
             edit.setObjectName(f"profile:{key}")
             self.profile_edits[key] = edit
             label = QLabel(key)
+            self.profile_labels[key] = label
             label.setBuddy(edit)
             profile_form.addRow(label, edit)
         self.profile_hint = muted_label()
@@ -162,7 +161,7 @@ class SettingsDialog(QDialog):
         self.folder_path.setWordWrap(True)
         self.open_folder = QPushButton()
         self.open_folder.setEnabled(folder is not None)
-        self.open_folder.clicked.connect(lambda: self.open_data_folder(folder))
+        self.open_folder.clicked.connect(lambda: self.open_data_folder(folder, self))
         self.import_button = QPushButton()
         self.export_button = QPushButton()
         self.import_button.clicked.connect(self.import_requested)
@@ -180,12 +179,12 @@ class SettingsDialog(QDialog):
         data_layout.addLayout(row)
         data_layout.addStretch(1)
 
-        self.tabs.addTab(general, "")
-        self.tabs.addTab(look, "")
-        self.tabs.addTab(data, "")
-        self.banner = QLabel()
+        # Each page scrolls where the screen is too short for it (a laptop at 20 pt); elsewhere the
+        # dialog opens tall enough to show it all.
+        for page in (general, look, data):
+            self.tabs.addTab(FitScrollArea(page), "")
+        self.banner = WrappingLabel()
         self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
         self.banner.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -201,9 +200,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self.retranslate()
         self._load(ctx.settings)
-        # Wrapped hints (the Wayland advice is two lines) need their height; never squeeze them.
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        self.fit()
         self.profile_edits[PROFILE_KEYS[0]].setFocus()
+
+    def fit(self) -> None:
+        """As large as the pages need in this font and language, within the screen: wrapped hints
+        (the Wayland advice is two lines) keep their height and no label is cut."""
+        fit_to_screen(self, max(620, self.sizeHint().width()))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
@@ -211,6 +214,15 @@ class SettingsDialog(QDialog):
         self.tabs.setTabText(1, self.tr("&Appearance"))
         self.tabs.setTabText(2, self.tr("&Data"))
         self.profile_box.setTitle(self.tr("Your profile"))
+        # The field names stay in Chinese in any language: phrases are written with them ([名字]).
+        names = {
+            "名字": self.tr("Name (名字)"),
+            "工号": self.tr("Employee ID (工号)"),
+            "公司": self.tr("Company (公司)"),
+            "门店": self.tr("Store (门店)"),
+        }
+        for key, label in self.profile_labels.items():
+            label.setText(names.get(key, key))
         self.profile_hint.setText(
             self.tr(
                 "Fields such as [名字] and [您的名字/工号] in phrases are filled from here automatically."
@@ -321,16 +333,28 @@ class SettingsDialog(QDialog):
         self.hotkey_edit.setEnabled(self.hotkey_on.isChecked())
         problem = self.hotkey_problem()
         set_invalid(self.hotkey_edit, problem is not None)
-        if problem is not None:
-            self.hotkey_hint.setText(problem)
-            return
-        status = self.companion.hotkey_status() if self.companion is not None else ""
-        self.hotkey_hint.setText(
-            status
-            or self.tr(
-                "Press the keys in the box to change it. In the popup: type, ↑↓, Enter pastes, Esc closes."
-            )
-        )
+        self.hotkey_hint.setText(problem if problem is not None else self._hotkey_state())
+
+    def _hotkey_state(self) -> str:
+        """What the hotkey does now, or what OK will change: a newly recorded combination never sits
+        above the old one's "is active", as if it already worked."""
+        tip = self.tr("Press the keys in the box to change it. In the popup: type, ↑↓, Enter pastes, Esc closes.")
+        companion = self.companion
+        if companion is None:
+            return tip
+        status = companion.hotkey_status() or tip
+        if not companion.backend.available or companion.paused:
+            return status
+        current = companion.backend.current
+        if not self.hotkey_on.isChecked():
+            return self.tr("The global hotkey is turned off when you press OK.") if current is not None else tip
+        typed = self._hotkey_text()
+        saved = self.ctx.settings
+        if (current is not None and str(current) == typed) or (saved.hotkey_on and saved.hotkey == typed):
+            return status  # nothing to apply: it works, or why it does not
+        if current is not None:
+            return self.tr("{0} takes effect when you press OK; until then {1} still works.").format(typed, current)
+        return self.tr("{0} takes effect when you press OK.").format(typed)
 
     def _update_paste_hint(self) -> None:
         if not hasattr(self, "paste_hint"):
@@ -360,8 +384,7 @@ class SettingsDialog(QDialog):
 
         problem = self.hotkey_problem()
         if problem is not None:
-            self.banner.setText(problem)
-            self.banner.show()
+            self.show_banner(problem)
             self.tabs.setCurrentIndex(0)
             self.hotkey_edit.setFocus()
             return
@@ -369,8 +392,7 @@ class SettingsDialog(QDialog):
             try:
                 autostart.set_enabled(self.autostart.isChecked())
             except OSError as exc:
-                self.banner.setText(self.tr("Starting with the system could not be changed: {0}").format(exc))
-                self.banner.show()
+                self.show_banner(self.tr("Starting with the system could not be changed: {0}").format(exc))
                 return
 
         def op(lib: Library) -> object:
@@ -384,16 +406,36 @@ class SettingsDialog(QDialog):
 
     def _saved(self, settings: prefs.UiSettings) -> None:
         self.buttons.setEnabled(True)
-        self.applied.emit(settings)
+        before = self.ctx.settings
+        hotkey_changed = settings.hotkey_on and (before.hotkey, before.hotkey_on) != (settings.hotkey, True)
+        self.applied.emit(settings)  # the app applies them now, the companion registers the hotkey
+        companion = self.companion
+        if hotkey_changed and companion is not None and companion.backend.available and not companion.paused:
+            if companion.hotkey_error:
+                # Taken by another program: say so here, where another combination can be chosen.
+                # Everything else is saved and applied already.
+                self.show_banner(self.tr("Saved, but the hotkey did not change: {0}").format(companion.hotkey_error))
+                self._check_hotkey()
+                self.tabs.setCurrentIndex(0)
+                self.hotkey_edit.setFocus()
+                self.hotkey_edit.selectAll()
+                return
+            if companion.hotkey_active():
+                companion.window.notify(companion.hotkey_status())
         self.accept()
 
     def _failed(self, error: OpError) -> None:
         self.buttons.setEnabled(True)
-        self.banner.setText(error.message)
+        self.show_banner(error.message)
+
+    def show_banner(self, text: str) -> None:
+        """A message above the buttons; the dialog grows to show it rather than hiding the page's end."""
+        self.banner.setText(text)
         self.banner.show()
+        fit_to_screen(self, self.width(), self.height())
 
     @staticmethod
-    def open_data_folder(folder: Path | None) -> bool:
+    def open_data_folder(folder: Path | None, parent: QWidget | None = None) -> bool:
         if folder is None:
             return False
-        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        return dialogs.open_folder(parent, folder)

@@ -9,16 +9,22 @@ from huashu.gui.qt import (
     QFocusEvent,
     QFormLayout,
     QFrame,
+    QGuiApplication,
     QInputMethodEvent,
     QKeyEvent,
     QLabel,
     QLineEdit,
+    QObject,
     QPainter,
     QPaintEvent,
     QPlainTextEdit,
+    QRect,
     QResizeEvent,
+    QScrollArea,
     QShowEvent,
     QSize,
+    QSizePolicy,
+    QStyle,
     Qt,
     QWidget,
     Signal,
@@ -209,3 +215,190 @@ def set_invalid(widget: QWidget, invalid: bool) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+class WrapRow(QWidget):
+    """Buttons side by side that continue on a new row when the width runs out.
+
+    A pane whose width the window decides (a splitter, a fixed minimum) squeezes a box layout's
+    buttons below their text's width: "Copy to my phrases" showed as "py to my phra" at 14 pt.
+    Here every button keeps its whole width and the row grows taller instead, so its minimum width
+    is only its widest button's.
+    """
+
+    def __init__(self, spacing: int = 8, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._spacing = spacing
+        self._items: list[QWidget] = []
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def add(self, widget: QWidget) -> None:
+        widget.setParent(self)
+        self._items.append(widget)
+        # Showing or hiding a button changes the rows; the row hears of it through its buttons.
+        widget.installEventFilter(self)
+        self._changed()
+
+    def widgets(self) -> list[QWidget]:
+        return list(self._items)
+
+    @staticmethod
+    def _size(widget: QWidget) -> QSize:
+        return widget.sizeHint().expandedTo(widget.minimumSizeHint()).expandedTo(widget.minimumSize())
+
+    def _rows(self, width: int) -> list[list[tuple[QWidget, QSize]]]:
+        rows: list[list[tuple[QWidget, QSize]]] = []
+        row: list[tuple[QWidget, QSize]] = []
+        used = 0
+        for widget in self._items:
+            if not widget.isVisibleTo(self):
+                continue
+            size = self._size(widget)
+            needed = used + self._spacing + size.width() if row else size.width()
+            if row and needed > width:
+                rows.append(row)
+                row, needed = [], size.width()
+            row.append((widget, size))
+            used = needed
+        if row:
+            rows.append(row)
+        return rows
+
+    def _height(self, rows: list[list[tuple[QWidget, QSize]]]) -> int:
+        if not rows:
+            return 0
+        heights = [max(size.height() for _w, size in row) for row in rows]
+        return sum(heights) + self._spacing * (len(rows) - 1)
+
+    def _margins(self) -> QSize:
+        m = self.contentsMargins()
+        return QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def sizeHint(self) -> QSize:
+        rows = self._rows(1 << 24)  # everything on one row
+        width = sum(size.width() for _w, size in rows[0]) + self._spacing * (len(rows[0]) - 1) if rows else 0
+        return QSize(width, self._height(rows)) + self._margins()
+
+    def minimumSizeHint(self) -> QSize:
+        sizes = [self._size(w) for w in self._items if w.isVisibleTo(self)]
+        if not sizes:
+            return self._margins()
+        return QSize(max(s.width() for s in sizes), max(s.height() for s in sizes)) + self._margins()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        margins = self._margins()
+        return self._height(self._rows(width - margins.width())) + margins.height()
+
+    def _place(self) -> None:
+        area = self.contentsRect()
+        y = area.top()
+        for row in self._rows(area.width()):
+            height = max(size.height() for _w, size in row)
+            x = area.left()
+            for widget, size in row:
+                widget.setGeometry(QRect(x, y + (height - size.height()) // 2, size.width(), size.height()))
+                x += size.width() + self._spacing
+            y += height + self._spacing
+
+    def _changed(self) -> None:
+        self.updateGeometry()
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self._changed()
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        # A button's new text or font: it asks its parent (this row, which has no layout) to lay out.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._changed()
+            return True
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+
+class FitScrollArea(QScrollArea):
+    """A page that asks for room for all of its content, and scrolls only where the screen has less.
+
+    A plain scroll area asks for a modest fixed size, so a dialog built on it opens cramped; the
+    content laid out directly makes the dialog taller than a laptop screen at a large font size.
+    """
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._content = content
+        self.setWidget(content)
+        # The page shows through, as it did before it could scroll: setWidget() made it paint its own
+        # background, over the rounded frame of the tab pane around it.
+        self.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+
+    def _scrollbar(self) -> int:
+        return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+
+    def sizeHint(self) -> QSize:
+        content = self._content
+        hint = content.sizeHint().expandedTo(content.minimumSizeHint())
+        if content.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), content.heightForWidth(hint.width())))
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width() + frame, hint.height() + frame)
+
+    def minimumSizeHint(self) -> QSize:
+        # As wide as the content must be, with room for the scroll bar it shows when the window is
+        # too short; as short as a few lines, the rest scrolls.
+        content = self._content.minimumSizeHint()
+        frame = 2 * self.frameWidth()
+        lines = 6 * self.fontMetrics().lineSpacing()
+        return QSize(content.width() + self._scrollbar() + frame, min(content.height(), lines) + frame)
+
+
+# Room for what the window manager adds around a window (title bar, borders) before it is shown.
+FRAME_ALLOWANCE = QSize(16, 48)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int = 0) -> QSize:
+    """Resize `window` to `width` (wider if its content needs it) and as tall as its content wants
+    at that width, all within the available screen; returns the size given.
+
+    A fixed size cut off a dialog's own text at a large font ("…packs from this publisher will"
+    hidden behind the buttons); sizes in pixels do not grow with the font.
+    """
+    window.ensurePolished()
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() - FRAME_ALLOWANCE
+    parent = window.parentWidget()
+    if parent is not None and parent.window().isVisible():
+        top = parent.window()
+        frame = top.frameGeometry().size() - top.size()
+        if frame.width() > 0 or frame.height() > 0:
+            room = screen.availableGeometry().size() - frame
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    w = min(max(width, minimum.width()), room.width())
+    if layout is not None and layout.hasHeightForWidth():
+        wanted = layout.totalHeightForWidth(w)
+    else:
+        wanted = window.sizeHint().height()
+    h = min(max(wanted, height, minimum.height()), room.height())
+    window.resize(w, h)
+    return QSize(w, h)
+
+
+def em(widget: QWidget, count: float) -> int:
+    """`count` line heights of the widget's font in pixels: widths that grow with the font size."""
+    return round(count * widget.fontMetrics().height())
