@@ -102,6 +102,8 @@ def test_frozen_cli(tmp_path: Path) -> None:
     db = tmp_path / "lib.db"
     version = subprocess.run([str(EXE), "--version"], capture_output=True, text=True, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("huashu ")
+    made = subprocess.run([str(EXE), "--db", str(db), "init"], capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
     command = [str(EXE), "--db", str(db), "search", "tuikuan", "--json"]
     out = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
