@@ -157,3 +157,19 @@ def test_a_fix_mid_sentence_does_not_double_the_punctuation(qtbot, type_, window
     menu = QMenu()
     edit.fix_actions(finding, menu)[0].trigger()
     assert edit.toPlainText() == f"这个{suggestion[:-1]}，您再等等"  # not "…。，您再等等"
+
+
+def test_no_stale_underline_between_an_edit_and_its_recheck(qtbot, type_, window, qtlog) -> None:
+    """The phrase editor repaints on every keystroke, before the coalesced recheck: the old findings
+    underlined the new words for a moment and, on a shorter text, Qt warned of positions out of range."""
+    edit = compose_text(qtbot, type_, window, "您好，这个问题我不知道。")
+    assert [u[2] for u in underlines(edit)]
+    edit.setPlainText("您好，这个问题我来帮您查询处理一下。")  # the same length up to the old finding
+    edit.set_extra_selections([])  # what the editor's validation does on textChanged
+    assert underlines(edit) == []
+    edit.setPlainText("好的")  # shorter than where the finding was
+    edit.set_extra_selections([])
+    assert underlines(edit) == []
+    assert not [r for r in qtlog.records if "out of range" in r.message]
+    qtbot.waitUntil(lambda: not edit._timer.isActive(), timeout=2000)
+    assert edit.findings == []

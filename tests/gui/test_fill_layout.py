@@ -452,3 +452,17 @@ def test_popup_fill_panel_screens(
     fill_some(qtbot, type_, panel)
     assert_no_overlap(panel)
     shot(popup, f"popup-fill-{mode}-{font_size or 'default'}pt")
+
+
+def test_tab_walks_the_fields_past_the_save_offer(qtbot, find, type_, window, gui_lib, long_phrase) -> None:
+    """Tab used to land on 保存到个人资料: the next value's letters were lost and a space ticked it."""
+    panel = open_in_window(qtbot, find, window, "/ccshort")
+    names = list(panel.inputs)
+    own = names.index("您的名字/工号")
+    panel.inputs["您的名字/工号"].setFocus()
+    type_(panel.inputs["您的名字/工号"], "小王")
+    assert panel.save_boxes["您的名字/工号"].isVisible()
+    qtbot.keyClick(panel.inputs["您的名字/工号"], Qt.Key.Key_Tab)
+    assert panel.inputs[names[own + 1]].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert not panel.save_boxes["您的名字/工号"].isChecked()

@@ -671,9 +671,12 @@ def test_a_cancelled_import_leaves_the_library_as_it_was(db_path: Path, tmp_path
             assert logical_hash(lib) == before, stop_at
             assert lib.search("标题") == [] and lib.count_phrases() == 1
             assert seen[0] == ("read", 0, 0) and seen[-1][0] == stop_at
+            # The backup taken before the writes would only copy the unchanged library.
+            assert not list(db_path.parent.rglob("*pre-import*")), stop_at
         stages: list[str] = []
         report = lib.import_file(sheet, progress=lambda stage, _done, _total: stages.append(stage))
         assert report.added == 1200 and report.updated == 1
+        assert [Path(report.backup)] == list(db_path.parent.rglob("*pre-import*"))
         assert list(dict.fromkeys(stages)) == ["read", "check", "backup", "write", "index"]
 
 

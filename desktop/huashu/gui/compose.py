@@ -91,11 +91,16 @@ class CheckedEdit(QPlainTextEdit):
 
         c = theme.colors()
         selections = list(self._extra)
+        last = self.document().characterCount() - 1  # the document's own final paragraph mark
         for f in self.findings:
+            if f.end_utf16 > last:
+                continue  # found in a longer text than the one now shown: the recheck is coming
             sel = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())
             cursor.setPosition(f.start_utf16)
             cursor.setPosition(f.end_utf16, QTextCursor.MoveMode.KeepAnchor)
+            if cursor.selectedText().replace("\u2029", "\n") != f.text:
+                continue  # the words under it changed since the check: no stale underline meanwhile
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(c.severity(f.severity))

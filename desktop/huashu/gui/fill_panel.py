@@ -253,7 +253,7 @@ class FillPanel(QWidget):
         self.preview_label.setText(self.tr("Preview"))
         self.cancel_button.setText(self.tr("Cancel  Esc"))
         for box in self.save_boxes.values():
-            box.setText(self.tr("Save to my profile"))
+            box.setText(self.tr("Save to my &profile"))
         if self.item is not None:
             self.heading.setText(self.tr("Fill in: {0}").format(self.item.title))
             self._update_origins()
@@ -381,7 +381,9 @@ class FillPanel(QWidget):
             if is_profile_field(name, builtins) and not builtins.get(name) and isinstance(editor, ImeLineEdit):
                 box = QCheckBox()
                 box.setObjectName(f"save:{name}")
-                box.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Enter walks the fields; Tab reaches it
+                # Tab walks the fields (agents type on from one to the next: a focused box took the
+                # letters and a space ticked it); the box is clicked, or reached with Alt+P.
+                box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
                 self.form.addRow("", box)
                 self.form.setRowVisible(box, False)
                 self.save_boxes[name] = box

@@ -1205,13 +1205,21 @@ class Library:
             taken = str(make_backup(self, reason="pre-import"))
 
         wants_backup = backup and not dry_run and self.path is not None
-        report = self.import_rows(
-            sheet.rows,
-            dry_run=dry_run,
-            progress=progress,
-            journal=journal,
-            before_write=back_up if wants_backup else None,
-        )
+        try:
+            report = self.import_rows(
+                sheet.rows,
+                dry_run=dry_run,
+                progress=progress,
+                journal=journal,
+                before_write=back_up if wants_backup else None,
+            )
+        except BaseException:
+            # Cancelled or failed after the backup: the transaction left the library as it was,
+            # so that backup only copies it and would push a useful older one out later.
+            if taken:
+                with contextlib.suppress(OSError):
+                    Path(taken).unlink()
+            raise
         report.backup = taken
         report.skipped = sorted(sheet.problems + report.skipped, key=_report_order)
         report.warnings = sorted(sheet.notes + report.warnings, key=_report_order)
