@@ -174,8 +174,8 @@
         <translation>取消  Esc</translation>
     </message>
     <message>
-        <source>Save to my profile</source>
-        <translation>保存到个人资料</translation>
+        <source>Save to my &amp;profile</source>
+        <translation>保存到个人资料(&amp;P)</translation>
     </message>
     <message>
         <source>Fill in: {0}</source>
@@ -1159,6 +1159,13 @@ Type to search, ↑↓ to move, Enter to use.</source>
     <message>
         <source>↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close</source>
         <translation>↑↓ 选择 · Enter 粘贴到聊天窗口 · Ctrl+1…9 · Esc 关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsView</name>
+    <message>
+        <source>{0} phrases</source>
+        <translation>{0} 条话术</translation>
     </message>
 </context>
 <context>

@@ -11,9 +11,16 @@ from huashu.gui import icons, theme
 from huashu.gui.qt import (
     QAbstractItemView,
     QColor,
+    QDragMoveEvent,
     QEvent,
     QHeaderView,
     QMimeData,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPoint,
+    QRectF,
     QShowEvent,
     QStyle,
     QStyleOptionViewItem,
@@ -29,7 +36,6 @@ from huashu.gui.search_panel import Scope
 if TYPE_CHECKING:
     from huashu.gui.qt import (  # drag, drop and menu events: built on first use
         QDragEnterEvent,
-        QDragMoveEvent,
         QDropEvent,
     )
 
@@ -74,6 +80,8 @@ class CategoryTree(QTreeWidget):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
+        # Hovering a dragged phrase or category over a closed branch opens it, to drop inside.
+        self.setAutoExpandDelay(700)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -83,7 +91,11 @@ class CategoryTree(QTreeWidget):
             Scope, QTreeWidgetItem
         ] = {}  # rebuilt with the rows; the header asks per keystroke
         self._building = False
+        self._drop_item: QTreeWidgetItem | None = None  # the category a dragged phrase would land in
+        self._drag_pos: QPoint | None = None  # where a dragged phrase is, while it is over the tree
         self.currentItemChanged.connect(self._current_changed)
+        # Auto-scrolling near an edge moves rows under a cursor that stays still: the highlight follows.
+        self.verticalScrollBar().valueChanged.connect(self._drag_scrolled)
         self._make_specials()
         self.retranslate()
         self._fit_width()
@@ -169,9 +181,14 @@ class CategoryTree(QTreeWidget):
             self.setMinimumWidth(width)
 
     def set_data(self, data: TreeData) -> None:
-        """Rebuild category rows, keeping the selection and which branches are open."""
+        """Rebuild category rows, keeping the selection, which branches are open and the scroll position."""
         current = self.current_scope()
         expanded = self._expanded_ids()
+        # Taking the rows out scrolls to the top, and selecting the current row again then scrolls
+        # just far enough to show it: after every drop the tree jumped under the agent's cursor.
+        scrolled = self.verticalScrollBar().value()
+        self._drag_pos = None  # the rows go: the next drag move finds the one under the cursor again
+        self._set_drop_item(None)
         self._building = True
         try:
             for _ in range(self.topLevelItemCount() - self.SPECIAL):
@@ -207,6 +224,9 @@ class CategoryTree(QTreeWidget):
             self._restyle()
             self._fit_width()  # a count with more digits widens the count column
             self.select_scope(current, emit=False)
+            if self.current_scope() == current:
+                self.executeDelayedItemsLayout()  # the scroll range must fit the new rows first
+                self.verticalScrollBar().setValue(scrolled)
         finally:
             self._building = False
         if self.current_scope() != current:
@@ -274,44 +294,126 @@ class CategoryTree(QTreeWidget):
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasFormat(CATEGORY_MIME) or event.mimeData().hasFormat(PHRASE_MIME):
+        mime = event.mimeData()
+        if mime.hasFormat(CATEGORY_MIME) or mime.hasFormat(PHRASE_MIME):
             event.acceptProposedAction()
+            # As QAbstractItemView's own dragEnterEvent does: in this state auto-scrolling near an
+            # edge goes on while the cursor rests there, instead of one row per mouse move.
+            self.setState(QAbstractItemView.State.DraggingState)
+            # Phrases go into the row under the cursor, never between rows: the row is highlighted
+            # (paintEvent) instead of Qt's above / on / below indicator, which stays for categories.
+            self.setDropIndicatorShown(not mime.hasFormat(PHRASE_MIME))
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        super().dragMoveEvent(event)  # positions the drop indicator
-        item = self.itemAt(event.position().toPoint())
+    @staticmethod
+    def _takes_phrases(item: QTreeWidgetItem | None) -> bool:
         scope = item.data(0, ScopeRole) if item is not None else None
-        mime = event.mimeData()
+        return isinstance(scope, Scope) and scope.kind in ("category", "favorites")
+
+    def _accepts(self, mime: QMimeData, item: QTreeWidgetItem | None) -> bool:
         if mime.hasFormat(PHRASE_MIME):
-            ok = isinstance(scope, Scope) and scope.kind in ("category", "favorites")
-        elif mime.hasFormat(CATEGORY_MIME):
-            ok = scope is None or (isinstance(scope, Scope) and scope.kind == "category")
-        else:
-            ok = False
+            return self._takes_phrases(item)
+        if mime.hasFormat(CATEGORY_MIME):
+            scope = item.data(0, ScopeRole) if item is not None else None
+            return scope is None or (isinstance(scope, Scope) and scope.kind == "category")
+        return False
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)  # positions the drop indicator, starts auto-scrolling near an edge
+        pos = event.position().toPoint()
+        item = self.itemAt(pos)
+        mime = event.mimeData()
+        ok = self._accepts(mime, item)
+        phrases = mime.hasFormat(PHRASE_MIME)
+        self._drag_pos = pos if phrases else None
+        self._set_drop_item(item if ok and phrases else None)
         if ok:
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept()
         else:
             event.ignore()
 
+    def dragLeaveEvent(self, event: QEvent) -> None:
+        self._end_drag()
+        super().dragLeaveEvent(event)  # type: ignore[arg-type]  # it is a QDragLeaveEvent
+
     def dropEvent(self, event: QDropEvent) -> None:
         # The library decides what moves; the tree is rebuilt from it afterwards, so Qt must not
         # move any rows itself (that is why the event is accepted with IgnoreAction).
         mime = event.mimeData()
-        item = self.itemAt(event.position().toPoint())
+        pos = event.position().toPoint()
+        item = self.itemAt(pos)
         scope = item.data(0, ScopeRole) if item is not None else None
+        dropped: tuple[list[int], Scope] | None = None
+        moved: tuple[int, int | None, int | None] | None = None
         if mime.hasFormat(PHRASE_MIME) and isinstance(scope, Scope):
             ids = [int(i) for i in json.loads(bytes(mime.data(PHRASE_MIME).data()).decode())]
-            self.phrases_dropped.emit(ids, scope)
+            dropped = (ids, scope)
         elif mime.hasFormat(CATEGORY_MIME):
-            moved = int(json.loads(bytes(mime.data(CATEGORY_MIME).data()).decode()))
-            target = self._drop_target(moved, item)
+            category_id = int(json.loads(bytes(mime.data(CATEGORY_MIME).data()).decode()))
+            # Each auto-scroll step forgets the indicator's position, and X11 sends no drag move
+            # while the mouse rests: placed from a stale one, the category went to the top level.
+            super().dragMoveEvent(
+                QDragMoveEvent(pos, event.possibleActions(), mime, event.buttons(), event.modifiers())
+            )
+            target = self._drop_target(category_id, item)
             if target is not None:
-                self.category_dropped.emit(moved, target[0], target[1])
+                moved = (category_id, target[0], target[1])
+        # Before the signals: what they start may open a dialog, and the drag must be over by then.
+        self._end_drag()
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
+        if dropped is not None:
+            self.phrases_dropped.emit(*dropped)
+        if moved is not None:
+            self.category_dropped.emit(*moved)
+
+    def _end_drag(self) -> None:
+        # QAbstractItemView's own dropEvent, which this one replaces, stops auto-scrolling: a drop
+        # near an edge left the timer running, and the tree kept scrolling after the drop.
+        self.stopAutoScroll()
+        self.setState(QAbstractItemView.State.NoState)
+        self.setDropIndicatorShown(True)
+        self._drag_pos = None
+        self._set_drop_item(None)
+
+    def _drag_scrolled(self) -> None:
+        if self._drag_pos is not None:
+            item = self.itemAt(self._drag_pos)
+            self._set_drop_item(item if self._takes_phrases(item) else None)
+
+    def drop_item(self) -> QTreeWidgetItem | None:
+        """The row highlighted as where the phrases being dragged would go, if any."""
+        return self._drop_item
+
+    def _set_drop_item(self, item: QTreeWidgetItem | None) -> None:
+        if item is not self._drop_item:
+            self._drop_item = item
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        item = self._drop_item
+        if item is None:
+            return
+        row = self.visualItemRect(item)
+        if not row.isValid():
+            return
+        c = theme.colors()
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # The whole row, as a selected one is drawn, tinted light enough to read the name through and
+        # outlined on whole pixels at the very edge: the right-aligned count reaches 2 px from it.
+        rect = QRectF(0.5, row.top() + 0.5, self.viewport().width() - 1, row.height() - 1)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 5, 5)
+        tint = QColor(c.accent)
+        tint.setAlpha(40)
+        painter.fillPath(path, tint)
+        painter.setPen(QPen(QColor(c.accent), 1.0))
+        painter.drawPath(path)
+        painter.end()
 
     def _drop_target(self, moved: int, item: QTreeWidgetItem | None) -> tuple[int | None, int | None] | None:
         """(new parent, index among its other children) for a category dropped on or beside `item`."""

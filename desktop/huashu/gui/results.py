@@ -12,6 +12,7 @@ from huashu.gui.qt import (
     QAbstractItemView,
     QAbstractListModel,
     QColor,
+    QDrag,
     QFont,
     QFontMetrics,
     QListView,
@@ -20,6 +21,8 @@ from huashu.gui.qt import (
     QPainter,
     QPainterPath,
     QPersistentModelIndex,
+    QPixmap,
+    QPoint,
     QRect,
     QRectF,
     QSize,
@@ -351,7 +354,17 @@ class ResultDelegate(QStyledItemDelegate):
 
 
 class ResultsView(QListView):
-    """The list of phrases; rows can be dragged onto a category to move them."""
+    """The list of phrases; rows can be dragged onto a category to move them.
+
+    The drag shows a small chip with the phrase's title beside the cursor, not Qt's picture of the
+    whole row under it: that one hid the very category the agent was aiming at.
+    """
+
+    CHIP_PAD_X = 10
+    CHIP_PAD_Y = 5
+    CHIP_TEXT_CHARS = 16  # titles longer than this many Chinese characters are elided
+    CURSOR_GAP_X = 16  # an arrow cursor is about 11 px wide and 18 px tall below its tip
+    CURSOR_GAP_Y = 18
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -366,3 +379,59 @@ class ResultsView(QListView):
         self.setItemDelegate(ResultDelegate(self))
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSpacing(0)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        drag = self.make_drag()
+        if drag is not None:
+            # Unlike QAbstractItemView's own startDrag, nothing is removed after a MoveAction: the
+            # library moves the phrase and the list is refreshed from it.
+            drag.exec(supportedActions, self.defaultDropAction())
+
+    def make_drag(self) -> QDrag | None:
+        """The drag for the selected rows: their ids and text, shown as a chip beside the cursor."""
+        model = self.model()
+        indexes = [i for i in self.selectedIndexes() if model.flags(i) & Qt.ItemFlag.ItemIsDragEnabled]
+        items = [item for item in (i.data(ItemRole) for i in indexes) if isinstance(item, ResultItem)]
+        if not items:
+            return None
+        drag = QDrag(self)
+        drag.setMimeData(model.mimeData(indexes))
+        drag.setPixmap(self.drag_pixmap(items))
+        # A hot spot above and left of the pixmap puts the chip below-right of the cursor, so the
+        # cursor's tip and the category row under it stay in sight.
+        gap_y = max(self.CURSOR_GAP_Y, self.fontMetrics().height())
+        drag.setHotSpot(QPoint(-self.CURSOR_GAP_X, -gap_y))
+        return drag
+
+    def drag_label(self, items: list[ResultItem]) -> str:
+        if len(items) == 1:
+            return items[0].title
+        return self.tr("{0} phrases").format(len(items))
+
+    def drag_pixmap(self, items: list[ResultItem]) -> QPixmap:
+        """A rounded chip with the title (elided) or the number of phrases, in the theme's colours."""
+        c = theme.colors()
+        font = QFont(self.font())
+        font.setWeight(QFont.Weight.DemiBold)
+        fm = QFontMetrics(font)
+        room = fm.horizontalAdvance("中" * self.CHIP_TEXT_CHARS)
+        text = fm.elidedText(self.drag_label(items), Qt.TextElideMode.ElideRight, room)
+        width = fm.horizontalAdvance(text) + 2 * self.CHIP_PAD_X + 2
+        height = fm.height() + 2 * self.CHIP_PAD_Y + 2
+        ratio = max(1.0, self.devicePixelRatioF())
+        pixmap = QPixmap(round(width * ratio), round(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        chip = QRectF(0.5, 0.5, width - 1, height - 1)  # a 1 px border on whole pixels, not smeared over two
+        path = QPainterPath()
+        path.addRoundedRect(chip, 6, 6)
+        painter.fillPath(path, QColor(c.base))
+        painter.setPen(QColor(c.accent))
+        painter.drawPath(path)
+        painter.setFont(font)
+        painter.setPen(QColor(c.text))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        return pixmap
