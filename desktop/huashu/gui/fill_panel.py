@@ -114,6 +114,16 @@ class FormScroll(QScrollArea):
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self._wanted)
 
+    def minimumSizeHint(self) -> QSize:
+        # The fields never scroll sideways: ask for their narrowest width beside the scroll bar, or
+        # at a large font they would run on under the bar.
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        width = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
+
 
 class OriginTag(QLabel):
     """Where a field's value came from (profile, this conversation …), shown inside the field at its
@@ -190,7 +200,8 @@ class FillPanel(QWidget):
         self.form.setHorizontalSpacing(12)
         self.form.setVerticalSpacing(8)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        # A pane too narrow for name and field side by side (a large font) puts the name above it.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._scroll = FormScroll()
         self._scroll.setWidgetResizable(True)
