@@ -28,6 +28,8 @@ class PreviewPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item: ResultItem | None = None
+        # (width, base hint) -> the least height: layouts ask this a hundred times while settling.
+        self._least: tuple[tuple[int, int, int], int] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.setSpacing(8)
@@ -93,7 +95,15 @@ class PreviewPane(QWidget):
         layout = self.layout()
         if layout is None or not self.isVisible() or not layout.hasHeightForWidth():
             return hint
-        return QSize(hint.width(), max(hint.height(), layout.totalMinimumHeightForWidth(self.width())))
+        key = (self.width(), hint.width(), hint.height())
+        if self._least is None or self._least[0] != key:
+            self._least = (key, max(hint.height(), layout.totalMinimumHeightForWidth(self.width())))
+        return QSize(hint.width(), self._least[1])
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._least = None  # a child's text or size changed: measure again
+        return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

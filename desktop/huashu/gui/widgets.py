@@ -230,6 +230,9 @@ class WrapRow(QWidget):
         super().__init__(parent)
         self._spacing = spacing
         self._items: list[QWidget] = []
+        # Layouts ask heightForWidth hundreds of times while a window settles: the rows for a width
+        # are kept until a button changes (its LayoutRequest, show or hide empties this).
+        self._rows_at: dict[int, list[list[tuple[QWidget, QSize]]]] = {}
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -249,6 +252,12 @@ class WrapRow(QWidget):
         return widget.sizeHint().expandedTo(widget.minimumSizeHint()).expandedTo(widget.minimumSize())
 
     def _rows(self, width: int) -> list[list[tuple[QWidget, QSize]]]:
+        cached = self._rows_at.get(width)
+        if cached is None:
+            cached = self._rows_at[width] = self._lay_out(width)
+        return cached
+
+    def _lay_out(self, width: int) -> list[list[tuple[QWidget, QSize]]]:
         rows: list[list[tuple[QWidget, QSize]]] = []
         row: list[tuple[QWidget, QSize]] = []
         used = 0
@@ -306,6 +315,7 @@ class WrapRow(QWidget):
             y += height + self._spacing
 
     def _changed(self) -> None:
+        self._rows_at.clear()
         self.updateGeometry()
         self._place()
 
@@ -319,6 +329,9 @@ class WrapRow(QWidget):
         if event.type() == QEvent.Type.LayoutRequest:
             self._changed()
             return True
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Show):
+            # A hidden row hears of no LayoutRequest: its buttons may have changed meanwhile.
+            self._rows_at.clear()
         return super().event(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
