@@ -15,6 +15,7 @@ import pytest
 
 from huashu import cli, cli_packs
 from huashu.cli import main
+from workbooks import write_workbook
 
 
 @pytest.fixture(autouse=True)
@@ -529,17 +530,9 @@ def test_build_from_a_sheet_takes_what_the_import_takes_and_names_sheet_rows(
 def _team_workbook(path: Path, *, broken: bool = False) -> Path:
     """One sheet per team: a notes sheet first, a sheet without 分类 (its name is the category), a
     hidden template; `broken` leaves a row of the second sheet without its text."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows, hidden in (
-        ("说明", [["本表由总部客服部维护"]], False),
-        (
-            "售后",
-            [["分类", "标题", "话术", "快捷编码"], ["售后/退款", "退款时效", "1-3个工作日到账", "/tk"]],
-            False,
-        ),
+    sheets = [
+        ("说明", [["本表由总部客服部维护"]]),
+        ("售后", [["分类", "标题", "话术", "快捷编码"], ["售后/退款", "退款时效", "1-3个工作日到账", "/tk"]]),
         (
             "物流",
             [
@@ -547,17 +540,10 @@ def _team_workbook(path: Path, *, broken: bool = False) -> Path:
                 ["查询物流", "您的订单XXXX已发出", "/tk"],
                 ["催件", "" if broken else "我不知道快递什么时候到", ""],
             ],
-            False,
         ),
-        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]], True),
-    ):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if hidden:
-            sheet.sheet_state = "hidden"
-    book.save(path)
-    return path
+        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]]),
+    ]
+    return write_workbook(path, sheets, hidden=("模板",))
 
 
 def test_build_from_a_workbook_reads_every_sheet_the_import_reads(

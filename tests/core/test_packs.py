@@ -35,6 +35,7 @@ from huashu.core.packs import (
     UsageRow,
 )
 from huashu.core.spreadsheet import MAX_CELL_CHARS
+from workbooks import write_workbook
 
 KEY = packs.PrivateKey(seed=bytes(range(32)), publisher="总部客服部")
 OTHER = packs.PrivateKey(seed=bytes(range(1, 33)), publisher="冒充者")
@@ -620,13 +621,9 @@ def test_a_sheet_builds_what_the_import_takes_told_by_the_imports_rows(tmp_path:
 def _team_workbook(path: Path, *, uid: bool = False) -> Path:
     """One sheet per team as leads keep them: a notes sheet first, a sheet without 分类 (its name is
     the category), a hidden template, and the same row numbers on every sheet."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
     head = ["编号"] if uid else []
-    sheets: list[tuple[str, list[list[str]], bool]] = [
-        ("说明", [["本表由总部客服部维护"], ["每个工作表一个小组"]], False),
+    sheets: list[tuple[str, list[list[str]]]] = [
+        ("说明", [["本表由总部客服部维护"], ["每个工作表一个小组"]]),
         (
             "售后",
             [
@@ -634,7 +631,6 @@ def _team_workbook(path: Path, *, uid: bool = False) -> Path:
                 [*(["u-refund"] if uid else []), "售后/退款", "退款时效", "1-3个工作日到账", "/tk"],
                 [*(["u-swap"] if uid else []), "售后/换货", "换货", "", ""],
             ],
-            False,
         ),
         (
             "物流",
@@ -643,18 +639,10 @@ def _team_workbook(path: Path, *, uid: bool = False) -> Path:
                 [*(["u-track"] if uid else []), "查询物流", "您的订单XXXX已发出", "/tk"],
                 [*(["u-late"] if uid else []), "催件", "已为您催促", ""],
             ],
-            False,
         ),
-        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]], True),
+        ("模板", [["分类", "标题", "话术"], ["模板", "示例", "请勿发布"]]),
     ]
-    for name, rows, hidden in sheets:
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if hidden:
-            sheet.sheet_state = "hidden"
-    book.save(path)
-    return path
+    return write_workbook(path, sheets, hidden=("模板",))
 
 
 def test_a_workbook_builds_every_sheet_the_import_reads_told_by_sheet_and_row(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from huashu.core.spreadsheet import (
     unneutralize,
     write_phrase_sheet,
 )
+from workbooks import write_workbook
 
 ROWS = [
     ["category", "title", "text", "shortcut", "tags", "notes"],
@@ -483,18 +484,6 @@ def test_a_formula_result_is_shown_in_its_cells_format(tmp_path: Path) -> None:
 # --- workbooks with several sheets, hidden sheets and rows ----------------------------------------
 
 
-def _workbook(path: Path, sheets: list[tuple[str, list[list[object]]]], hidden: tuple[str, ...] = ()) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets:
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if name in hidden:
-            sheet.sheet_state = "hidden"
-    book.active = next(i for i, (name, _rows) in enumerate(sheets) if name not in hidden)
-    book.save(path)
-    return path
 
 
 PER_SHEET = [
@@ -515,7 +504,7 @@ PER_SHEET = [
 
 
 def test_every_visible_sheet_with_the_columns_is_read_and_rows_name_their_sheet(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "per_sheet.xlsx", [*PER_SHEET, ("说明", [["填写说明"], ["每行一条话术"]])])
+    path = write_workbook(tmp_path / "per_sheet.xlsx", [*PER_SHEET, ("说明", [["填写说明"], ["每行一条话术"]])])
     assert [row.title for _line, row in read_phrase_sheet(path).rows] == [
         "尺码推荐",
         "发货时间",
@@ -533,7 +522,7 @@ def test_every_visible_sheet_with_the_columns_is_read_and_rows_name_their_sheet(
 def test_a_hidden_sheet_is_never_read(tmp_path: Path) -> None:
     template = [["分类", "标题", "话术"], ["示例分类", "示例标题", "示例内容"]]
     real = [["分类", "标题", "话术"], ["售后", "退款时效", "1-3个工作日。"], ["售后", "换货", "申请换货。"]]
-    path = _workbook(tmp_path / "hidden.xlsx", [("模板", template), ("话术库", real)], hidden=("模板",))
+    path = write_workbook(tmp_path / "hidden.xlsx", [("模板", template), ("话术库", real)], hidden=("模板",))
     for all_sheets in (False, True):
         sheet = read_phrase_sheet(path, all_sheets=all_sheets)
         assert [row.title for _line, row in sheet.rows] == ["退款时效", "换货"]
@@ -543,7 +532,7 @@ def test_a_hidden_sheet_is_never_read(tmp_path: Path) -> None:
         assert [(row_label(line), note) for line, note in sheet.notes] == [
             ("工作表“模板”", "隐藏的工作表，未读取")
         ]
-    only_hidden = _workbook(
+    only_hidden = write_workbook(
         tmp_path / "only.xlsx", [("模板", template), ("空", [["备注"]])], hidden=("模板",)
     )
     with pytest.raises(SpreadsheetError, match="隐藏的工作表不读取: “模板”"):
@@ -551,7 +540,7 @@ def test_a_hidden_sheet_is_never_read(tmp_path: Path) -> None:
 
 
 def test_sheets_without_a_category_column_take_the_sheet_name(tmp_path: Path) -> None:
-    path = _workbook(
+    path = write_workbook(
         tmp_path / "by_name.xlsx",
         [
             ("售前", [["标题", "话术"], ["尺码推荐", "我帮您推荐。"]]),
@@ -567,14 +556,14 @@ def test_sheets_without_a_category_column_take_the_sheet_name(tmp_path: Path) ->
         ("工作表“售前”第 1 行", "没有“分类”列，本表的话术归入分类“售前”（工作表名）"),
         ("工作表“售后”第 1 行", "没有“分类”列，本表的话术归入分类“售后”（工作表名）"),
     ]
-    alone = _workbook(tmp_path / "alone.xlsx", [("售前", [["标题", "话术"], ["尺码推荐", "我帮您推荐。"]])])
+    alone = write_workbook(tmp_path / "alone.xlsx", [("售前", [["标题", "话术"], ["尺码推荐", "我帮您推荐。"]])])
     with pytest.raises(SpreadsheetError, match="缺少必需的列: 分类"):  # one sheet: as a CSV, an error
         read_phrase_sheet(alone, all_sheets=True)
 
 
 def test_hidden_rows_are_read_and_listed(tmp_path: Path) -> None:
     rows = [["分类", "标题", "话术"]] + [["售后", f"标题{i}", f"内容{i}"] for i in range(2, 9)]
-    path = _workbook(tmp_path / "rows.xlsx", [("话术", rows)])
+    path = write_workbook(tmp_path / "rows.xlsx", [("话术", rows)])
     book = openpyxl.load_workbook(path)
     for row in (3, 5, 6, 7):
         book.active.row_dimensions[row].hidden = True
@@ -622,7 +611,7 @@ def test_a_csv_row_without_category_under_one_with_it_takes_that_category(tmp_pa
 
 
 def test_an_xlsx_row_without_category_stays_empty(tmp_path: Path) -> None:
-    path = _workbook(
+    path = write_workbook(
         tmp_path / "plain.xlsx",
         [("话术", [["分类", "标题", "话术"], ["售后", "退款", "1天。"], [None, "换货", "换。"]])],
     )
@@ -647,7 +636,7 @@ def test_file_errors_are_in_chinese(tmp_path: Path) -> None:
 
 
 def test_an_excel_file_named_csv_is_read_as_excel(tmp_path: Path) -> None:
-    path = _workbook(
+    path = write_workbook(
         tmp_path / "real.xlsx", [("话术", [["分类", "标题", "话术"], ["售后", "退款", "1天。"]])]
     )
     renamed = tmp_path / "renamed.csv"

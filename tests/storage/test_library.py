@@ -12,6 +12,7 @@ import pytest
 
 from huashu.core.models import PhraseRow, Rule, row_label
 from huashu.storage.library import Library, LibraryError, NotFoundError, ValidationError
+from workbooks import write_workbook
 
 
 def logical_hash(lib: Library) -> str:
@@ -523,22 +524,12 @@ def test_import_normalises_shortcuts_and_tells_what_it_changed(lib: Library, tmp
 def test_a_workbook_imports_every_visible_sheet_and_names_sheets_in_the_report(
     lib: Library, tmp_path: Path
 ) -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in (
+    sheets = [
         ("模板", [["分类", "标题", "话术"], ["示例", "示例", "示例内容"]]),
         ("售前", [["分类", "标题", "话术"], ["售前", "尺码推荐", "我帮您推荐。"]]),
         ("售后", [["分类", "标题", "话术"], ["售后", "退款时效", "1-3天。"], ["售后", "退款时效", "重复"]]),
-    ):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book["模板"].sheet_state = "hidden"
-    book.active = 1
-    path = tmp_path / "per_sheet.xlsx"
-    book.save(path)
+    ]
+    path = write_workbook(tmp_path / "per_sheet.xlsx", sheets, hidden=("模板",))
     report = lib.import_file(path)
     assert (report.added, report.encoding) == (2, "")  # an XLSX has no text encoding
     assert [(row_label(line), reason) for line, reason in report.skipped] == [

@@ -31,26 +31,29 @@ class OpError:
     details: str
 
 
+def _worded_errors() -> tuple[type[BaseException], ...]:
+    """The errors whose text is already worded for people (libraries, sheets, packs)."""
+    from huashu.core.packs import PackError
+    from huashu.core.spreadsheet import SpreadsheetError
+    from huashu.storage.library import LibraryError, ValidationError
+
+    return (LibraryError, ValidationError, SpreadsheetError, PackError)
+
+
 def expected_error(exc: BaseException) -> bool:
     """A failure the user caused or can fix (a bad file, a refused edit, a busy or read-only library)."""
-    from huashu.core.packs import PackError
     from huashu.core.placeholders import PlaceholderError
-    from huashu.core.spreadsheet import SpreadsheetError
-    from huashu.storage.library import LibraryError, NotFoundError, ValidationError
+    from huashu.storage.library import NotFoundError
 
-    return isinstance(
-        exc, LibraryError | ValidationError | SpreadsheetError | PackError | PlaceholderError | NotFoundError | OSError
-    )
+    return isinstance(exc, (*_worded_errors(), PlaceholderError, NotFoundError, OSError))
 
 
 def friendly_error(exc: BaseException) -> str:
     """A message for the user, never a traceback; library and spreadsheet errors are already worded for people."""
-    from huashu.core.packs import PackError
     from huashu.core.placeholders import PlaceholderError
-    from huashu.core.spreadsheet import SpreadsheetError
-    from huashu.storage.library import LibraryError, NotFoundError, ValidationError
+    from huashu.storage.library import NotFoundError
 
-    if isinstance(exc, LibraryError | ValidationError | SpreadsheetError | PackError):
+    if isinstance(exc, _worded_errors()):
         return str(exc)
     if isinstance(exc, NotFoundError):
         return QCoreApplication.translate(

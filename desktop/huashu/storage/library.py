@@ -344,14 +344,15 @@ class Library:
         if not ids or self.read_only:
             return 0
         # Busy or full: search falls back on what is indexed; the next open tries again.
+        # Rewriting this many rows leaves thousands of small FTS segments (slower searches) and the
+        # old ones' pages free inside the file: merge them, then give the space back.
+        large = len(ids) >= COMPACT_AFTER_REINDEXED
         with contextlib.suppress(LibraryBusyError, LibraryFullError, LibraryUnavailableError):
             with self.transaction():
                 search_index.reindex(self.conn, ids)
-                if len(ids) >= COMPACT_AFTER_REINDEXED:
-                    # Rewriting every row leaves thousands of small FTS segments (slower searches)
-                    # and the old ones' pages free inside the file: merge them, then give the space back.
+                if large:
                     search_index.optimize(self.conn)
-            if len(ids) >= COMPACT_AFTER_REINDEXED:
+            if large:
                 self.compact()
             return len(ids)
         return 0
@@ -1405,7 +1406,7 @@ class Library:
                 report.added += 1
             if code is not None:
                 claimed[code] = line
-            planned.append(_Planned(line, item, text, code, tags, current))
+            planned.append(_Planned(item, text, code, tags, current))
             written.append((line, text))
         if progress is not None:
             progress("check", total, total)
@@ -1792,7 +1793,6 @@ def _same_content(
 class _Planned:
     """A checked row that will be written: added (no `current`) or changing the phrase `current`."""
 
-    line: int
     item: PhraseRow
     text: str
     code: str | None
