@@ -4,7 +4,6 @@ writing a file so that a crash never leaves half of it."""
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -79,7 +78,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _attempt in range(100):
-        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.partial"
+        tmp = target.parent / f".{target.name}.{os.urandom(4).hex()}.partial"
         try:
             fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask (and a folder's default ACL)
         except FileExistsError:

@@ -7,6 +7,7 @@ fields of other tools' templates; conversion turns them into `[字段]` fields.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -401,7 +402,7 @@ _X = "Xx×Ｘｘ"
 _BRACE_NAME = rf"[^\W\d][\w./-]{{0,{MAX_NAME_LENGTH - 1}}}"
 _NOT_HOUR = "需要|建议|注意|要求|内容|意见|原因|事项|说明|问题"
 # Alternatives are tried in order at each position; none nests quantifiers, so matching stays linear.
-_LEGACY = re.compile(
+_LEGACY_PATTERN = (
     # {{name}} (Mustache, Jinja, Handlebars; inner spaces allowed), {name} (Python, C#), ${name} (JS)
     rf"(?P<brace>\$?\{{\{{[ \t]{{0,4}}(?P<double>{_BRACE_NAME})[ \t]{{0,4}}\}}\}}"
     rf"|\$?\{{(?P<single>{_BRACE_NAME})\}})"
@@ -417,6 +418,13 @@ _LEGACY = re.compile(
     r"|(?P<stars>[*＊]{2,})"
     r"|(?P<blank>[_＿]{2,})"
 )
+
+
+@functools.cache
+def _legacy() -> re.Pattern[str]:
+    # Compiled on first use (~2 ms): only imports and the editor convert legacy markers, not a start.
+    return re.compile(_LEGACY_PATTERN)
+
 
 # Text right after a marker: (words, field name, absorb, weak). An absorbed word becomes part of
 # the field ("××时间内" -> "[时间]内", "XX公司" -> "[公司名称]") because the value an agent or the
@@ -569,7 +577,7 @@ def convert_legacy(text: str) -> LegacyConversion:
     found: list[tuple[int, int, str | None]] = []
     pos = 0
     kept_index = 0
-    for match in _LEGACY.finditer(text):
+    for match in _legacy().finditer(text):
         start, end = match.span()
         if start < pos:
             continue
