@@ -8,7 +8,8 @@
    `huashu` command starts it (through cli.main). Budget: at most 1.5x the bare window's start, and
    jieba never imported on the way. Beside it, the floor: the same first screen built by hand in
    plain PySide6 (the app's font and style sheet, categories and rows read from the library) with
-   no app code, to show how much of the budget any real window leaves.
+   no app code, to show how much of the budget any real window leaves. And the bare window timed
+   the way the issue words it, "shown and closed" (launch to the process's exit), for reference.
 2. Keystroke to updated results with 100,000 phrases: key event sent -> the result list shows the
    results of that exact query. Budget: p95 under 16 ms (one frame at 60 Hz). The bare figure is a
    QLineEdit keystroke reaching a QListWidget in the same process.
@@ -89,6 +90,24 @@ window = QMainWindow()
 window.resize(1240, 780)
 window.show()
 """ + SHOWN_THEN_IDLE
+
+# The issue's words for the baseline, taken whole: a bare window shown and closed, timed from launch
+# to the process's exit. Reported beside the stricter baseline above (launch to shown), which the
+# budget is checked against.
+BARE_CLOSED_CHILD = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1240, 780)
+window.show()
+def done():
+    window.close()
+    app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
 
 # What the budget leaves room for: the first screen's widgets (menus, search box, categories from the
 # library, forty result rows, preview, compose box) in the app's font and style sheet, built by hand
@@ -201,6 +220,9 @@ def launch(code: str, *args: str) -> dict[str, float]:
         elif line.startswith("JIEBA"):
             figures["jieba"] = float(line.split()[1])
     proc.wait(timeout=60)
+    figures["exit_ms"] = (time.perf_counter() - start) * 1000
+    if code is BARE_CLOSED_CHILD:
+        return figures
     if "start_ms" not in figures:
         raise RuntimeError(f"the child exited ({proc.returncode}) without becoming ready")
     return figures
@@ -226,6 +248,7 @@ def measure_start(rounds: int) -> dict[str, Any]:
         ",".join(theme.FONT_FAMILIES.get(sys.platform, theme.FONT_FAMILIES["linux"])),
     )
     bare: list[dict[str, float]] = []
+    bare_closed: list[dict[str, float]] = []
     floor: list[dict[str, float]] = []
     app: list[dict[str, float]] = []
     launch(BARE_CHILD)  # warm the OS file cache for all three
@@ -233,10 +256,12 @@ def measure_start(rounds: int) -> dict[str, Any]:
     launch(APP_CHILD, str(db))
     for _ in range(rounds):
         bare.append(launch(BARE_CHILD))
+        bare_closed.append(launch(BARE_CLOSED_CHILD))
         floor.append(launch(FLOOR_CHILD, *floor_args))
         app.append(launch(APP_CHILD, str(db)))
     return {
         "bare_ms": statistics.median(r["start_ms"] for r in bare),
+        "bare_closed_ms": statistics.median(r["exit_ms"] for r in bare_closed),
         "floor_ms": statistics.median(r["start_ms"] for r in floor),
         "app_ms": statistics.median(r["start_ms"] for r in app),
         "bare_rss": statistics.median(r["rss_mb"] for r in bare),
@@ -463,6 +488,10 @@ def main() -> int:
     print(
         f"{'  same first screen, plain PySide6':34}{start['floor_ms']:>10.0f}ms{start['bare_ms']:>10.0f}ms"
         f"   (no app code: {start['floor_ms'] / start['bare_ms']:.2f}x bare)"
+    )
+    print(
+        f"{'  vs bare shown and closed (exit)':34}{start['app_ms']:>10.0f}ms{start['bare_closed_ms']:>10.0f}ms"
+        f"   (the issue's wording taken whole: {start['app_ms'] / start['bare_closed_ms']:.2f}x)"
     )
     print(f"{'... hotkey, paste and tray live':34}{start['companion_ms']:>10.0f}ms")
     print(f"{'jieba imported during start':34}{'yes' if start['jieba'] else 'no':>12}{'':>12}   must be no")
