@@ -21,6 +21,7 @@ from huashu.core.checker import (
     check_phrases,
     fit_suggestion,
     load_default_rules,
+    replacement_end,
     rule_label,
     rule_words,
 )
@@ -660,3 +661,30 @@ def test_suggestions_fit_the_punctuation_around_them(
 ) -> None:
     start = text.index(found)
     assert fit_suggestion(text, start, start + len(found), suggestion) == fitted
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "suggestion", "after"),
+    [
+        # a whole-sentence suggestion takes the rest of the clause: no "…回复。什么时候到。"
+        (
+            "已催促，我不知道什么时候到。",
+            "我不知道",
+            "这个问题我需要确认一下，稍后给您回复。",
+            "已催促，这个问题我需要确认一下，稍后给您回复。",
+        ),
+        ("我不知道具体原因，但会帮您查", "我不知道", "我需要确认一下。", "我需要确认一下，但会帮您查"),
+        ("这个我不知道啊\n还有别的吗", "我不知道", "我帮您核实一下。", "这个我帮您核实一下。\n还有别的吗"),
+        # the clause already ends right after the words
+        ("我不知道。", "我不知道", "我帮您核实一下。", "我帮您核实一下。"),
+        # a word or clause replaces the flagged words only
+        ("亲，这个商品很好", "亲", "您好", "您好，这个商品很好"),
+        ("你自己去查物流吧", "你自己去查", "我来帮您查询", "我来帮您查询物流吧"),
+    ],
+)
+def test_a_whole_sentence_suggestion_replaces_the_rest_of_its_clause(
+    text: str, found: str, suggestion: str, after: str
+) -> None:
+    start = text.index(found)
+    end = replacement_end(text, start, start + len(found), suggestion)
+    assert text[:start] + fit_suggestion(text, start, end, suggestion) + text[end:] == after

@@ -530,6 +530,160 @@ def test_keywords_prefer_synonym_terms_over_straddling_words() -> None:
     assert [k.text for k in found.keywords][:1] == ["专票"]  # greetings are filler here
 
 
+EXCHANGE_LIBRARY = [
+    (
+        "退款与退换货",
+        "换货流程",
+        "换货流程是：第一步，在订单页提交换货申请；第二步，审核通过后把商品寄回；第三步，我们收到后"
+        "[工作日数=2]个工作日内发出新商品。",
+        "/hh",
+        ["换货", "流程", "退换货"],
+    ),
+    (
+        "投诉处理/发错货",
+        "型号发错换发",
+        "非常抱歉，您订购的是[订购型号]，收到的是[收到型号]，是我们发货时出了差错。我们为您换发正确型号，"
+        "往返运费由我们承担。",
+        None,
+        ["发错", "型号", "换货"],
+    ),
+    ("特殊客户", "引导客户尝试操作", "您可以尝试这样操作：[操作步骤]，看看是否可以。", None, []),
+    (
+        "业务范围",
+        "功能暂不支持",
+        "非常抱歉，目前暂不支持[功能名称]。您可以通过[替代方案]来实现，我来教您操作。",
+        "/bzc",
+        [],
+    ),
+    (
+        "电话礼仪/通话质量",
+        "背景声音较大",
+        "您那边环境声音比较大，请您换到安静一点的地方，方便我准确记录您的问题。",
+        None,
+        [],
+    ),
+    ("咨询解答/产品信息", "推荐合适型号", "根据您的需求，推荐您选择[产品型号]。您看是否合适？", "/tj", []),
+]
+SIZE_EXCHANGE = "你好，我买的衣服尺码不对，想换一个大一号的，怎么操作？"
+
+
+@pytest.fixture
+def exchange_db() -> Iterator[sqlite3.Connection]:
+    conn = open_db()
+    conn.execute("BEGIN")
+    ids = [add(conn, *row, index=False) for row in EXCHANGE_LIBRARY]
+    search_index.reindex(conn, ids)
+    conn.execute("COMMIT")
+    yield conn
+    conn.close()
+
+
+def test_a_pasted_request_ranks_the_reply_to_it_before_a_presumed_mishap(
+    exchange_db: sqlite3.Connection,
+) -> None:
+    """The customer asks to exchange for a bigger size: the exchange process first, not the reply
+    admitting a wrong model was sent ("是我们发货时出了差错"), and 不 / 大 explain no match."""
+    for results in (
+        search_index.suggest(exchange_db, SIZE_EXCHANGE),
+        search_index.search(exchange_db, SIZE_EXCHANGE, limit=5),
+    ):
+        got = titles(results)
+        assert got[0] == "换货流程"
+        assert got.index("型号发错换发") > 0
+        assert set(results[0].matched) == {"换一个→换货", "怎么操作→流程"}
+        for result in results:
+            assert not {"不", "大", "操作"} & set(result.matched), result
+        assert "功能暂不支持" not in got and "背景声音较大" not in got
+
+
+def test_a_mishap_the_customer_reports_is_not_presumed(exchange_db: sqlite3.Connection) -> None:
+    assert titles(search_index.suggest(exchange_db, "你们给我发错型号了，我要换货"))[0] == "型号发错换发"
+
+
+def test_what_the_customer_asks_for_is_a_candidate_among_many_copies_of_a_rarer_word() -> None:
+    """In a big library 换货 is everywhere (tags, texts) and the character 换 rare (仍听不清请换电话):
+    the best matches of the message's words were all copies of that reply, and 换货流程, whose title
+    names what the customer asks for, was never scored at all."""
+    conn = open_db()
+    conn.execute("BEGIN")
+    ids = [add(conn, *EXCHANGE_LIBRARY[0], index=False)]
+    for n in range(search_index.SUGGEST_CANDIDATES):
+        text = "信号不好，请您换个电话再打过来。"
+        ids.append(add(conn, "电话礼仪", f"请换电话{n}", text, None, ["通话质量"], index=False))
+    for n in range(6 * search_index.SUGGEST_CANDIDATES):
+        text = f"核实后为您换货或退款，由您选择。编号{n}"
+        ids.append(add(conn, "售后", f"商品瑕疵处理{n}", text, None, ["瑕疵", "换货"], index=False))
+    search_index.reindex(conn, ids)
+    conn.execute("COMMIT")
+    assert titles(search_index.suggest(conn, "鞋子买小了，能换大一码吗？"))[0] == "换货流程"
+
+
+def test_keywords_weigh_the_request_over_the_scene() -> None:
+    table = textproc.build_synonyms()
+    found = {k.text: k for k in core.extract_keywords(SIZE_EXCHANGE, synonyms=table).keywords}
+    assert not {"不", "对", "大", "买", "操作"} & set(found)  # function characters, and 操作 of 怎么操作
+    assert found["换一个"].weight == core.INTENT_WEIGHT  # 想[换一个大一号的]: what the customer asks for
+    assert found["尺码"].weight == 1.0  # 我买的衣服尺码不对: the scene
+    assert found["怎么操作"].alternatives == ("流程", "步骤")
+    assert "怎么办" not in found  # 怎么办理 is not 怎么办
+    assert "怎么办" not in {k.text for k in core.extract_keywords("怎么办理会员", synonyms=table).keywords}
+
+
+@pytest.mark.parametrize(
+    ("message", "verb", "replies"),
+    [
+        ("鞋子买小了，能换大一码吗？", "换", ("换货",)),
+        ("可不可以帮我换一下", "换", ("换货",)),
+        ("东西坏了能修吗", "修", ("维修",)),
+        ("刚下单，地址写错了想改一下", "改", ("修改",)),
+        ("我想修改一下密码", "修改", ()),  # a word of its own, not 修 (维修)
+    ],
+)
+def test_a_one_character_request_verb_stands_for_its_replies(
+    message: str, verb: str, replies: tuple[str, ...]
+) -> None:
+    found = core.extract_keywords(message, synonyms=textproc.build_synonyms())
+    keywords = {k.text: k for k in found.keywords}
+    assert keywords[verb].alternatives == replies and keywords[verb].heads == replies
+    assert keywords[verb].weight == core.INTENT_WEIGHT
+    assert not {"小", "大", "码", "买", "不能", "可不", "帮"} & set(keywords)
+
+
+def test_function_characters_count_only_when_nothing_else_is_said() -> None:
+    table = textproc.build_synonyms()
+    assert [k.text for k in core.extract_keywords("不", synonyms=table).keywords] == ["不"]
+    assert "碎" in [k.text for k in core.extract_keywords("收到的杯子是碎的", synonyms=table).keywords]
+
+
+def test_a_reply_presuming_an_unmentioned_mishap_weighs_less() -> None:
+    table = textproc.build_synonyms()
+    mishaps = core.mishap_groups(table)
+    assert "发错" in mishaps and "破损" in mishaps and "退款" not in mishaps
+    body = {"body": "我们为您换货。"}  # titles of one length: only the mishap tells them apart
+    candidates = [
+        core.Candidate(1, {"title": "发错补救", **body}),
+        core.Candidate(2, {"title": "售后补救", **body}),
+    ]
+
+    def scores(message: str) -> dict[int, float]:
+        keywords = core.extract_keywords(message, synonyms=table).keywords
+        scored = core.score_candidates(keywords, candidates, {}, 100, mishaps=mishaps)
+        return {pid: score for pid, (score, _) in scored.items()}
+
+    plain = scores("想换货")
+    assert plain[1] == pytest.approx(core.PRESUMED_FACTOR * plain[2])
+    for told in ("发错了，想换货", "货不对，想换货"):  # the mishap or a word of its group
+        reported = scores(told)
+        assert reported[1] > reported[2]  # not halved, and the title's 发错 matches
+    # Said in words the groups do not know: 破损 holds 碎了, 碎 is the customer's word for it.
+    cracked = [core.Keyword("碎")]
+    damaged = [core.Candidate(3, {"title": "收到商品破损", "body": "碎"})]
+    undamaged = [core.Candidate(3, {"title": "收到商品", "body": "碎"})]
+    assert core.score_candidates(cracked, damaged, {}, 100, mishaps=mishaps) == core.score_candidates(
+        cracked, undamaged, {}, 100, mishaps=mishaps
+    )
+
+
 # -- hostile input --------------------------------------------------------------------------------------
 
 HOSTILE = [

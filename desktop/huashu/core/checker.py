@@ -573,6 +573,26 @@ def fit_suggestion(text: str, start: int, end: int, suggestion: str) -> str:
     return fitted or suggestion
 
 
+# Marks that end a sentence: a suggestion ending in one is a whole sentence of its own.
+_SENTENCE_ENDS = "。！？!?"
+
+
+def replacement_end(text: str, start: int, end: int, suggestion: str) -> int:
+    """Where replacing text[start:end] with `suggestion` should stop.
+
+    A suggestion that is a whole sentence takes the rest of the flagged clause with it: putting
+    "这个问题我需要确认一下，稍后给您回复。" in place of 我不知道 in "我不知道什么时候到。" left
+    "…稍后给您回复。什么时候到。", a broken sentence. The clause ends at the next mark or line
+    break; a shorter suggestion (a word, a clause) replaces the flagged words only.
+    """
+    if not suggestion.rstrip().endswith(tuple(_SENTENCE_ENDS)):
+        return end
+    stop = end
+    while stop < len(text) and text[stop] not in _MARKS and text[stop] not in "\r\n":
+        stop += 1
+    return stop
+
+
 def forbidden_words(rules: Iterable[Rule], texts: Iterable[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(index, words) for each text that breaks an enabled rule, tips aside; each word named once.
 

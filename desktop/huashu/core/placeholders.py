@@ -441,20 +441,37 @@ _SUFFIX_RULES: tuple[tuple[tuple[str, ...], str, bool, bool], ...] = (
     (("软件", "产品"), "产品名称", False, False),
     (("型号",), "型号", False, False),
     (("原因",), "原因", False, False),
-    (("盘(米)", "盘（米）", "盘", "米", "件", "台", "箱"), "数量", False, False),
-    (("元",), "金额", False, False),
     (("公司",), "公司名称", True, False),
     (("客服",), "公司名称", False, False),
     (("门店", "門店"), "门店名称", True, False),
     (("店",), "门店名称", True, False),
+    # A courier's name ends in 快递/速运 as often as not ("中通快递", "中通"): absorbed, it reads right.
+    (("快递公司", "物流公司", "快递", "速运", "速递", "快运"), "快递公司", True, False),
 )
-# "XX店铺"/"XX店长" name something else than the store: "[门店名称]铺" would read wrong.
-_NOT_STORE = ("店铺", "店長", "店长", "店员", "店員", "店主")
+# Units after a number: they say what kind of value the marker is ("退款XX元" -> "[金额]元"), not
+# which one, so a field named just before the marker comes first ("退款金额XX元" -> "[退款金额]元").
+_UNIT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("盘(米)", "盘（米）", "盘", "米", "件", "台", "箱"), "数量"),
+    (("元",), "金额"),
+    (("个工作日", "工作日"), "工作日数"),
+    (("天",), "天数"),
+    (("个小时", "小时"), "小时数"),
+    (("分钟",), "分钟数"),
+    (("秒",), "秒数"),
+)
+# "XX店铺"/"XX店长" name something else than the store: "[门店名称]铺" would read wrong; nor is a
+# courier meant by "XX快递员", nor a number of days by "XX天猫".
+_NOT_SUFFIX = (
+    "店铺", "店長", "店长", "店员", "店員", "店主",
+    "快递员", "快递柜", "快递单", "快递点", "快递费",
+    "天猫", "天气", "天然", "天津", "天下", "天空", "天使", "天堂", "天线",
+    "秒杀",
+)  # fmt: skip
 
 # Text right before a marker (trailing spaces and colons ignored); each stem also matches with 是/为.
 _PREFIX_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("工号",), "工号"),
-    (("我是", "客服", "我是客服代表"), "您的名字/工号"),
+    (("我是", "客服", "我是客服代表", "客户经理", "客服代表", "客服专员"), "您的名字/工号"),
     (("我的名字", "我的姓名", "我叫"), "名字"),
     (("原因",), "原因"),
     (("型号",), "型号"),
@@ -468,8 +485,38 @@ _PREFIX_LOOKUP: tuple[tuple[str, str], ...] = tuple(
 )
 _PREFIX_WINDOW = max(len(stem) for stem, _ in _PREFIX_LOOKUP) + 4
 # Single C-level checks that let the common no-context case skip the rule loops.
-_ANY_SUFFIX = tuple(word for words, *_ in _SUFFIX_RULES for word in words)
+_ANY_SUFFIX = tuple(word for words, *_ in _SUFFIX_RULES for word in words) + tuple(
+    word for words, _ in _UNIT_RULES for word in words
+)
 _ANY_PREFIX = tuple(stem for stem, _ in _PREFIX_LOOKUP)
+
+# A label: a noun ending in one of these words, right before the marker (optionally followed by
+# 是/为/：), names the field after itself: "工单号是XX" -> "[工单号]", "快递单号：XX" -> "[快递单号]".
+_LABEL_HEAD_TEXT = """
+    号 码 号码 编号 单号 卡号 账号 帐号 地址 时间 日期 金额 余额 费用 运费 邮费 手续费 服务费 维修费
+    价格 单价 差价 售价 名称 名字 姓名 电话 邮箱 网址 链接 密码 数量 期限 有效期 保修期 税号 抬头 人
+"""
+_LABEL_HEADS = tuple(sorted(_LABEL_HEAD_TEXT.split(), key=len, reverse=True))
+# Nouns ending like a label that name no value to fill in ("最起码XX天" is no 起码).
+_NOT_LABEL_TEXT = """
+    起码 加码 筹码 戏码 信号 符号 口号 称号 问号 句号 记号 暗号 本人 个人 他人 别人 客人 家人
+    第一时间 长时间 短时间 同时间
+"""
+_NOT_LABELS = tuple(_NOT_LABEL_TEXT.split())
+# Words a label never holds: they end the noun to its left ("请提供您的快递单号" -> 快递单号).
+_LABEL_STOPS = frozenset(
+    "的是为您你我他她它们请在把将和与及或了个其该此这那给向从按至已被也都就再等即若于由并"
+)
+# Verbs and fillers that start a run without being part of the label ("提供快递单号" -> 快递单号).
+_LABEL_VERB_TEXT = """
+    提供 输入 填写 填入 告知 告诉 核对 记下 留下 保留 出示 复制 拨打 发送 麻烦 一下 尽快 及时 本次 此次 这次
+"""
+_LABEL_VERBS = tuple(sorted(_LABEL_VERB_TEXT.split(), key=len, reverse=True))
+_MAX_LABEL = 6
+# The prefix table's stems that are labels themselves: their name wins (订单编号 -> 订单号).
+_LABEL_STEMS: tuple[tuple[str, str], ...] = tuple(
+    (stem, name) for stems, name in _PREFIX_RULES for stem in stems if stem.endswith(_LABEL_HEADS)
+)
 
 
 def _is_cjk(char: str) -> bool:
@@ -482,6 +529,13 @@ def _is_cjk(char: str) -> bool:
         or 0xFF00 <= code <= 0xFFEF
         or 0x20000 <= code <= 0x3FFFF
     )
+
+
+def _in_label(char: str) -> bool:
+    """A character a label may hold: a CJK ideograph other than a function word, or a latin letter (SN码)."""
+    code = ord(char)
+    ideograph = 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x3FFFF
+    return (ideograph and char not in _LABEL_STOPS) or (char.isascii() and char.isalpha())
 
 
 def _is_wordish(char: str) -> bool:
@@ -507,28 +561,78 @@ def _accepts(text: str, start: int, end: int, kind: str) -> bool:
 
 
 def _context_name(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """A field name guessed from the surrounding words, and the end after any absorbed word."""
-    following = text[end : end + 6]
+    """A field name guessed from the surrounding words, and the end after any absorbed word.
+
+    In order: a word after the marker that says who or what it is (先生, 公司, 问题…); the prefix
+    table's words for a field (工号, 订单号…); a label right before the marker (工单号是XX); a unit
+    after it (元, 天…); the prefix table's other words (我是, 订单); a weak word after it (为您服务).
+    """
+    following = text[end : end + 8].lstrip(" \t")
+    gap = min(8, len(text) - end) - len(following)  # spaces between the marker and its suffix
     weak: tuple[str, int] | None = None
-    if following.startswith(_ANY_SUFFIX) and not following.startswith(_NOT_STORE):
+    unit: str | None = None
+    if following.startswith(_ANY_SUFFIX) and not following.startswith(_NOT_SUFFIX):
         for words, name, absorb, is_weak in _SUFFIX_RULES:
             word = next((w for w in words if following.startswith(w)), None)
             if word is None:
                 continue
-            found = name, end + len(word) if absorb else end
+            found = name, end + gap + len(word) if absorb else end
             if not is_weak:
                 return found
             weak = weak or found
+        unit = next((n for words, n in _UNIT_RULES if following.startswith(words)), None)
     preceding = text[max(0, start - _PREFIX_WINDOW) : start].rstrip(" \t:：")
+    stem_name: str | None = None
     if preceding.endswith(_ANY_PREFIX):
         for stem, name in _PREFIX_LOOKUP:
             if preceding.endswith(stem):
                 if name == _NAME_ID and following.startswith("号"):
                     return "工号", end  # "我是XX号" is a number: "我是[工号]号"
-                return name, end
+                if stem.removesuffix("是").removesuffix("为").endswith(_LABEL_HEADS):
+                    return name, end  # 工号, 订单编号, 手机号码: the table's names for these labels
+                stem_name = name
+                break
+    label = _label(text[max(0, start - _PREFIX_WINDOW - _MAX_LABEL) : start])
+    if label is not None:
+        return label, end
+    if unit is not None:
+        return unit, end
+    if stem_name is not None:
+        return stem_name, end
     if weak is not None:
         return weak
     return None, end
+
+
+def _label(preceding: str) -> str | None:
+    """The noun that labels a marker from just before it ("您的工单号是" -> 工单号), if there is one."""
+    run = preceding.rstrip(" \t:：")
+    if run.endswith(("是", "为")):
+        run = run[:-1].rstrip(" \t:：")
+    if not run.endswith(_LABEL_HEADS):
+        return None
+    start = len(run)
+    while start > 0 and _in_label(run[start - 1]):
+        start -= 1
+    noun = run[start:]
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for verb in _LABEL_VERBS:
+            if noun.startswith(verb) and len(noun) - len(verb) >= 2:
+                noun = noun[len(verb) :]
+                trimmed = True
+                break
+    if len(noun) > _MAX_LABEL:
+        noun = noun[-4:]  # most compound nouns are two words of two characters: 售后服务单号 -> 服务单号
+    # A built-in name (姓名, 公司名称) is filled from the agent's profile without asking: "公司名称：XX，
+    # 税号：XX" may well be the customer's, so only the tables, which know whose it is, name those.
+    if len(noun) < 2 or noun.endswith(_NOT_LABELS) or noun in BUILTIN_FIELD_NAMES:
+        return None
+    for stem, name in _LABEL_STEMS:
+        if noun.endswith(stem):
+            return name  # 银行账号 -> 账号, 电缆型号 -> 型号: the names the table gives them
+    return noun
 
 
 def _kept_fields(text: str) -> Iterator[tuple[int, int, str]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -576,6 +577,7 @@ def relevance(bm25: float) -> float:
 
 # Question words of a customer's message and the words of the replies that answer them
 # (什么时候 is answered by a phrase about 时间): weaker evidence than the message's own words.
+# A longer cue wins over one inside it (怎么办理 is not 怎么办).
 QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "什么时候": ("时间", "预计", "时效"),
     "多久": ("时间", "预计", "时效"),
@@ -587,6 +589,31 @@ QUESTION_CUES: dict[str, tuple[str, ...]] = {
     "哪儿": ("地址",),
     "怎么办": ("处理", "方案"),
     "怎么回事": ("原因", "核实"),
+    # "How do I do it" asks for the procedure of what the message wants, not for any phrase that
+    # happens to hold 操作 (引导客户尝试操作).
+    "怎么操作": ("流程", "步骤"),
+    "如何操作": ("流程", "步骤"),
+    "怎么弄": ("流程", "步骤"),
+    "怎么办理": ("流程", "步骤"),
+    "如何办理": ("流程", "步骤"),
+    "什么流程": ("流程", "步骤"),
+}
+# A request: after one of these words (想换一个…, 能退吗, 可以开专票吗) the rest of the clause is what
+# the customer asks for, and the reply should be about that; the rest of the message sets the scene
+# (我买的衣服尺码不对). Only whole jieba words count: 要 of 重要 or 需要 of 不需要 is no cue.
+_REQUEST_CUE_TEXT = (
+    "想 要 想要 我要 希望 需要 能 能不能 能否 可以 可不可以 帮我 帮忙 给我 麻烦 请 怎么 如何 怎样 咋"
+)
+REQUEST_CUES: frozenset[str] = frozenset(_REQUEST_CUE_TEXT.split())
+INTENT_WEIGHT = 1.5
+# The verb a request starts with, when it is one character (能换吗, 想换个颜色, 能修吗), and the words
+# of the replies that carry it out: the character alone is in too many texts (换电话, 换到安静的地方).
+REQUEST_VERBS: dict[str, tuple[str, ...]] = {
+    "换": ("换货",),
+    "退": ("退货", "退款"),
+    "修": ("维修",),
+    "改": ("修改",),
+    "补": ("补发",),
 }
 # A customer's word stands for its synonym group's head (the word titles and tags use: 还没到 → 超期)
 # nearly as much as for itself, and for the group's other words less.
@@ -594,6 +621,15 @@ HEAD_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.4
 CUE_WEIGHT = 0.5
 SINGLE_CHAR_WEIGHT = 0.5
+# Mishaps, as the shipped synonym groups head them: a reply titled after one (型号发错换发, 收到商品破损)
+# presumes it happened, often admitting a fault ("是我们发货时出了差错"). Suggested for a message that
+# mentions none of its group's words (我买的衣服尺码不对，想换大一号), it weighs PRESUMED_FACTOR.
+_MISHAP_TEXT = "超期 不更新 极端天气 丢件 缺货 发错 漏发 破损 故障 瑕疵 支付失败 重复扣款 系统故障"
+MISHAPS: frozenset[str] = frozenset(_MISHAP_TEXT.split())
+PRESUMED_FACTOR = 0.5
+# One-character words that say nothing on their own: negations, degree and size words, measure words
+# and the verbs of every purchase (我买的). 不 of 不对 matched 暂不支持, 大 of 大一号 matched 声音较大.
+FUNCTION_CHARS = frozenset("不没别未无非很太挺超更最越较大小多少长短高低对错买卖拍个只件双条码号")
 BM25_K1 = 1.2
 BM25_B = 0.75
 SCORED_FIELDS: tuple[ColumnName, ...] = ("title", "tags", "body", "notes", "category")
@@ -610,6 +646,7 @@ class Keyword:
     heads: tuple[str, ...] = ()  # alternatives that head their synonym group (weighed HEAD_WEIGHT)
     alternative_weight: float = SYNONYM_WEIGHT
     grams_only: bool = False  # jieba-free fallback: a character pair, matched as a substring
+    asked: bool = False  # in what the customer asks for (weighed INTENT_WEIGHT)
 
     def as_term(self) -> Term:
         return Term(self.text, _kind(self.text), self.alternatives)
@@ -652,12 +689,50 @@ def _keyword(word: str, synonyms: SynonymTable | None) -> Keyword:
     return Keyword(word, synonyms.alternatives(word), heads=synonyms.heads(word))
 
 
+_CLAUSE_END = re.compile(r"[^\w\s]")
+# Words of a request cue that jieba's search mode cuts out of it (能不能 → 能 不能, 可不可以 → 可不 不可).
+_CUE_PARTS = frozenset(["不能", "不可", "可不", "帮", "我"])
+
+
+def _requests(
+    norm: str, located: Sequence[tuple[int, int, str]], taken: Sequence[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[int]]:
+    """The request cues of a message, what follows each (to the end of its clause), and the start of
+    the first word there: the verb of the request (想[换]一个…, 能不能[开]专票)."""
+    cues: list[tuple[int, int]] = []
+    asked: list[tuple[int, int]] = []
+    verbs: set[int] = set()
+    for start, end, word in located:
+        if word not in REQUEST_CUES or any(a <= start and end <= b for a, b in taken):
+            continue
+        stop = _CLAUSE_END.search(norm, end)
+        clause_end = len(norm) if stop is None else stop.start()
+        cues.append((start, end))
+        asked.append((end, clause_end))
+        starts = [
+            s
+            for s, _, w in located
+            if end <= s < clause_end and w not in REQUEST_CUES and w not in _CUE_PARTS and w not in STOPWORDS
+        ]
+        if starts:
+            verbs.add(min(starts))
+    return cues, asked, verbs
+
+
 def extract_keywords(
     message: object, *, synonyms: SynonymTable | None = None, segmenter: Segmenter | None = None
 ) -> MessageKeywords:
     """Intent words of a customer's message: synonym terms found in it, jieba words minus stop words
     (a word straddling a synonym term is a segmentation slip: 能开发票 is 开 + 发票, not 开发), and
-    question words mapped to the words of their answers (什么时候 → 时间)."""
+    question words mapped to the words of their answers (什么时候 → 时间).
+
+    What the customer asks for (the clause after 想/要/能/可以…: 想[换一个大一号的]) weighs
+    INTENT_WEIGHT, the scene it is asked in (我买的衣服尺码不对) the normal weight; a one-character verb
+    of a request also stands for the words of its replies (能[退]吗 → 退货, 退款: REQUEST_VERBS). A
+    one-character function word (FUNCTION_CHARS: 不, 大, 买) is a keyword only as such a verb, or when
+    the message has nothing else: elsewhere it matches any phrase that happens to hold it (暂不支持,
+    声音较大).
+    """
     text = message if isinstance(message, str) else ("" if message is None else str(message))
     norm = textproc.normalize(text, MAX_MESSAGE_CHARS)
     result = MessageKeywords(norm)
@@ -666,14 +741,16 @@ def extract_keywords(
     for _, _, term in spans:
         found[term] = _keyword(term, synonyms)
     cue_spans: list[tuple[int, int]] = []
-    for cue, answers in QUESTION_CUES.items():
+    for cue, answers in sorted(QUESTION_CUES.items(), key=lambda item: -len(item[0])):
         at = norm.find(cue)
-        if at >= 0 and cue not in found:
+        if at >= 0 and cue not in found and not any(a < at + len(cue) and at < b for a, b in cue_spans):
             found[cue] = Keyword(cue, answers, weight=CUE_WEIGHT, alternative_weight=1.0)
             cue_spans.append((at, at + len(cue)))
     taken = [(a, b) for a, b, _ in spans] + cue_spans
     segment = segmenter or textproc.segment_for_search
     words = segment(norm)
+    intent: set[str] = set()
+    lone: dict[str, Keyword] = {}  # FUNCTION_CHARS: keywords only if there is nothing else
     if words is None:
         result.segmented = False
         for run in textproc.word_runs(norm):
@@ -684,8 +761,15 @@ def extract_keywords(
             elif len(run) >= 2 and run not in found:
                 found[run] = Keyword(run)
     else:
-        for start, end, word in _locate(norm, words):
-            if word in found or word in STOPWORDS:
+        located = _locate(norm, words)
+        cues, asked, verbs = _requests(norm, located, taken)
+        intent.update(term for a, _, term in spans if any(s <= a < e for s, e in asked))
+        for start, end, word in located:
+            if word in STOPWORDS or (word in _CUE_PARTS and any(a <= end and start <= b for a, b in cues)):
+                continue
+            if any(s <= start < e for s, e in asked) and not any(a <= start < b for a, b in cue_spans):
+                intent.add(word)
+            if word in found:
                 continue
             if textproc.is_cjk(word):
                 overlaps = [(a, b) for a, b in taken if start < b and a < end]
@@ -696,16 +780,38 @@ def extract_keywords(
                         ch for i, ch in enumerate(word, start) if not any(a <= i < b for a, b in overlaps)
                     )
                     if rest and rest not in found and rest not in STOPWORDS and textproc.is_cjk(rest):
-                        found[rest] = _keyword(rest, synonyms)
+                        if start in verbs:
+                            found[rest] = _request_verb(rest, synonyms)
+                            intent.add(rest)
+                        elif rest in FUNCTION_CHARS:
+                            lone.setdefault(rest, _keyword(rest, synonyms))
+                        else:
+                            found[rest] = _keyword(rest, synonyms)
                     continue
             elif len(word) < 2 or word.isdigit():
                 continue
-            found[word] = _keyword(word, synonyms)
-    keywords = list(found.values())
+            if start in verbs:
+                found[word] = _request_verb(word, synonyms)
+            elif word in FUNCTION_CHARS:
+                lone.setdefault(word, _keyword(word, synonyms))
+            else:
+                found[word] = _keyword(word, synonyms)
+    keywords = [
+        replace(k, weight=k.weight * INTENT_WEIGHT, asked=True) if k.text in intent else k
+        for k in found.values()
+    ]
     content = [k for k in keywords if k.text not in STOPWORDS]
     # 你好，在吗？…开专票: greetings are filler once the message says anything else.
-    result.keywords = (content or keywords)[:MAX_KEYWORDS]
+    result.keywords = (content or keywords or list(lone.values()))[:MAX_KEYWORDS]
     return result
+
+
+def _request_verb(word: str, synonyms: SynonymTable | None) -> Keyword:
+    """The verb a request starts with: a one-character one (能[换]吗, 想[换]个颜色) also stands for
+    the words of the replies that carry it out (REQUEST_VERBS); a longer one is a word of its own
+    (想[修改]密码 is no 维修)."""
+    replies = REQUEST_VERBS.get(word, ())
+    return Keyword(word, replies, heads=replies) if replies else _keyword(word, synonyms)
 
 
 def keyword_expression(keyword: Keyword, completions: Sequence[str] = ()) -> str:
@@ -716,6 +822,14 @@ def keyword_expression(keyword: Keyword, completions: Sequence[str] = ()) -> str
     wanted = keyword.alternatives if keyword.alternative_weight >= 1.0 else keyword.heads
     term = Term(keyword.text, _kind(keyword.text), wanted)
     return term_expression(term, completions=completions)
+
+
+def asked_expression(keyword: Keyword) -> str:
+    """What a keyword of the customer's request is called in titles and tags: its synonym group's
+    head or its replies (换一个, 能换吗 → 换货), else the word itself, as an FTS5 expression for the
+    head columns. The character itself would find 换电话 before 换货流程."""
+    words = keyword.heads or (keyword.text,)
+    return HEAD_COLUMNS + " : (" + " OR ".join(term_expression(Term(w, _kind(w))) for w in words) + ")"
 
 
 def keyword_variants(keywords: Sequence[Keyword]) -> list[str]:
@@ -742,7 +856,12 @@ def document_frequency(word: str, vocabulary: dict[str, int], n_docs: int) -> in
 
 
 def score_candidates(
-    keywords: Sequence[Keyword], candidates: Sequence[Candidate], vocabulary: dict[str, int], n_docs: int
+    keywords: Sequence[Keyword],
+    candidates: Sequence[Candidate],
+    vocabulary: dict[str, int],
+    n_docs: int,
+    *,
+    mishaps: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[int, tuple[float, tuple[str, ...]]]:
     """BM25F per keyword, each keyword counted once at its best variant (word, synonym, answer word).
 
@@ -763,6 +882,7 @@ def score_candidates(
         df = min(document_frequency(word, vocabulary, n), n)
         idf[word] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
     scores: dict[int, tuple[float, tuple[str, ...]]] = {}
+    presumed = _presumable(keywords, mishaps or {})
     for candidate in candidates:
         texts = candidate.texts
         norms = {
@@ -789,8 +909,35 @@ def score_candidates(
                 total += best
                 matched.append(label)
         if total > 0:
+            title = texts.get("title", "")
+            if any(head in title for head in presumed):
+                total *= PRESUMED_FACTOR
             scores[candidate.phrase_id] = (total, tuple(matched))
     return scores
+
+
+def mishap_groups(synonyms: SynonymTable) -> dict[str, tuple[str, ...]]:
+    """The synonym groups headed by a mishap (MISHAPS): head → every word of its groups."""
+    found: dict[str, dict[str, None]] = {}
+    for group in synonyms.groups:
+        if group[0] in MISHAPS:
+            found.setdefault(group[0], {}).update(dict.fromkeys(group))
+    return {head: tuple(words) for head, words in found.items()}
+
+
+def _presumable(keywords: Sequence[Keyword], mishaps: Mapping[str, Sequence[str]]) -> list[str]:
+    """The mishaps a message does not mention: none of their group's words is a keyword, a synonym
+    of one or an answer word, and none holds a word the groups do not know (碎 of 碎了, 失败 of
+    付款一直失败: what the customer says in other words). A title names a mishap by its head (the
+    word titles use: 型号发错换发), so 抱怨处理太慢 presumes no late parcel (超期: 太慢)."""
+    said = {word for k in keywords for word, _ in k.variants()}
+    # Only words outside the synonym groups: 型号 is a word of its own group, not of 型号不对 (发错).
+    own = [k.text for k in keywords if not k.alternatives]
+    return [
+        head
+        for head, group in mishaps.items()
+        if not any(word in said or any(k in word for k in own) for word in group)
+    ]
 
 
 # -- explanation ----------------------------------------------------------------------------------

@@ -47,15 +47,39 @@ PROFILE_ALIASES: dict[str, str] = {
 }
 
 
-class LibraryError(RuntimeError):
+class CodedError(Exception):
+    """An error whose message (Chinese, for the command line) is also told by a stable `code`.
+
+    A UI in another language words the error itself from `code` and the values in `details`
+    (as it does for placeholders.PlaceholderIssue); str() stays the Chinese message. Errors raised
+    without a code (older call sites, other modules) have `code` None and empty `details`.
+    """
+
+    def __init__(
+        self, *args: object, code: str | None = None, details: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(*args)
+        self.code = code
+        # Strings, as the message shows them, so a UI can put them into its own wording as they are.
+        self.details: dict[str, str] = {key: str(value) for key, value in (details or {}).items()}
+
+
+class LibraryError(CodedError, RuntimeError):
     """A library file that cannot be opened or used; the message is for the user."""
 
 
 class LibraryCorruptError(LibraryError):
     """The file is damaged; it is kept as it is so it can be set aside and restored from a backup."""
 
-    def __init__(self, message: str, path: Path) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        path: Path,
+        *,
+        code: str | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, details=details)
         self.path = path
 
 
@@ -100,38 +124,49 @@ def library_error(exc: BaseException, path: Path | None) -> LibraryError | None:
     name = str(getattr(exc, "sqlite_errorname", "") or "")
     text = str(exc).lower()
     where = f" ({path})" if path is not None else ""
+    # The UI appends the path itself, as the message does, when there is one.
+    at = {"path": path} if path is not None else {}
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         return LibraryBusyError(
-            f"话术库正被其他程序占用（可能是另一个话术助手或命令行正在保存），请稍后再试；这次修改未保存{where}"
+            f"话术库正被其他程序占用（可能是另一个话术助手或命令行正在保存），请稍后再试；这次修改未保存{where}",
+            code="busy",
+            details=at,
         )
     if name == "SQLITE_FULL" or "disk is full" in text:
         return LibraryFullError(
-            f"磁盘空间已满，这次修改未保存；请清理磁盘后重试（搜索和复制不受影响）{where}"
+            f"磁盘空间已满，这次修改未保存；请清理磁盘后重试（搜索和复制不受影响）{where}",
+            code="disk_full",
+            details=at,
         )
     if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-        return LibraryReadOnlyError(f"{READ_ONLY_MESSAGE}{where}")
+        return LibraryReadOnlyError(f"{READ_ONLY_MESSAGE}{where}", code="read_only", details=at)
     if (
         name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
         or "disk i/o error" in text
         or "unable to open" in text
     ):
         return LibraryUnavailableError(
-            f"无法读写话术库文件（文件夹可能被移走、网络盘已断开或磁盘出错），这次修改未保存{where}"
+            f"无法读写话术库文件（文件夹可能被移走、网络盘已断开或磁盘出错），这次修改未保存{where}",
+            code="unavailable",
+            details=at,
         )
     if (
         name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
         or "malformed" in text
         or "not a database" in text
     ):
-        return LibraryCorruptError(f"话术库文件已损坏{where}: {exc}", path or Path(":memory:"))
+        where_file = path or Path(":memory:")
+        return LibraryCorruptError(
+            f"话术库文件已损坏{where}: {exc}", where_file, code="damaged", details={"path": where_file, "reason": exc}
+        )
     return None
 
 
-class NotFoundError(LookupError):
-    pass
+class NotFoundError(CodedError, LookupError):
+    """What an operation names (a phrase, a category, a rule) is not in the library (any more)."""
 
 
-class ValidationError(ValueError):
+class ValidationError(CodedError, ValueError):
     """An edit that would store something invalid; nothing was written."""
 
 
@@ -188,23 +223,51 @@ def _dump(values: Iterable[str]) -> str:
 
 def normalize_shortcut(value: str | None) -> str | None:
     """A shortcut as the library stores it ("/tk" from "tk", "／ＴＫ"); ValidationError says why not."""
-    return models.clean_shortcut(value, ValidationError)
+    try:
+        return models.clean_shortcut(value, ValidationError)
+    except ValidationError as exc:
+        # The core says which rule the code breaks, in Chinese only; a UI words the rules as one.
+        raise ValidationError(
+            str(exc),
+            code="shortcut_invalid",
+            details={"shortcut": (value or "").strip(), "limit": models.MAX_SHORTCUT},
+        ) from None
+
+
+_UNSTORABLE = {
+    "nul_character": "包含非法字符 NUL",
+    "unpaired_surrogate": "包含无效字符（不成对的代理字符），请重新输入或粘贴",
+}
+
+
+def _unstorable_code(value: str) -> str | None:
+    if "\x00" in value:
+        return "nul_character"
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        return "unpaired_surrogate"
+    return None
 
 
 def unstorable(value: str) -> str | None:
     """Why `value` cannot be stored (NUL, or a lone surrogate from a broken UTF-16 paste), else None."""
-    if "\x00" in value:
-        return "包含非法字符 NUL"
-    if any("\ud800" <= ch <= "\udfff" for ch in value):
-        return "包含无效字符（不成对的代理字符），请重新输入或粘贴"
-    return None
+    code = _unstorable_code(value)
+    return _UNSTORABLE[code] if code is not None else None
 
 
 def check_template(text: str) -> None:
+    """Refuse a template with placeholder problems, naming the first.
+
+    Its details carry the issue's own code and values (`issue`, then ISSUE_DETAILS[issue]) and its
+    1-based `position`, so a UI can word the problem as it words placeholder issues.
+    """
     issues = placeholders.validate(text)
     if issues:
         first = issues[0]
-        raise ValidationError(f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
+        raise ValidationError(
+            f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}",
+            code="placeholder",
+            details={"position": first.position + 1, "issue": first.code, **dict(first.details)},
+        )
 
 
 def _has_daily_backup(db_path: Path) -> bool:
@@ -271,23 +334,34 @@ class Library:
         target = Path(path) if path is not None else default_db_path()
         is_new = not target.exists() or target.stat().st_size == 0
         if is_new and not create:
-            raise LibraryError(f"话术库文件不存在: {target}")
+            raise LibraryError(f"话术库文件不存在: {target}", code="file_missing", details={"path": target})
         if is_new:
             if make_dirs is None:
                 make_dirs = path is None or target == default_db_path()
             if not make_dirs and not target.parent.is_dir():
                 raise LibraryUnavailableError(
                     f"话术库所在的文件夹不存在（网络盘或U盘可能没有连接）: {target.parent}；"
-                    "连接后重新打开，或运行 huashu init 在这里新建话术库"
+                    "连接后重新打开，或运行 huashu init 在这里新建话术库",
+                    code="folder_missing",
+                    details={"path": target.parent},
                 )
             cls._create(target, empty=empty)
         try:
             with target.open("rb") as handle:
                 magic = handle.read(len(SQLITE_MAGIC))
         except OSError as exc:
-            raise LibraryError(f"无法读取话术库文件 {target}: {exc.strerror or exc}") from exc
+            raise LibraryError(
+                f"无法读取话术库文件 {target}: {exc.strerror or exc}",
+                code="file_unreadable",
+                details={"path": target, "reason": exc.strerror or exc},
+            ) from exc
         if magic != SQLITE_MAGIC:
-            raise LibraryCorruptError(f"不是话术库文件（文件格式不对或已损坏）: {target}", target)
+            raise LibraryCorruptError(
+                f"不是话术库文件（文件格式不对或已损坏）: {target}",
+                target,
+                code="not_a_library",
+                details={"path": target},
+            )
         writable = os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)
         try:
             if writable:
@@ -299,7 +373,11 @@ class Library:
                     uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
                 )
         except sqlite3.Error as exc:
-            raise LibraryError(f"无法打开话术库文件 {target}: {exc}") from exc
+            raise LibraryError(
+                f"无法打开话术库文件 {target}: {exc}",
+                code="file_cannot_open",
+                details={"path": target, "reason": exc},
+            ) from exc
         lib = cls(conn, target)
         lib.read_only = not writable
         try:
@@ -307,7 +385,12 @@ class Library:
             if check:
                 problems = lib.integrity_problems(quick=True)
                 if problems:
-                    raise LibraryCorruptError(f"话术库文件已损坏: {target}（{problems[0]}）", target)
+                    raise LibraryCorruptError(
+                        f"话术库文件已损坏: {target}（{problems[0]}）",
+                        target,
+                        code="damaged",
+                        details={"path": target, "reason": problems[0]},
+                    )
             if writable:
                 lib._migrate()
                 lib._remember_file()
@@ -321,7 +404,12 @@ class Library:
             if typed is not None and not isinstance(typed, LibraryCorruptError):
                 # Locked, full or unreachable is not damage: never offer to restore over a sound file.
                 raise typed from exc
-            raise LibraryCorruptError(f"话术库文件已损坏: {target}（{exc}）", target) from exc
+            raise LibraryCorruptError(
+                f"话术库文件已损坏: {target}（{exc}）",
+                target,
+                code="damaged",
+                details={"path": target, "reason": exc},
+            ) from exc
         except BaseException:
             conn.close()
             raise
@@ -405,11 +493,15 @@ class Library:
         except OSError as exc:
             raise LibraryUnavailableError(
                 f"找不到话术库文件（文件夹可能被移走或网络盘已断开），这次修改未保存；"
-                f"可以继续搜索和复制，请恢复文件后重新打开 ({self.path}: {exc.strerror or exc})"
+                f"可以继续搜索和复制，请恢复文件后重新打开 ({self.path}: {exc.strerror or exc})",
+                code="file_gone",
+                details={"path": self.path, "reason": exc.strerror or exc},
             ) from exc
         if (st.st_dev, st.st_ino) != self._file_id:
             raise LibraryUnavailableError(
-                f"话术库文件已被替换或移走，这次修改未保存；请重新打开话术助手 ({self.path})"
+                f"话术库文件已被替换或移走，这次修改未保存；请重新打开话术助手 ({self.path})",
+                code="file_replaced",
+                details={"path": self.path},
             )
 
     @classmethod
@@ -417,7 +509,11 @@ class Library:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise LibraryError(f"无法创建话术库目录 {target.parent}: {exc.strerror or exc}") from exc
+            raise LibraryError(
+                f"无法创建话术库目录 {target.parent}: {exc.strerror or exc}",
+                code="folder_cannot_create",
+                details={"path": target.parent, "reason": exc.strerror or exc},
+            ) from exc
         staging = target.with_name(f".{target.name}.{os.getpid()}.creating")
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(staging) + suffix).unlink(missing_ok=True)
@@ -434,9 +530,17 @@ class Library:
                 conn.close()
             os.replace(staging, target)
         except sqlite3.Error as exc:
-            raise LibraryError(f"无法创建话术库文件 {target}: {exc}") from exc
+            raise LibraryError(
+                f"无法创建话术库文件 {target}: {exc}",
+                code="file_cannot_create",
+                details={"path": target, "reason": exc},
+            ) from exc
         except OSError as exc:
-            raise LibraryError(f"无法创建话术库文件 {target}: {exc.strerror or exc}") from exc
+            raise LibraryError(
+                f"无法创建话术库文件 {target}: {exc.strerror or exc}",
+                code="file_cannot_create",
+                details={"path": target, "reason": exc.strerror or exc},
+            ) from exc
         finally:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(str(staging) + suffix).unlink(missing_ok=True)
@@ -448,7 +552,8 @@ class Library:
             raise LibraryError(str(exc)) from exc
         if todo:
             raise LibraryReadOnlyError(
-                "话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开"
+                "话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开",
+                code="read_only_needs_upgrade",
             )
 
     @classmethod
@@ -469,7 +574,11 @@ class Library:
             if wal:
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
-                    raise LibraryError(f"无法启用 WAL 模式（{mode}），话术库可能位于只读位置")
+                    raise LibraryError(
+                        f"无法启用 WAL 模式（{mode}），话术库可能位于只读位置",
+                        code="wal_unavailable",
+                        details={"mode": mode},
+                    )
                 # FULL: a branch-store PC that loses power keeps every committed edit.
                 self.conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
@@ -477,7 +586,10 @@ class Library:
             if typed is not None and not isinstance(typed, LibraryCorruptError):
                 raise typed from exc
             raise LibraryCorruptError(
-                f"话术库文件已损坏或无法使用: {exc}", self.path or Path(":memory:")
+                f"话术库文件已损坏或无法使用: {exc}",
+                self.path or Path(":memory:"),
+                code="damaged_or_unusable",
+                details={"reason": exc},
             ) from exc
 
     def _migrate(self) -> None:
@@ -491,7 +603,9 @@ class Library:
                 except (OSError, sqlite3.Error) as exc:
                     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
                     raise LibraryError(
-                        f"升级话术库前无法备份（{detail}），为安全起见没有升级，文件未改动: {self.path}"
+                        f"升级话术库前无法备份（{detail}），为安全起见没有升级，文件未改动: {self.path}",
+                        code="backup_before_upgrade_failed",
+                        details={"reason": detail, "path": self.path},
                     ) from exc
             migrations.migrate(self.conn)
         except migrations.SchemaError as exc:
@@ -503,7 +617,9 @@ class Library:
             typed = library_error(exc, self.path)
             if typed is not None:
                 raise typed from exc
-            raise LibraryError(f"话术库文件已损坏或无法使用: {exc}") from exc
+            raise LibraryError(
+                f"话术库文件已损坏或无法使用: {exc}", code="damaged_or_unusable", details={"reason": exc}
+            ) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -526,7 +642,7 @@ class Library:
         """
         with self._lock:
             if self.read_only:
-                raise LibraryReadOnlyError(READ_ONLY_MESSAGE)
+                raise LibraryReadOnlyError(READ_ONLY_MESSAGE, code="read_only")
             depth = self._depth
             if depth == 0:
                 self._check_file_still_there()
@@ -542,7 +658,9 @@ class Library:
                 self._rollback(depth)
                 if depth == 0:
                     if isinstance(exc, UnicodeEncodeError):
-                        raise ValidationError("内容包含无效字符（不成对的代理字符），没有保存") from exc
+                        raise ValidationError(
+                            "内容包含无效字符（不成对的代理字符），没有保存", code="unpaired_surrogate"
+                        ) from exc
                     typed = library_error(exc, self.path) if isinstance(exc, sqlite3.Error) else None
                     if typed is not None:
                         raise typed from exc
@@ -653,7 +771,9 @@ class Library:
         try:
             return self._category_map()[category_id]
         except KeyError:
-            raise NotFoundError(f"分类不存在: {category_id}") from None
+            raise NotFoundError(
+                f"分类不存在: {category_id}", code="category_not_found", details={"id": category_id}
+            ) from None
 
     def category_by_path(self, path: str) -> Category | None:
         path = normalize_category_path(path)
@@ -677,7 +797,7 @@ class Library:
         """The id of the category at `path`, creating missing levels."""
         clean = normalize_category_path(path)
         if not clean:
-            raise ValidationError("分类不能为空")
+            raise ValidationError("分类不能为空", code="category_empty")
         existing = self.category_by_path(clean)
         if existing is not None:
             return existing.id
@@ -694,7 +814,9 @@ class Library:
     def _insert_category(self, name: str, parent_id: int | None) -> int:
         name = name.strip()
         if not name or "/" in name:
-            raise ValidationError(f"分类名称不能为空，也不能包含“/”: {name!r}")
+            raise ValidationError(
+                f"分类名称不能为空，也不能包含“/”: {name!r}", code="category_name_invalid", details={"name": name}
+            )
         position = self.conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM categories WHERE parent_id IS ?", (parent_id,)
         ).fetchone()[0]
@@ -704,7 +826,9 @@ class Library:
                 (name, parent_id, position),
             )
         except sqlite3.IntegrityError as exc:
-            raise ValidationError(f"同一层级下已有同名分类: {name}") from exc
+            raise ValidationError(
+                f"同一层级下已有同名分类: {name}", code="category_exists", details={"name": name}
+            ) from exc
         self._categories = None
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -719,13 +843,17 @@ class Library:
     def rename_category(self, category_id: int, name: str) -> OpChanges:
         name = name.strip()
         if not name or "/" in name:
-            raise ValidationError("分类名称不能为空，也不能包含“/”")
+            raise ValidationError(
+                "分类名称不能为空，也不能包含“/”", code="category_name_invalid", details={"name": name}
+            )
         with self.transaction():
             self.category(category_id)
             try:
                 self.conn.execute("UPDATE categories SET name = ? WHERE id = ?", (name, category_id))
             except sqlite3.IntegrityError as exc:
-                raise ValidationError(f"同一层级下已有同名分类: {name}") from exc
+                raise ValidationError(
+                    f"同一层级下已有同名分类: {name}", code="category_exists", details={"name": name}
+                ) from exc
             self._categories = None
             ids = self._phrase_ids_in(self.descendant_ids(category_id))
             self._reindex(ids)
@@ -736,9 +864,9 @@ class Library:
     ) -> OpChanges:
         """Move a category under another (None: top level) at a sibling position."""
         with self.transaction():
-            self.category(category_id)
+            moved = self.category(category_id)
             if parent_id is not None and parent_id in self.descendant_ids(category_id):
-                raise ValidationError("不能把分类移动到它自己的子分类下")
+                raise ValidationError("不能把分类移动到它自己的子分类下", code="category_into_own_child")
             siblings = [
                 c.id
                 for c in sorted(self._category_map().values(), key=lambda c: (c.position, c.id))
@@ -751,7 +879,9 @@ class Library:
                     "UPDATE categories SET parent_id = ? WHERE id = ?", (parent_id, category_id)
                 )
             except sqlite3.IntegrityError as exc:
-                raise ValidationError("目标位置已有同名分类") from exc
+                raise ValidationError(
+                    "目标位置已有同名分类", code="category_exists_at_target", details={"name": moved.name}
+                ) from exc
             for pos, cid in enumerate(siblings):
                 self.conn.execute("UPDATE categories SET position = ? WHERE id = ?", (pos, cid))
             self._categories = None
@@ -763,7 +893,11 @@ class Library:
         with self.transaction():
             ids = self._phrase_ids_in(self.descendant_ids(category_id))
             if ids and not with_phrases:
-                raise ValidationError(f"分类下还有 {len(ids)} 条话术，请先移走或一并删除")
+                raise ValidationError(
+                    f"分类下还有 {len(ids)} 条话术，请先移走或一并删除",
+                    code="category_not_empty",
+                    details={"count": len(ids)},
+                )
             if ids:
                 self._remove_from_index(ids)
                 self.conn.executemany("DELETE FROM phrases WHERE id = ?", [(i,) for i in ids])
@@ -828,7 +962,7 @@ class Library:
     def phrase(self, phrase_id: int) -> Phrase:
         row = self._one(f"SELECT {self._PHRASE_COLS} FROM phrases WHERE id = ?", (phrase_id,))
         if row is None:
-            raise NotFoundError(f"话术不存在: {phrase_id}")
+            raise NotFoundError(f"话术不存在: {phrase_id}", code="phrase_not_found", details={"id": phrase_id})
         return self._phrase(row)
 
     def phrase_by_uid(self, uid: str) -> Phrase | None:
@@ -956,19 +1090,23 @@ class Library:
     ) -> tuple[str, str, str | None]:
         title = title.strip()
         if not title:
-            raise ValidationError("标题不能为空")
+            raise ValidationError("标题不能为空", code="title_empty")
         if not text.strip():
-            raise ValidationError("内容不能为空")
+            raise ValidationError("内容不能为空", code="text_empty")
         for value in (title, text):
-            problem = unstorable(value)
+            problem = _unstorable_code(value)
             if problem:
-                raise ValidationError(f"内容{problem}")
+                raise ValidationError(f"内容{_UNSTORABLE[problem]}", code=problem)
         check_template(text)
         code = normalize_shortcut(shortcut)
         if code is not None:
             owner = self._shortcut_owner(code, exclude_id)
             if owner is not None:
-                raise ValidationError(f"快捷编码 {code} 已被“{owner['title']}”使用")
+                raise ValidationError(
+                    f"快捷编码 {code} 已被“{owner['title']}”使用",
+                    code="shortcut_taken",
+                    details={"shortcut": code, "title": owner["title"]},
+                )
         return title, text, code
 
     def add_phrase(
@@ -1008,7 +1146,9 @@ class Library:
             current = self.phrase(phrase_id)
             content_fields = {"title", "text", "shortcut", "tags", "notes", "category"}
             if current.read_only and content_fields & set(fields):
-                raise ValidationError("团队话术包中的话术为只读，请复制到个人话术后再修改")
+                raise ValidationError(
+                    "团队话术包中的话术为只读，请复制到个人话术后再修改", code="team_phrase_read_only_edit"
+                )
             title, text, code = self._validate_phrase(
                 fields.get("title", current.title),
                 fields.get("text", current.text),
@@ -1053,7 +1193,9 @@ class Library:
         with self.transaction():
             current = self.phrase(phrase_id)
             if current.read_only and category_id != current.category_id:
-                raise ValidationError("团队话术包中的话术为只读，请复制到个人话术后再移动")
+                raise ValidationError(
+                    "团队话术包中的话术为只读，请复制到个人话术后再移动", code="team_phrase_read_only_move"
+                )
             self.category(category_id)
             siblings = [
                 r[0]
@@ -1076,7 +1218,7 @@ class Library:
         with self.transaction():
             current = self.phrase(phrase_id)
             if current.read_only:
-                raise ValidationError("团队话术包中的话术为只读，不能删除")
+                raise ValidationError("团队话术包中的话术为只读，不能删除", code="team_phrase_read_only_delete")
             self._remove_from_index([phrase_id])
             self.conn.execute("DELETE FROM phrases WHERE id = ?", (phrase_id,))
         return OpChanges(deleted_phrases={phrase_id})
@@ -1264,7 +1406,7 @@ class Library:
         runs (the backup), then the writes, in one transaction.
         """
         if not dry_run and self.read_only:
-            raise LibraryReadOnlyError(READ_ONLY_MESSAGE)
+            raise LibraryReadOnlyError(READ_ONLY_MESSAGE, code="read_only")
         with self._lock:
             version = self._data_version()
             self._categories = None  # another program may have added some since they were read
@@ -1575,7 +1717,9 @@ class Library:
             for raw_key, value in values.items():
                 key = PROFILE_ALIASES.get(raw_key.strip().lower(), raw_key.strip())
                 if not key or any(ch in key for ch in "[]:=|\n"):
-                    raise ValidationError(f"资料名称无效: {raw_key!r}")
+                    raise ValidationError(
+                        f"资料名称无效: {raw_key!r}", code="profile_key_invalid", details={"key": raw_key}
+                    )
                 if value is None or not value.strip():
                     self.conn.execute("DELETE FROM profile WHERE key = ?", (key,))
                 else:
@@ -1666,11 +1810,15 @@ class Library:
             base = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM rules").fetchone()[0]
             for offset, rule in enumerate(rules):
                 if not rule.patterns:
-                    raise ValidationError(f"规则 {rule.uid} 没有匹配词")
+                    raise ValidationError(
+                        f"规则 {rule.uid} 没有匹配词", code="rule_without_patterns", details={"uid": rule.uid}
+                    )
                 try:
                     self._insert_rule(rule, base + offset)
                 except sqlite3.IntegrityError as exc:
-                    raise ValidationError(f"规则编号重复: {rule.uid}") from exc
+                    raise ValidationError(
+                        f"规则编号重复: {rule.uid}", code="rule_uid_taken", details={"uid": rule.uid}
+                    ) from exc
         return OpChanges(rules=True)
 
     def save_rule(self, rule: Rule) -> OpChanges:
@@ -1683,7 +1831,7 @@ class Library:
             else:
                 position = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM rules").fetchone()[0]
             if not rule.patterns:
-                raise ValidationError("规则至少需要一个匹配词")
+                raise ValidationError("规则至少需要一个匹配词", code="rule_needs_pattern")
             self._insert_rule(rule, position)
         return OpChanges(rules=True)
 
@@ -1691,7 +1839,7 @@ class Library:
         with self.transaction():
             cursor = self.conn.execute("DELETE FROM rules WHERE uid = ?", (uid,))
             if cursor.rowcount == 0:
-                raise NotFoundError(f"规则不存在: {uid}")
+                raise NotFoundError(f"规则不存在: {uid}", code="rule_not_found", details={"uid": uid})
         return OpChanges(rules=True)
 
     # -- synonyms ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ SUGGEST_CANDIDATES = 40  # phrases the per-keyword scorer should at least see
 SUGGEST_WINDOW = 500
 PAIRED_KEYWORDS = 3  # the first keywords of a message, queried two by two
 PAIR_CANDIDATES = 15
+ASKED_KEYWORDS = 2  # keywords of the customer's request looked up in titles and tags on their own
 COMPLETIONS = 8  # index words a typed prefix (tuik, 退) stands for
 READINGS = 12  # library words one typed pinyin stands for (sj: 时间 手机 升级 …), to bound the query
 PRIOR_SHIFT = 40
@@ -576,7 +577,8 @@ def _suggest_hits(
         return {}
     extra = _completions(conn, [k.as_term() for k in found.keywords if not k.grams_only])
     exprs = [core.keyword_expression(k, extra.get(k.text, ())) for k in found.keywords]
-    candidates = _suggest_candidates(conn, exprs, max(limit, SUGGEST_CANDIDATES), within)
+    asked = [core.asked_expression(k) for k in found.keywords if k.asked and not k.grams_only]
+    candidates = _suggest_candidates(conn, exprs, max(limit, SUGGEST_CANDIDATES), within, asked=asked)
     if not candidates:
         return {}
     rows = conn.execute(
@@ -599,20 +601,35 @@ def _suggest_hits(
         for r in rows
     ]
     words = core.keyword_variants(found.keywords)
-    scored = core.score_candidates(found.keywords, docs, _frequencies(conn, words), _doc_count(conn))
+    scored = core.score_candidates(
+        found.keywords,
+        docs,
+        _frequencies(conn, words),
+        _doc_count(conn),
+        mishaps=core.mishap_groups(table),
+    )
     return {pid: _Hit(_TIER_ALL, score, matched) for pid, (score, matched) in scored.items()}
 
 
 def _suggest_candidates(
-    conn: sqlite3.Connection, expressions: Sequence[str], want: int, within: str | None
+    conn: sqlite3.Connection,
+    expressions: Sequence[str],
+    want: int,
+    within: str | None,
+    *,
+    asked: Sequence[str] = (),
 ) -> set[int]:
     """Phrases worth scoring for a message: those with two of its first keywords (each pair, AND:
-    few and precise), and the best of those with any keyword (one OR).
+    few and precise), those whose title or tags name what the customer asks for (`asked`, from
+    core.asked_expression: 能换吗 → 换货流程), and the best of those with any keyword (one OR).
 
     The OR alone ranks only the first window of a huge match set in a big library (every phrase
-    mentioning 快递 somewhere), where the reply that has both 快递 and 还没到 is easily missed.
+    mentioning 快递 somewhere), where the reply that has both 快递 and 还没到 is easily missed, and
+    where a rare word of the message (换 of 换电话) fills every place with copies of one reply.
     """
     found: set[int] = set()
+    for expression in asked[:ASKED_KEYWORDS]:
+        found |= set(_ranked(conn, expression, PAIR_CANDIDATES, within, window=SUGGEST_WINDOW))
     leading = list(expressions[:PAIRED_KEYWORDS])
     for i, first in enumerate(leading):
         for second in leading[i + 1 :]:
