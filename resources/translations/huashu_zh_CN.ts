@@ -57,6 +57,10 @@
 <context>
     <name>CompactMode</name>
     <message>
+        <source>Enter: next field  ·  Ctrl+Enter: copy  ·  Esc: back</source>
+        <translation>Enter：下一项  ·  Ctrl+Enter：复制  ·  Esc：返回</translation>
+    </message>
+    <message>
         <source>Search phrases or /shortcut</source>
         <translation>搜索话术或 /快捷编码</translation>
     </message>
@@ -127,6 +131,10 @@
         <translation>1 处提示</translation>
     </message>
     <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
         <source>Ctrl+. to fix</source>
         <translation>Ctrl+. 修改</translation>
     </message>
@@ -174,8 +182,8 @@
         <translation>取消  Esc</translation>
     </message>
     <message>
-        <source>Save to my &amp;profile</source>
-        <translation>保存到个人资料(&amp;P)</translation>
+        <source>Save to my profile  Alt+P</source>
+        <translation>保存到个人资料  Alt+P</translation>
     </message>
     <message>
         <source>Fill in: {0}</source>
@@ -204,6 +212,10 @@
     <message>
         <source>Saves {0} in Settings › Your profile, so it is filled in from now on.</source>
         <translation>将 {0} 保存到“设置 › 个人资料”，以后会自动填写。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>Fill in before copying: {0}</source>
@@ -296,8 +308,20 @@
         <translation>导入完成</translation>
     </message>
     <message>
-        <source>{0}: {1} added, {2} updated, {3} unchanged, {4} skipped</source>
-        <translation>{0}：新增 {1} 条，更新 {2} 条，未变 {3} 条，跳过 {4} 条</translation>
+        <source>{0} added</source>
+        <translation>新增 {0} 条</translation>
+    </message>
+    <message>
+        <source>{0} updated</source>
+        <translation>更新 {0} 条</translation>
+    </message>
+    <message>
+        <source>{0} unchanged</source>
+        <translation>未变 {0} 条</translation>
+    </message>
+    <message>
+        <source>{0} skipped</source>
+        <translation>跳过 {0} 条</translation>
     </message>
     <message>
         <source>Encoding: {0}</source>
@@ -419,8 +443,8 @@
         <translation>删除“{0}”及其中的 {1} 条话术？</translation>
     </message>
     <message>
-        <source>Delete</source>
-        <translation>删除</translation>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
     </message>
     <message>
         <source>You can undo this with Ctrl+Z.</source>
@@ -1031,8 +1055,8 @@
         <translation>放弃对这条话术的修改吗？</translation>
     </message>
     <message>
-        <source>Discard</source>
-        <translation>放弃修改</translation>
+        <source>&amp;Discard</source>
+        <translation>放弃修改(&amp;D)</translation>
     </message>
 </context>
 <context>
@@ -1131,10 +1155,21 @@ Type to search, ↑↓ to move, Enter to use.</source>
     </message>
 </context>
 <context>
+    <name>QFileSystemModel</name>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+</context>
+<context>
     <name>QuickPopup</name>
     <message>
         <source>Huashu quick search</source>
         <translation>话术助手 快速搜索</translation>
+    </message>
+    <message>
+        <source>Enter next field, then paste · Ctrl+Enter paste now · Esc back to the list</source>
+        <translation>Enter 下一项，填完即粘贴 · Ctrl+Enter 立即粘贴 · Esc 返回列表</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1623,6 +1658,173 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     </message>
 </context>
 <context>
+    <name>errors</name>
+    <message>
+        <source>The title cannot be empty.</source>
+        <translation>标题不能为空</translation>
+    </message>
+    <message>
+        <source>The text cannot be empty.</source>
+        <translation>内容不能为空</translation>
+    </message>
+    <message>
+        <source>The text contains an invalid character (NUL).</source>
+        <translation>内容包含非法字符 NUL</translation>
+    </message>
+    <message>
+        <source>The text contains invalid characters (unpaired surrogates) and was not saved; please type or paste it again.</source>
+        <translation>内容包含无效字符（不成对的代理字符），没有保存；请重新输入或粘贴</translation>
+    </message>
+    <message>
+        <source>Placeholder error (character {0}): {1}</source>
+        <translation>占位符错误（第 {0} 个字符）: {1}</translation>
+    </message>
+    <message>
+        <source>The shortcut “{0}” cannot be used: a shortcut is “/” followed by letters, digits, Chinese characters or - _ . (e.g. /tk), without spaces and at most {1} characters long.</source>
+        <translation>快捷编码“{0}”不能使用：快捷编码由“/”加字母、数字、汉字和 - _ . 组成（例如 /tk），不能包含空格且不超过 {1} 个字符</translation>
+    </message>
+    <message>
+        <source>The shortcut {0} is already used by “{1}”.</source>
+        <translation>快捷编码 {0} 已被“{1}”使用</translation>
+    </message>
+    <message>
+        <source>This phrase comes from a team pack and is read-only; copy it to your phrases to change it.</source>
+        <translation>团队话术包中的话术为只读，请复制到个人话术后再修改</translation>
+    </message>
+    <message>
+        <source>This phrase comes from a team pack and is read-only; copy it to your phrases to move it.</source>
+        <translation>团队话术包中的话术为只读，请复制到个人话术后再移动</translation>
+    </message>
+    <message>
+        <source>This phrase comes from a team pack and is read-only; it cannot be deleted.</source>
+        <translation>团队话术包中的话术为只读，不能删除</translation>
+    </message>
+    <message>
+        <source>Phrase {0} no longer exists (it may have been deleted).</source>
+        <translation>话术 {0} 已不存在（可能已被删除）</translation>
+    </message>
+    <message>
+        <source>The category cannot be empty.</source>
+        <translation>分类不能为空</translation>
+    </message>
+    <message>
+        <source>A category name cannot be empty or contain “/”.</source>
+        <translation>分类名称不能为空，也不能包含“/”</translation>
+    </message>
+    <message>
+        <source>There is already a category named “{0}” at this level.</source>
+        <translation>同一层级下已有同名分类: {0}</translation>
+    </message>
+    <message>
+        <source>A category cannot be moved into one of its own subcategories.</source>
+        <translation>不能把分类移动到它自己的子分类下</translation>
+    </message>
+    <message>
+        <source>There is already a category named “{0}” where it was moved to.</source>
+        <translation>目标位置已有同名分类: {0}</translation>
+    </message>
+    <message>
+        <source>The category still holds {0} phrase(s): move them out first, or delete them with it.</source>
+        <translation>分类下还有 {0} 条话术，请先移走或一并删除</translation>
+    </message>
+    <message>
+        <source>Category {0} no longer exists (it may have been deleted).</source>
+        <translation>分类 {0} 已不存在（可能已被删除）</translation>
+    </message>
+    <message>
+        <source>Invalid profile entry name: {0}</source>
+        <translation>资料名称无效: {0}</translation>
+    </message>
+    <message>
+        <source>Rule {0} has no words to match.</source>
+        <translation>规则 {0} 没有匹配词</translation>
+    </message>
+    <message>
+        <source>A rule needs at least one word to match.</source>
+        <translation>规则至少需要一个匹配词</translation>
+    </message>
+    <message>
+        <source>The rule number {0} is used twice.</source>
+        <translation>规则编号重复: {0}</translation>
+    </message>
+    <message>
+        <source>Rule {0} no longer exists (it may have been deleted).</source>
+        <translation>规则 {0} 已不存在（可能已被删除）</translation>
+    </message>
+    <message>
+        <source>The phrase library file does not exist: {0}</source>
+        <translation>话术库文件不存在: {0}</translation>
+    </message>
+    <message>
+        <source>The phrase library&apos;s folder does not exist (a network drive or USB stick may not be connected): {0}. Connect it and open the library again, or run huashu init to create a new library there.</source>
+        <translation>话术库所在的文件夹不存在（网络盘或U盘可能没有连接）: {0}；连接后重新打开，或运行 huashu init 在这里新建话术库</translation>
+    </message>
+    <message>
+        <source>The phrase library file {0} could not be read: {1}</source>
+        <translation>无法读取话术库文件 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>This is not a phrase library file (wrong format, or damaged): {0}</source>
+        <translation>不是话术库文件（文件格式不对或已损坏）: {0}</translation>
+    </message>
+    <message>
+        <source>The phrase library file {0} could not be opened: {1}</source>
+        <translation>无法打开话术库文件 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>The phrase library file is damaged: {0} ({1})</source>
+        <translation>话术库文件已损坏: {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>The phrase library file is damaged or cannot be used: {0}</source>
+        <translation>话术库文件已损坏或无法使用: {0}</translation>
+    </message>
+    <message>
+        <source>The phrase library file cannot be found (its folder may have been moved, or a network drive disconnected); this change was not saved. You can keep searching and copying; restore the file and open it again ({0}: {1})</source>
+        <translation>找不到话术库文件（文件夹可能被移走或网络盘已断开），这次修改未保存；可以继续搜索和复制，请恢复文件后重新打开 ({0}: {1})</translation>
+    </message>
+    <message>
+        <source>The phrase library file was replaced or moved; this change was not saved. Please open Huashu again ({0})</source>
+        <translation>话术库文件已被替换或移走，这次修改未保存；请重新打开话术助手 ({0})</translation>
+    </message>
+    <message>
+        <source>The phrase library folder {0} could not be created: {1}</source>
+        <translation>无法创建话术库目录 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>The phrase library file {0} could not be created: {1}</source>
+        <translation>无法创建话术库文件 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>The phrase library file is read-only, so changes cannot be saved (you can keep searching and copying)</source>
+        <translation>话术库文件是只读的，无法保存修改（可以继续搜索和复制）</translation>
+    </message>
+    <message>
+        <source>The phrase library file is read-only and its database needs an upgrade; copy it to a writable place and open it again.</source>
+        <translation>话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开</translation>
+    </message>
+    <message>
+        <source>The phrase library is in use by another program (another Huashu or the command line may be saving); please try again in a moment. This change was not saved</source>
+        <translation>话术库正被其他程序占用（可能是另一个话术助手或命令行正在保存），请稍后再试；这次修改未保存</translation>
+    </message>
+    <message>
+        <source>The disk is full, so this change was not saved; free some space and try again (searching and copying still work)</source>
+        <translation>磁盘空间已满，这次修改未保存；请清理磁盘后重试（搜索和复制不受影响）</translation>
+    </message>
+    <message>
+        <source>The phrase library file could not be read or written (its folder may have been moved, a network drive disconnected, or the disk failed); this change was not saved</source>
+        <translation>无法读写话术库文件（文件夹可能被移走、网络盘已断开或磁盘出错），这次修改未保存</translation>
+    </message>
+    <message>
+        <source>WAL mode could not be turned on ({0}); the phrase library may be in a read-only place.</source>
+        <translation>无法启用 WAL 模式（{0}），话术库可能位于只读位置</translation>
+    </message>
+    <message>
+        <source>The phrase library could not be backed up before its upgrade ({0}), so to be safe it was not upgraded; the file is unchanged: {1}</source>
+        <translation>升级话术库前无法备份（{0}），为安全起见没有升级，文件未改动: {1}</translation>
+    </message>
+</context>
+<context>
     <name>fill_panel</name>
     <message>
         <source>…and {0} more, underlined in the text</source>
@@ -1774,6 +1976,13 @@ Start again with the default library? The damaged file is kept as {1}.</source>
     <message>
         <source>“{0}” needs Ctrl, Alt or Win: alone it would be taken from every program.</source>
         <translation>“{0}”需要加上 Ctrl、Alt 或 Win：单独使用会让所有程序都无法使用这个键。</translation>
+    </message>
+</context>
+<context>
+    <name>i18n</name>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>

@@ -67,11 +67,34 @@ def test_quick_fix_replaces_with_a_suggestion(qtbot, type_, window) -> None:
     assert any(a.text() == "忽略一次" for a in menu.actions())
     menu.activeAction().trigger()
     menu.close()
-    assert edit.toPlainText() == f"这个{finding.suggestions[0]}啊"
+    # A whole-sentence suggestion takes the rest of the clause with it (the 啊 would dangle).
+    assert edit.toPlainText() == f"这个{finding.suggestions[0]}"
     assert not [f for f in edit.findings if f.severity == "error"]
     edit.undo()  # the text edit's own undo brings the words back
     edit.recheck()
     assert edit.toPlainText() == "这个我不知道啊"
+
+
+def test_a_whole_sentence_fix_leaves_no_broken_sentence(qtbot, type_, window) -> None:
+    edit = compose_text(qtbot, type_, window, "已催促，我不知道什么时候到。谢谢")
+    finding = next(f for f in edit.findings if f.text == "我不知道")
+    sentence = next(s for s in finding.suggestions if s.endswith("。"))
+    edit.replace(finding, sentence)
+    assert edit.toPlainText() == f"已催促，{sentence}谢谢"
+
+
+def test_ctrl_dot_then_ignore_once_leaves_the_caret_where_the_agent_types(qtbot, type_, window) -> None:
+    """Ignore once moved the caret to the words: typing on landed mid-sentence (您好，ABC我不知道)."""
+    edit = compose_text(qtbot, type_, window, "您好，我不知道")
+    end = edit.textCursor().position()
+    qtbot.keySequence(edit, QKeySequence("Ctrl+."))
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    next(a for a in menu.actions() if a.text() == "忽略一次").trigger()
+    menu.close()
+    assert edit.textCursor().position() == end
+    qtbot.keyClicks(edit, "ABC")
+    assert edit.toPlainText() == "您好，我不知道ABC"
 
 
 def test_ignore_once_keeps_the_occurrence_ignored_while_editing(qtbot, type_, window) -> None:

@@ -623,3 +623,62 @@ def test_a_save_before_the_rules_are_in_still_asks(
     assert "我不知道" in asked[0]
     assert editor.isVisible() and not any(p.title == "规则未载入" for p in gui_lib.phrases())
     editor.discard()
+
+
+def test_ctrl_z_in_the_search_box_undoes_the_library_change(  # type: ignore[no-untyped-def]
+    qtbot, active, idle, find, window, gui_lib
+) -> None:
+    """The Edit menu says Ctrl+Z undoes the delete; the agent is in the search box when she presses it."""
+    active(window)
+    window.search_box.setFocus()
+    qtbot.keyClicks(window.search_box, "abc")
+    qtbot.keySequence(window.search_box, QKeySequence("Ctrl+Z"))  # nothing to undo: the box's own text
+    assert window.search_box.text() == ""
+
+    find(window, "/ddh")
+    item = window.selected_item()
+    uid = gui_lib.phrase(item.phrase_id).uid
+    window.results.setFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_Delete)
+    idle(window)
+    assert gui_lib.phrase_by_uid(uid) is None
+    window.search_box.setFocus()
+    assert window.search_box.text() == "/ddh"
+    qtbot.keySequence(window.search_box, QKeySequence("Ctrl+Z"))
+    idle(window)
+    assert gui_lib.phrase_by_uid(uid) is not None  # the phrase is back
+    assert window.search_box.text() == "/ddh"  # and the query was left alone
+    qtbot.keySequence(window.search_box, QKeySequence("Ctrl+Shift+Z"))
+    idle(window)
+    assert gui_lib.phrase_by_uid(uid) is None
+
+
+def test_a_new_phrase_is_shown_even_from_recently_used(  # type: ignore[no-untyped-def]
+    qtbot, active, idle, type_, window, gui_lib
+) -> None:
+    """Saved while 最近使用 (or a search) was showing, the new phrase seemed not to have been saved."""
+    active(window)
+    window.tree.select_scope(Scope("recent"))
+    idle(window)
+    qtbot.keyClicks(window.search_box, "tk")
+    idle(window)
+    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
+    editor = window.editor
+    assert editor is not None
+    type_(editor.title_edit, "新话术看得见")
+    editor.category_box.setCurrentText("问候与开场")
+    editor.text_edit.setFocus()
+    type_(editor.text_edit, "您好，欢迎光临！")
+    editor.save_button.click()
+    idle(window)
+    qtbot.waitUntil(lambda: window.editor is None, timeout=3000)
+    added = next(p for p in gui_lib.phrases() if p.title == "新话术看得见")
+
+    def shown() -> bool:
+        idle(window)
+        item = window.selected_item()
+        return item is not None and item.phrase_id == added.id
+
+    qtbot.waitUntil(shown, timeout=3000)
+    assert window.tree.current_scope() == Scope("category", added.category_id)
+    assert window.search_box.text() == ""

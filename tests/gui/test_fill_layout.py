@@ -42,16 +42,12 @@ def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
 
 
 def visible_parts(panel: FillPanel) -> list[QWidget]:
-    """Everything the agent reads or clicks in the panel, outside the scrolling form."""
-    parts: list[QWidget] = [
-        panel.heading,
-        panel.hint,
-        panel._scroll,
-        panel.preview_label,
-        panel.preview,
-        panel.copy_button,
-        panel.cancel_button,
-    ]
+    """Everything the agent reads or clicks in the panel, outside the scrolling form.
+
+    The titles and the key hint make way for the fields where the panel is short: only those shown count.
+    """
+    parts: list[QWidget] = [panel._scroll, panel.preview, panel.copy_button, panel.cancel_button]
+    parts += [w for w in (panel.heading, panel.hint, panel.preview_label) if not w.isHidden()]
     parts += [w for w in (panel.banner, panel.findings_label) if w.isVisible()]
     return parts
 
@@ -466,3 +462,21 @@ def test_tab_walks_the_fields_past_the_save_offer(qtbot, find, type_, window, gu
     assert panel.inputs[names[own + 1]].hasFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
     assert not panel.save_boxes["您的名字/工号"].isChecked()
+
+
+def test_alt_p_ticks_the_box_of_the_field_being_typed_in(  # type: ignore[no-untyped-def]
+    qtbot, find, type_, window, long_phrase
+) -> None:
+    """Two boxes both named 保存到个人资料(&P): Alt+P only hopped between them and ticked neither."""
+    panel = open_in_window(qtbot, find, window, "/ccshort")
+    type_(panel.inputs["您的名字/工号"], "小王")
+    type_(panel.inputs["门店名称"], "朝阳店")
+    name_box, store_box = panel.save_boxes["您的名字/工号"], panel.save_boxes["门店名称"]
+    assert name_box.isVisible() and store_box.isVisible()
+    assert "&" not in name_box.text()  # no mnemonic shared by both
+    panel.inputs["门店名称"].setFocus()
+    qtbot.keyClick(panel.inputs["门店名称"], Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert store_box.isChecked() and not name_box.isChecked()
+    assert panel.inputs["门店名称"].hasFocus()  # the agent types on
+    qtbot.keyClick(panel.inputs["门店名称"], Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    assert not store_box.isChecked()

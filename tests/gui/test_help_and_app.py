@@ -70,6 +70,72 @@ def _unfit(overlay: HelpOverlay) -> list[str]:
     return problems
 
 
+def _caps(overlay: HelpOverlay) -> list[QLabel]:
+    """The key caps shown (the monospace labels)."""
+    body = overlay.body.widget()
+    assert body is not None
+    return [w for w in body.findChildren(QLabel) if "monospace" in w.styleSheet() and w.isVisibleTo(overlay)]
+
+
+def _whole_keys(overlay: HelpOverlay) -> list[str]:
+    """Caps that hold more than one key, or a key broken over lines ("Ctrl+S /" over "Ctrl+Enter")."""
+    return [
+        cap.text()
+        for cap in _caps(overlay)
+        if "\n" in cap.text() or " / " in cap.text() or cap.height() >= 2 * cap.fontMetrics().height()
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_at_14_pt_the_default_window_shows_every_shortcut_without_scrolling(
+    qtbot, app: QApplication, window, language: str, shot
+) -> None:
+    from huashu.gui.main_window import DEFAULT_SIZE
+
+    i18n.install_translators(app, language)
+    theme.apply(app, "light", 14)
+    window.resize(*DEFAULT_SIZE)
+    qtbot.waitUntil(lambda: window.size() == QSize(*DEFAULT_SIZE))
+    window.toggle_help()
+    overlay = window.help
+    qtbot.wait(20)
+    shot(window, f"help-{language}-14pt-default-size")
+    body = overlay.body.widget()
+    assert body is not None
+    assert overlay.body.verticalScrollBar().maximum() == 0, (body.height(), overlay.body.viewport().height())
+    assert body.height() <= overlay.body.viewport().height()
+    assert _unfit(overlay) == []
+    assert _whole_keys(overlay) == []
+    # Alternatives are caps of their own, side by side here: "Ctrl+F" and "Ctrl+L".
+    texts = [cap.text() for cap in _caps(overlay)]
+    assert {"Ctrl+F", "Ctrl+L", "Ctrl+S", "Ctrl+Enter", "Ctrl+Shift+Z", "Ctrl+Y"} <= set(texts)
+
+
+@pytest.mark.parametrize(("points", "size"), [(14, QSize(900, 600)), (20, QSize(760, 560))])
+def test_in_a_small_window_the_shortcut_overlay_scrolls_with_whole_keys(
+    qtbot, app: QApplication, window, points: int, size: QSize, shot
+) -> None:
+    theme.apply(app, "light", points)
+    window.resize(size)  # or the window's least size, where that is larger
+    qtbot.waitUntil(lambda: window.width() <= max(size.width(), window.minimumSizeHint().width()) + 2)
+    qtbot.wait(50)
+    window.toggle_help()
+    overlay = window.help
+    qtbot.wait(20)
+    shot(window, f"help-zh-{points}pt-small")
+    bar = overlay.body.verticalScrollBar()
+    assert bar.maximum() > 0
+    assert _unfit(overlay) == []
+    assert _whole_keys(overlay) == []
+    qtbot.keyClick(overlay, Qt.Key.Key_End)
+    body = overlay.body.widget()
+    assert body is not None
+    last = max(body.findChildren(QLabel), key=lambda w: w.mapTo(body, QPoint(0, w.height())).y())
+    seen = QRect(last.mapTo(overlay.body.viewport(), QPoint(0, 0)), last.size())
+    assert overlay.body.viewport().rect().contains(seen), last.text()
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_the_shortcut_overlay_fits_every_font_size_and_the_smallest_window(
     qtbot, app: QApplication, window, language: str, shot
@@ -79,9 +145,18 @@ def test_the_shortcut_overlay_fits_every_font_size_and_the_smallest_window(
     assert 14 in sizes and max(sizes) == 20
     for points in sizes:
         theme.apply(app, "light", points)
+        qtbot.wait(20)  # the new font reaches the panes, whose minimums follow it on posted events
         for name, size in (("default", QSize(1280, 800)), ("smallest", None)):
-            window.resize(size or window.minimumSizeHint())
-            qtbot.waitUntil(lambda s=size: window.size() == (s or window.minimumSizeHint()))
+
+            def reached(s: QSize | None = size) -> bool:
+                # The least size may still move as the panes settle: chase it until it holds.
+                want = s or window.minimumSizeHint()
+                if window.size() != want:
+                    window.resize(want)
+                    return False
+                return True
+
+            qtbot.waitUntil(reached)
             window.toggle_help()
             overlay = window.help
             assert overlay.isVisible() and overlay.hasFocus()
@@ -89,6 +164,7 @@ def test_the_shortcut_overlay_fits_every_font_size_and_the_smallest_window(
             assert [w.text() for w in shown if not overlay.card.isAncestorOf(w)] == []  # nothing outside the card
             qtbot.wait(20)  # the scroll area settles its scroll bars on posted layout requests
             assert _unfit(overlay) == [], (points, name)
+            assert _whole_keys(overlay) == [], (points, name)
             labels = [w.text() for w in overlay.card.findChildren(QLabel) if w.isVisibleTo(overlay)]
             assert any("Ctrl+Alt+H" in t for t in labels) and any("F1" in t for t in labels)
             if points in (14, 20):

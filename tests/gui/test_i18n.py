@@ -107,12 +107,37 @@ def test_a_ts_is_compiled_once_and_a_broken_cache_is_rebuilt(app, tmp_path: Path
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="font names are per platform")
 def test_chinese_renders_with_a_simplified_chinese_font(app) -> None:  # type: ignore[no-untyped-def]
+    i18n.install_translators(app, "zh_CN")
     theme.apply(app, "light", 0)
     families = set(QFontDatabase.families())
     wanted = [f for f in theme.FONT_FAMILIES["linux"] if f in families]
     if not any("CJK SC" in f or "Han Sans" in f or "WenQuanYi" in f for f in wanted):
         pytest.skip("no Simplified Chinese font installed")
     assert QFontInfo(app.font()).family() == wanted[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="font names are per platform")
+def test_english_quotes_are_narrow_and_chinese_still_renders(app) -> None:  # type: ignore[no-untyped-def]
+    """With the Chinese face first, “wl” in English read as “ wl ” with wide gaps."""
+    from huashu.gui.qt import QFontMetrics
+
+    families = set(QFontDatabase.families())
+    if "Noto Sans" not in families and "DejaVu Sans" not in families:
+        pytest.skip("no Latin UI font installed")
+    try:
+        i18n.install_translators(app, "zh_CN")
+        theme.apply(app, "light", 0)
+        chinese = QFontMetrics(app.font())
+        i18n.install_translators(app, "en")
+        theme.apply(app, "light", 0)
+        english = QFontMetrics(app.font())
+        assert QFontInfo(app.font()).family() in theme.LATIN_FACES
+        assert english.horizontalAdvance("“") < chinese.horizontalAdvance("“")
+        # Chinese text in the English UI still comes from a Chinese face behind it, not tofu boxes.
+        assert [f for f in app.font().families() if f in families and f not in theme.LATIN_FACES]
+    finally:
+        i18n.install_translators(app, "zh_CN")
+        theme.apply(app, "light", 0)
 
 
 def test_switching_language_keeps_the_search(qtbot, find, idle, window) -> None:  # type: ignore[no-untyped-def]
@@ -310,4 +335,9 @@ def test_the_file_dialog_is_chinese_in_chinese(app, qtbot, tmp_path: Path) -> No
     qtbot.waitUntil(lambda: model.rowCount(model.index(str(tmp_path))) == 1, timeout=3000)
     folder = model.index(0, 2, model.index(str(tmp_path)))
     assert model.data(folder) == "文件夹"
+    # Its size column: Qt's catalogue says 体积 ("volume"), ours says 大小.
+    from huashu.gui.qt import Qt
+
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "大小" in headers and "体积" not in headers, headers
     dialog.close()

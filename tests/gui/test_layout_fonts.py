@@ -11,7 +11,6 @@ import pytest
 
 from huashu.core import packs as core
 from huashu.core.packs import PackUntrustedError
-from huashu.gui import app as app_module
 from huashu.gui.main_window import MainWindow
 from huashu.gui.pack_flow import PackPreviewDialog, TrustDialog
 from huashu.gui.qt import (
@@ -19,7 +18,6 @@ from huashu.gui.qt import (
     QCheckBox,
     QLabel,
     QPushButton,
-    QRect,
     QScrollArea,
     QStyle,
     QStyleOptionViewItem,
@@ -27,28 +25,14 @@ from huashu.gui.qt import (
 )
 from huashu.gui.settings import FONT_SIZES
 from huashu.gui.widgets import ElidedLabel
+from looks import apply_look, rect_in, settle
 
 LEAD = core.PrivateKey(seed=b"Q" * 32, publisher="华东组长")
 # The sizes the QA report names (14 pt), the largest offered, and the system default.
 LOOKS = [(lang, size) for lang in ("en", "zh_CN") for size in (0, 14, max(FONT_SIZES))]
 
 
-def apply_look(window: MainWindow, language: str, font_size: int) -> None:
-    """As Settings › OK does: language, font and theme for the app, then the context's copy."""
-    settings = replace(window.ctx.settings, font_size=font_size, language=language, theme="dark")
-    app_module.apply_settings(QApplication.instance(), settings)  # type: ignore[arg-type]
-    window.ctx.apply_settings(settings)
 
-
-def settle(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """Let posted layout requests and deferred resizes run."""
-    for _ in range(3):
-        QApplication.processEvents()
-        qtbot.wait(20)
-
-
-def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
-    return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
 
 
 def _shown_in(widget: QWidget, root: QWidget) -> bool:
@@ -294,6 +278,30 @@ def test_tree_width_follows_the_font_and_names_keep_their_path(qtbot, window, lo
     # A long category name may end in "…" in a narrow tree: its tooltip has the whole path.
     for item in window.tree._category_items():
         assert item.toolTip(0).endswith(item.text(0))
+
+
+def test_tree_icons_grow_with_the_font(qtbot, window, looked) -> None:  # type: ignore[no-untyped-def]
+    """16 px icons beside 14 pt names looked like specks: the icons follow the text's height."""
+
+    def drawn_px() -> set[int]:
+        tree = window.tree
+        sizes = set()
+        for item in [*tree._specials, *tree._category_items()]:
+            pixmap = item.icon(0).pixmap(tree.iconSize())
+            sizes.add(round(pixmap.width() / pixmap.devicePixelRatio()))
+        return sizes
+
+    looked("zh_CN", 9)
+    small = window.tree.iconSize().width()
+    assert drawn_px() == {small}
+    looked("zh_CN", max(FONT_SIZES))
+    settle(qtbot)
+    large = window.tree.iconSize().width()
+    assert large > small
+    assert large >= window.tree.fontMetrics().height() * 0.8
+    assert drawn_px() == {large}  # rendered at that size, not a small bitmap scaled up
+    row = window.tree.visualItemRect(window.tree._specials[0])
+    assert row.height() >= large
 
 
 @pytest.mark.parametrize(("language", "size"), LOOKS)

@@ -1,13 +1,14 @@
-"""The result rows' layout: favourite stars and locks in fixed slots, nothing overlapping or clipped."""
+"""The result rows' layout: favourite stars and locks in fixed slots, the title cut last, nothing overlapping."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from huashu.gui import theme
-from huashu.gui.qt import QApplication, QColor, QImage, QRectF
+from huashu.gui.qt import QApplication, QColor, QFontMetrics, QImage, QRectF, Qt
 from huashu.gui.results import (
     LockSlotRole,
     ResultDelegate,
@@ -161,3 +162,102 @@ def test_starred_results_in_the_window_line_up(qtbot, window, gui_lib, find, sho
         lefts.add(g.star.left())
     assert len(lefts) == 1
     shot(window, "results-starred-window")
+
+
+def _shown(delegate: ResultDelegate, view: ResultsView, title: str, room: float) -> int:
+    """How many characters of `title` the row paints in `room` (the rest is "…")."""
+    metrics = QFontMetrics(delegate.title_font(view.font()))
+    text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, int(room))
+    return len(text) if text == title else len(text) - 1
+
+
+def test_the_title_is_the_last_part_to_give_way(view: ResultsView) -> None:
+    """At 800 px a row showed "1 …货" with the shortcut over the number ("2/…"); at 14 pt the titles
+    were cut to "物…" while "…/物流超期" still showed."""
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, ResultDelegate)
+    before = {item.phrase_id: (len(item.title), item.shortcut is not None) for item in ITEMS}
+    for width in range(640, 100, -8):
+        view.resize(width, 520)
+        QApplication.processEvents()
+        for row, g in enumerate(_geometries(view)):
+            item = ITEMS[row]
+            shown = _shown(delegate, view, item.title, g.title.width())
+            tag = (width, item.title, shown)
+            assert _disjoint(g.number, g.title, g.shortcut, g.category, g.lock, g.star), tag
+            if g.shortcut is not None:
+                assert g.number.right() < g.title.left() <= g.title.right() < g.shortcut.left(), tag
+            if shown < len(item.title):  # the title is cut: the category has gone already
+                assert g.category_text == "" and g.category.width() == 0, tag
+            if shown < min(len(item.title), ResultDelegate.TITLE_CHARS):  # and below its floor, the tag too
+                assert g.shortcut is None and g.shortcut_text == "", tag
+            # Narrower never shows more of it, but where the tag has just gone and left its room.
+            was_shown, had_tag = before[item.phrase_id]
+            assert shown <= was_shown or (had_tag and g.shortcut is None), tag
+            before[item.phrase_id] = (shown, g.shortcut is not None)
+            leaf = item.category.split("/")[-1]
+            if g.category_text not in ("", item.category, leaf):
+                # Whole parents go first ("…/物流超期", not "…理/物流超期"), then the end of the name shows.
+                cut = g.category_text
+                assert cut.startswith("…"), tag
+                assert item.category.endswith(cut[1:]) if cut.startswith("…/") else leaf.endswith(cut[1:]), tag
+
+
+def test_a_cut_category_keeps_its_last_name(view: ResultsView) -> None:
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, ResultDelegate)
+    metrics = QFontMetrics(delegate.small_font(view.font()))
+    path = "投诉处理/物流超期"
+    room = metrics.horizontalAdvance("…/物流超期") + 2
+    assert delegate._category_text(metrics, path, room) == "…/物流超期"
+    assert delegate._category_text(metrics, path, metrics.horizontalAdvance(path)) == path
+    # Too short for even "…期" and one more: nothing, rather than a lone "…".
+    assert delegate._category_text(metrics, path, metrics.horizontalAdvance("…")) == ""
+
+
+@pytest.mark.parametrize("points", [10, 14, 20])
+def test_at_the_readable_width_titles_show_ten_characters_and_their_shortcut(
+    qtbot, view: ResultsView, points: int
+) -> None:
+    font = view.font()
+    font.setPointSize(points)
+    view.setFont(font)
+    editable = [replace(i, read_only=False) for i in ITEMS]  # no lock slot: the width's own case
+    model = view.model()
+    assert isinstance(model, ResultsModel)
+    model.set_items(editable)
+    readable = view.readable_width()
+    view.resize(readable, 900)
+    QApplication.processEvents()
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, ResultDelegate)
+    for row, item in enumerate(editable):
+        index = model.index(row, 0)
+        g = delegate.geometry(view.visualRect(index), view.font(), item, False)
+        want = min(len(item.title), ResultDelegate.TITLE_CHARS)
+        assert _shown(delegate, view, item.title, g.title.width()) >= want, (points, item.title)
+        if item.shortcut and len(item.shortcut) <= len(ResultDelegate.SHORTCUT_SAMPLE):
+            assert g.shortcut_text == item.shortcut, (points, item.shortcut)
+    # Measured from the font: larger text, a wider list.
+    small = QFontMetrics(font).horizontalAdvance("中")
+    assert readable > ResultDelegate.TITLE_CHARS * small
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_nothing_is_painted_between_the_number_and_the_title(
+    qtbot, app: QApplication, view: ResultsView, mode: str, shot
+) -> None:
+    """The shortcut tag was drawn over the row number in a narrow list."""
+    theme.apply(app, mode, 0)
+    view.setCurrentIndex(view.model().index(1, 0))
+    for width in (420, 300, 220, 160):
+        view.resize(width, 520)
+        view.viewport().update()
+        QApplication.processEvents()
+        shot(view, f"results-narrow-{width}-{mode}")
+        image = view.viewport().grab().toImage()
+        for row, g in enumerate(_geometries(view)):
+            top, bottom = int(g.title.top()) + 1, int(g.title.bottom()) - 1
+            left, right = int(g.number.right()) + 1, int(g.title.left()) - 1
+            colors = {image.pixelColor(x, y).name() for x in range(left, right + 1) for y in range(top, bottom)}
+            assert len(colors) == 1, (width, row, colors)  # the row's background only

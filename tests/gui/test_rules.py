@@ -29,7 +29,7 @@ def test_browse_filter_and_try_a_sentence(qtbot, active, type_, window, shot) ->
     # Every multi-line box shows whole lines, also with the test result taking room below.
     for edit in (screen.patterns_edit, screen.suggestions_edit, screen.allow_edit, screen.flag_edit, screen.ok_edit):
         inner = edit.contentsRect().height() - round(2 * edit.document().documentMargin())
-        assert inner == 3 * edit.fontMetrics().lineSpacing(), edit.objectName()
+        assert inner == 3 * edit.line_height(), edit.objectName()
     screen.test_edit.clear()
     type_(screen.test_edit, "好的，我帮您核实一下")
     assert "没有规则" in screen.test_result.text()
@@ -136,15 +136,21 @@ def test_the_rule_buttons_stay_in_place_whatever_the_tried_sentence_shows(
         qtbot.wait(20)  # the layout settles
         return [
             (b.mapTo(screen, b.rect().topLeft()).x(), b.mapTo(screen, b.rect().topLeft()).y())
-            for b in (screen.new_button, screen.save_button, screen.delete_button)
+            for b in (screen.new_button, screen.save_button, screen.delete_button, screen.test_edit)
         ]
 
     empty = places()
     type_(screen.test_edit, SENTENCE)
     assert screen.test_result.text().count("●") >= 4
     assert places() == empty
-    # Findings longer than their area scroll inside it instead of pushing the buttons up.
+    # Findings longer than their room scroll inside it instead of pushing the buttons up: one example
+    # each of a dozen rules.
+    many = "，".join([r.must_flag[0] for r in window.ctx.rules if r.must_flag and r.enabled][:12])
+    screen.test_edit.clear()
+    type_(screen.test_edit, many)
+    assert screen.test_result.text().count("●") >= 12
     qtbot.waitUntil(lambda: screen.test_area.verticalScrollBar().maximum() > 0, timeout=2000)
+    assert places() == empty
     screen.test_edit.clear()
     type_(screen.test_edit, "好的")
     assert places() == empty
@@ -175,5 +181,5 @@ def test_the_tried_sentence_keeps_its_lines_at_a_larger_text_size(qtbot, app, ac
     before = screen.test_area.height()
     theme.apply(app, "light", 16)
     qtbot.waitUntil(lambda: screen.test_area.height() > before, timeout=2000)
-    lines = screen.test_area.height() / screen.test_result.fontMetrics().lineSpacing()
+    lines = screen.test_area.height() / screen.line_height()
     assert TEST_RESULT_LINES <= lines < TEST_RESULT_LINES + 1

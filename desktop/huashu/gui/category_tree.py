@@ -22,6 +22,7 @@ from huashu.gui.qt import (
     QPoint,
     QRectF,
     QShowEvent,
+    QSize,
     QStyle,
     QStyleOptionViewItem,
     Qt,
@@ -127,15 +128,21 @@ class CategoryTree(QTreeWidget):
         self._restyle()
         self._fit_width()
 
+    def icon_px(self) -> int:
+        """Icons grow with the font: 16 px beside 10 pt text looked right, and tiny beside 14 pt."""
+        return max(16, round(self.fontMetrics().height() * 0.85))
+
     def _restyle(self) -> None:
         c = theme.colors()
+        px = self.icon_px()
+        self.setIconSize(QSize(px, px))
         for item in self._specials:
-            item.setIcon(0, icons.icon(str(item.data(0, Qt.ItemDataRole.UserRole + 2)), c.accent))
+            item.setIcon(0, icons.icon(str(item.data(0, Qt.ItemDataRole.UserRole + 2)), c.accent, px))
         for item in self._all_items():
             item.setForeground(1, QColor(c.muted))
             scope = item.data(0, ScopeRole)
             if isinstance(scope, Scope) and scope.kind == "category":
-                item.setIcon(0, icons.icon("folder"))
+                item.setIcon(0, icons.icon("folder", size=px))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -144,6 +151,8 @@ class CategoryTree(QTreeWidget):
             self._restyle()
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            if event.type() == QEvent.Type.FontChange:
+                self._restyle()
             self._fit_width()
 
     def showEvent(self, event: QShowEvent) -> None:

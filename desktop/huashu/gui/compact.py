@@ -8,7 +8,18 @@ import contextlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from huashu.gui.qt import QCoreApplication, QEvent, QGuiApplication, QObject, QRect, Qt, QTimer, Signal
+from huashu.gui.qt import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QGuiApplication,
+    QObject,
+    QRect,
+    QSizePolicy,
+    Qt,
+    QTimer,
+    Signal,
+)
 from huashu.gui.search_panel import Scope
 
 if TYPE_CHECKING:
@@ -30,6 +41,9 @@ SETTLE_TICKS = 16  # counted while the strip is on screen
 SETTLE_TICKS_MAX = 100  # a strip that never shows (another workspace) does not keep the timer busy
 SETTLE_RETRIES = 3
 TOLERANCE = 2  # px: rounding between the desktop's pixels and Qt's on scaled screens
+# In the strip the results get this many rows before the compose box grows past its least height:
+# beside a short chat window the list is what the agent came for.
+STRIP_ROWS = 4
 
 
 def screen_setup() -> str:
@@ -59,6 +73,14 @@ def beside_rect(chat: QRect, area: QRect, width: int = COMPACT_WIDTH, prefer: st
     left = QRect(chat.left() - width, top, width, height) if chat.left() - width >= area.left() else None
     first, second = (left, right) if prefer == "left" else (right, left)
     return first if first is not None else second
+
+
+def fitted_rect(frame: QRect, least_height: int, area: QRect) -> QRect:
+    """`frame` at least `least_height` tall (what the strip's content needs: Qt grows the window to
+    it anyway, downwards), moved up where that would leave `area` at the bottom."""
+    height = min(max(frame.height(), least_height), area.height())
+    top = max(area.top(), min(frame.top(), area.bottom() + 1 - height))
+    return QRect(frame.left(), top, frame.width(), height)
 
 
 def near(a: QRect, b: QRect, tolerance: int = TOLERANCE) -> bool:
@@ -102,6 +124,24 @@ class CompactMode(QObject):
         self._follow = QTimer(self)
         self._follow.setInterval(FOLLOW_MS)
         self._follow.timeout.connect(self._follow_tick)
+        # Where the strip rests without the fill panel: docked, beside, or where the agent put it.
+        # The panel may make the strip taller (a large font in a short strip); it comes back here.
+        self._rest: QRect | None = None
+        self._full_splits: tuple[QByteArray, QByteArray] | None = None  # the full layout's splitters
+        self._refit = QTimer(self)  # once the layouts have taken a page change in
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._refit_strip)
+        self._reshare = QTimer(self)
+        self._reshare.setSingleShot(True)
+        self._reshare.setInterval(0)
+        self._reshare.timeout.connect(self._share_strip)
+        window.v_split.installEventFilter(self)
+        window.fill.hint.installEventFilter(self)
+        window.compose.edit.installEventFilter(self)
+        window.installEventFilter(self)
+        # Ctrl+E while the strip fills in a phrase: the compose box is hidden then (_side_page_changed).
+        window.actions_by_name["focus_compose"].triggered.connect(self._compose_requested)
 
     def load(self, restore: bool = True) -> None:
         """Read the stored state on the library worker; switch to compact if the agent left it on."""
@@ -156,11 +196,16 @@ class CompactMode(QObject):
         w = self.window
         if on:
             self._normal_geometry = bytes(w.saveGeometry().data())
+            self._full_splits = (w.h_split.saveState(), w.v_split.saveState())
         else:
             if save:
                 self._save(on=False)  # the compact place, before the window leaves it; and that it is off
             self._stop_placing()
         self.active = on
+        # Never shown in the strip, the preview still counted for its least height: a stacked widget
+        # is as tall as its tallest page, and the fill panel made the strip taller than the screen.
+        policy = QSizePolicy.Policy.Ignored if on else QSizePolicy.Policy.Preferred
+        w.preview.setSizePolicy(w.preview.sizePolicy().horizontalPolicy(), policy)
         visible = w.isVisible()
         if on and w.tree.current_scope() != Scope():
             w.tree.select_scope(Scope())  # the tree is hidden: no category may narrow the search unseen
@@ -170,10 +215,11 @@ class CompactMode(QObject):
         for button in w.tool_buttons:
             button.setVisible(not on)
         w.h_split.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
-        if on:  # the full placeholder with its key hints does not fit the strip
-            w.search_box.setPlaceholderText(self.tr("Search phrases or /shortcut"))
+        if on:
+            self._strip_texts()
         else:
             w.retranslate()
+            w.fill.retranslate()
         self._side_page_changed()
         self._stay_on_top(on)
         # The layouts recompute their minimum size lazily; the strip must not inherit the full one.
@@ -189,8 +235,13 @@ class CompactMode(QObject):
                 layout.activate()
         if on:
             self._place()
-        elif self._normal_geometry is not None:
-            w.restoreGeometry(self._normal_geometry)
+            self._reshare.start()
+        else:
+            if self._full_splits is not None:
+                w.h_split.restoreState(self._full_splits[0])
+                w.v_split.restoreState(self._full_splits[1])
+            if self._normal_geometry is not None:
+                w.restoreGeometry(self._normal_geometry)
         if visible or on:
             w.showNormal()
             w.raise_()
@@ -248,13 +299,19 @@ class CompactMode(QObject):
                     self.tr("No chat window found with room beside it: docked to the right edge instead."),
                     "warning",
                 )
-            self._set_frame(docked_rect(self._available(), "right"))
+            self._place_at(docked_rect(self._available(), "right"))
             return
         self.side = "left" if side == "left" else "right"
-        self._set_frame(docked_rect(self._available(), self.side))
+        self._place_at(docked_rect(self._available(), self.side))
+
+    def _place_at(self, frame: QRect) -> None:
+        """A placement of ours (docked, beside): where the strip rests, and returns after filling in."""
+        self._rest = QRect(frame)
+        self._set_frame(frame)
 
     def _set_frame(self, frame: QRect) -> None:
-        """Place the window so that its outer frame, title bar and borders included, is `frame`.
+        """Place the window so that its outer frame, title bar and borders included, is `frame`
+        (no shorter than its content needs, and then moved up to stay on the screen: fitted_rect).
 
         setGeometry places the inside: docked at an edge, the window manager would then push the
         title bar on screen and the bottom of the strip (the compose box) off it. Before the window
@@ -266,6 +323,7 @@ class CompactMode(QObject):
             w.setWindowState(
                 w.windowState() & ~(Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen)
             )
+        frame = self._fitted(frame)
         self._target = QRect(frame)
         self._settled = None
         self._settle_ticks = self._settle_seen = self._settle_retries = 0
@@ -328,7 +386,8 @@ class CompactMode(QObject):
     def _stop_placing(self) -> None:
         self._stop_following()
         self._settle.stop()
-        self._target = self._settled = None
+        self._refit.stop()
+        self._target = self._settled = self._rest = None
 
     def _available(self) -> QRect:
         screen = self.window.screen() or QGuiApplication.primaryScreen()
@@ -368,7 +427,7 @@ class CompactMode(QObject):
         frame = self._beside(chat, "right", any_screen=True)
         if frame is None:
             return False
-        self._set_frame(frame)  # our title bar and borders inside it: the strip never covers the chat tool
+        self._place_at(frame)  # our title bar and borders inside it: the strip never covers the chat tool
         self.chat_window, self._chat_frame = chat_window, chat
         self._beside_side = "right" if frame.left() > chat.left() else "left"
         self._replace = False
@@ -404,8 +463,8 @@ class CompactMode(QObject):
             return  # maximized or minimized: no room beside it now, and where it is does no harm
         self._replace = False
         self._beside_side = "right" if frame.left() > chat.left() else "left"
-        if frame != self._target or not near(w.frameGeometry(), frame):
-            self._set_frame(frame)
+        if self._fitted(frame) != self._target or not near(w.frameGeometry(), self._fitted(frame)):
+            self._place_at(frame)
 
     def _moved_by_hand(self) -> bool:
         settled = self._settled
@@ -414,9 +473,122 @@ class CompactMode(QObject):
         return abs(now.left() - settled.left()) > TOLERANCE or abs(now.top() - settled.top()) > TOLERANCE
 
     def _side_page_changed(self, *_args: object) -> None:
-        # Compact keeps only search, results and compose; the fill panel appears while it is in use.
+        # Compact keeps only search, results and compose; the fill panel appears while it is in use,
+        # in place of the compose box: one Copy button, and its height for the fields.
         w = self.window
-        w.side.setVisible(not self.active or w.side.currentWidget() is w.fill)
+        filling = w.side.currentWidget() is w.fill
+        w.side.setVisible(not self.active or filling)
+        w.compose.setVisible(not (self.active and filling))
+        if not self.active:
+            return
+        frame = w.frameGeometry()
+        if filling and w.isVisible() and (self._rest is None or not near(frame, self._fitted(self._rest))):
+            self._rest = QRect(frame)  # not where we put it: the agent moved it, or a restored place
+        self._refit.start()
+
+    def _compose_requested(self) -> None:
+        """Ctrl+E in the strip while filling in: the agent writes their own reply instead."""
+        w = self.window
+        if self.active and w.side.currentWidget() is w.fill:
+            w.close_fill(focus=False)
+            w.focus_compose()
+
+    # -- the strip's height ------------------------------------------------------------------
+
+    def _least_height(self) -> int:
+        """The strip's outer height its content needs now, title bar and borders included."""
+        w = self.window
+        for host in (w.centralWidget(), w):
+            layout = host.layout() if host is not None else None
+            if layout is not None:
+                layout.activate()  # a page just changed: the minimum follows the new content
+        extra = w.frameGeometry().height() - w.geometry().height()
+        return max(w.minimumSizeHint().height(), w.minimumHeight()) + extra
+
+    def _fitted(self, frame: QRect) -> QRect:
+        return fitted_rect(frame, self._least_height(), self._area_of(frame))
+
+    def _area_of(self, frame: QRect) -> QRect:
+        screen = (
+            QGuiApplication.screenAt(frame.center())
+            or self.window.screen()
+            or QGuiApplication.primaryScreen()
+        )
+        return screen.availableGeometry()
+
+    def _refit_strip(self) -> None:
+        """After the fill panel opened or closed: the height shared out again, and the strip where it
+        rests (taller while the panel needs it, never past the screen's bottom)."""
+        w = self.window
+        if not self.active:
+            return
+        self._share_strip()
+        if self._rest is None or not w.isVisible() or w.isMinimized():
+            return
+        wanted = self._fitted(self._rest)
+        if self.settling and wanted == self._target:
+            return  # on its way there already
+        if not near(w.frameGeometry(), wanted):
+            self._set_frame(self._rest)
+
+    def _share_strip(self) -> None:
+        """In the strip the results, or the fill panel, get the height first: the compose box gets
+        what is left, from its least height up to what it asks for."""
+        w = self.window
+        if not self.active:
+            return
+        if w.side.currentWidget() is w.fill:
+            # The compose box is hidden: the upper splitter has it all. There the panel comes first,
+            # up to its whole height; the list keeps its least (the phrase being filled in shows).
+            split = w.h_split
+            middle = split.widget(1)
+            room = split.height() - split.handleWidth()
+            side = min(w.side.sizeHint().height(), room - middle.minimumSizeHint().height())
+            side = max(side, w.side.minimumSizeHint().height())
+            split.setSizes([0, room - side, side])
+            return
+        split = w.v_split
+        room = split.height() - split.handleWidth()
+        results = w.results
+        row = results.sizeHintForRow(0) if w.model.rowCount() else 2 * results.fontMetrics().lineSpacing()
+        # The list's header and margins as the layout has them, and STRIP_ROWS rows in its frame.
+        around = w.h_split.widget(1).minimumSizeHint().height() - results.minimumSizeHint().height()
+        list_wanted = around + STRIP_ROWS * row + 2 * results.frameWidth()
+        compose = w.compose
+        least, wanted = compose.minimumSizeHint().height(), compose.sizeHint().height()
+        share = max(least, min(wanted, room - list_wanted))
+        split.setSizes([room - share, share])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.active:
+            return False
+        w, kind = self.window, event.type()
+        if watched is w.v_split and kind == QEvent.Type.Resize:
+            self._reshare.start()
+        elif watched is w.fill.hint and kind == QEvent.Type.Paint:
+            # The panel sets its full hint each time it opens a phrase (also one opened over another,
+            # with no page change to see): the strip's short one replaces it before it is drawn.
+            if w.fill.hint.text() != self._fill_hint():
+                w.fill.hint.setText(self._fill_hint())
+        elif watched is w.compose.edit and kind == QEvent.Type.FocusIn and w.compose.isHidden():
+            # F6 from the fill panel goes on to the compose box, hidden in the strip while filling in:
+            # typing there would go unseen. The pane after it is the search box.
+            QTimer.singleShot(0, w.focus_search)
+        elif watched is w and kind == QEvent.Type.LanguageChange:
+            # The window retranslates to its full texts: the strip's short ones after it.
+            QTimer.singleShot(0, self._strip_texts)
+        return False
+
+    def _fill_hint(self) -> str:
+        return self.tr("Enter: next field  ·  Ctrl+Enter: copy  ·  Esc: back")
+
+    def _strip_texts(self) -> None:
+        """Shorter texts where the full ones do not fit the strip's width."""
+        w = self.window
+        if not self.active:
+            return
+        w.search_box.setPlaceholderText(self.tr("Search phrases or /shortcut"))
+        w.fill.hint.setText(self._fill_hint())
 
     def normal_geometry(self) -> bytes | None:
         """The full window's geometry while compact (what the next start without compact should use)."""

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from huashu.gui import dialogs, theme
+from huashu.gui import dialogs, i18n, theme
 from huashu.gui.context import AppContext
 from huashu.gui.qt import (
     QAction,
     QColor,
     QEvent,
-    QHBoxLayout,
     QHelpEvent,
+    QIcon,
     QKeyEvent,
     QKeySequence,
+    QLabel,
     QMenu,
+    QObject,
+    QPixmap,
     QPlainTextEdit,
     QPoint,
     QPushButton,
+    QRect,
+    QResizeEvent,
+    QSize,
+    QSizePolicy,
     Qt,
     QTextCursor,
     QTextEdit,
@@ -132,13 +139,18 @@ class CheckedEdit(QPlainTextEdit):
 
     def replace(self, finding: Any, suggestion: str) -> None:
         """Replace the flagged words; one undo step in the editor (Ctrl+Z brings them back)."""
-        from huashu.core.checker import fit_suggestion  # the checker loads on the worker, off the start path
+        # The checker loads on the worker, off the start path.
+        from huashu.core.checker import fit_suggestion, replacement_end
+        from huashu.core.normalize import utf16_len
 
+        text = self.toPlainText()
+        # A whole-sentence suggestion takes the rest of its clause ("…稍后给您回复。什么时候到。").
+        end = replacement_end(text, finding.start, finding.end, suggestion)
         cursor = QTextCursor(self.document())
         cursor.setPosition(finding.start_utf16)
-        cursor.setPosition(finding.end_utf16, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(finding.end_utf16 + utf16_len(text[finding.end : end]), QTextCursor.MoveMode.KeepAnchor)
         cursor.beginEditBlock()
-        cursor.insertText(fit_suggestion(self.toPlainText(), finding.start, finding.end, suggestion))
+        cursor.insertText(fit_suggestion(text, finding.start, end, suggestion))
         cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.recheck()
@@ -175,9 +187,10 @@ class CheckedEdit(QPlainTextEdit):
         finding = self.finding_near_cursor()
         if finding is None:
             return None
+        # The menu opens at the words; the caret stays where the agent was typing ("Ignore once"
+        # then typing on put the new words in the middle of the sentence).
         cursor = QTextCursor(self.document())
         cursor.setPosition(finding.start_utf16)
-        self.setTextCursor(cursor)
         menu = self._fix_menu(finding)
         rect = self.cursorRect(cursor)
         menu.popup(self.viewport().mapToGlobal(QPoint(rect.left(), rect.bottom() + 2)))
@@ -228,10 +241,192 @@ class CheckedEdit(QPlainTextEdit):
         return "<br>".join(lines)
 
 
+class ComposeHead(QWidget):
+    """The compose box's title, findings summary, Clear and Copy: one row, at every width.
+
+    A box layout squeezed them at a large text size: in the smallest window the buttons lost height,
+    in the compact strip the summary was squeezed to nothing and the buttons set the strip's width.
+    Here the buttons keep their whole size and the summary keeps room for its first count ("1 处禁用语";
+    the rest ends in … with the whole text in its tooltip). Where the row is short, what the agent
+    needs least gives way first (see STAGES), each word kept in its button's tooltip. One row always:
+    a second one would make the box's least height follow its width, and a window once a narrow strip
+    would keep the taller minimum when it became wide again.
+    """
+
+    GAP = 12  # between the title and the summary
+    SPACING = 6  # between the summary and the buttons, and between the buttons
+    # (title shown, Clear as, Copy as) from the widest row to the narrowest: the title goes first
+    # (the box's placeholder says what it is for), then Copy's key hint, Clear's word, Copy's word.
+    STAGES: tuple[tuple[bool, str, str], ...] = (
+        (True, "word", "whole"),
+        (False, "word", "whole"),
+        (False, "word", "short"),
+        (False, "icon", "short"),
+        (False, "icon", "icon"),
+    )
+
+    def __init__(
+        self, title: QLabel, summary: QLabel, clear: QPushButton, copy: QPushButton, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.summary = summary
+        self.clear_button = clear
+        self.copy_button = copy
+        self.texts: dict[str, str] = {}  # Clear's word, Copy's with and without its key hint
+        self.firsts: tuple[str, ...] = ()  # what the summary may start with ("1 处禁用语", …)
+        # Hidden stand-ins measure each button's other looks in the same style, without the real
+        # ones changing (a change lays the row out again).
+        self._probes = (QPushButton(self), QPushButton(self))
+        self._probes[1].setProperty("primary", copy.property("primary"))
+        for probe in self._probes:
+            probe.hide()
+        self._shown: int | None = None  # the stage the buttons show
+        for widget in (title, summary, clear, copy):
+            widget.setParent(self)
+            widget.installEventFilter(self)  # a new font or style: measure again
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_texts(self, clear: str, copy: str, copy_short: str, firsts: tuple[str, ...]) -> None:
+        self.texts = {"clear": clear, "whole": copy, "short": copy_short}
+        self.firsts = firsts
+        self._shown = None
+        self._changed()
+
+    # -- measuring -------------------------------------------------------------------------
+
+    def _icon_size(self) -> QSize:
+        side = max(16, round(0.7 * self.fontMetrics().height()))
+        return QSize(side, side)
+
+    def _icon(self, name: str, color: str | None = None) -> QIcon:
+        from huashu.gui import icons  # only a narrow strip at a large text size shows them
+
+        return icons.icon(name, color, self._icon_size().width())
+
+    @staticmethod
+    def _size(widget: QWidget) -> QSize:
+        # The style sheet's min-height let a box layout squeeze a button below its hint: never here.
+        return widget.sizeHint().expandedTo(widget.minimumSize())
+
+    def _measure(self, which: int, look: str) -> QSize:
+        probe = self._probes[which]
+        probe.setText("" if look == "icon" else self.texts.get(look, ""))
+        # Any icon of the size measures the same; a blank one spares rendering an SVG at start.
+        probe.setIcon(QIcon(QPixmap(self._icon_size())) if look == "icon" else QIcon())
+        probe.setIconSize(self._icon_size())
+        probe.ensurePolished()
+        return self._size(probe)
+
+    def _buttons(self, stage: int) -> tuple[QSize, QSize]:
+        _title, clear, copy = self.STAGES[stage]
+        return self._measure(0, "clear" if clear == "word" else clear), self._measure(1, copy)
+
+    def _buttons_width(self, stage: int) -> int:
+        clear, copy = self._buttons(stage)
+        return clear.width() + self.SPACING + copy.width()
+
+    def summary_room(self) -> int:
+        """The widest first count, with the … after it: the least the summary shows whole."""
+        metrics = self.summary.fontMetrics()
+        return max((metrics.horizontalAdvance(first + "…") for first in self.firsts), default=0) + 2
+
+    def stage(self, width: int) -> int:
+        """The first of STAGES whose row fits `width` with the summary's room; the last one else."""
+        room = self.summary_room() + self.SPACING
+        for stage, (title, _clear, _copy) in enumerate(self.STAGES[:-1]):
+            needed = room + self._buttons_width(stage)
+            if title:
+                needed += self._size(self.title).width() + self.GAP
+            if width >= needed:
+                return stage
+        return len(self.STAGES) - 1
+
+    def _height(self) -> int:
+        clear, copy = self._buttons(0)
+        return max(self._size(self.title).height(), self._size(self.summary).height(), clear.height(), copy.height())
+
+    def sizeHint(self) -> QSize:
+        summary = max(self._size(self.summary).width(), self.summary_room())
+        width = self._size(self.title).width() + self.GAP + summary + self.SPACING + self._buttons_width(0)
+        return QSize(width, self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._buttons_width(len(self.STAGES) - 1), self._height())
+
+    # -- placing ---------------------------------------------------------------------------
+
+    def _show_stage(self, stage: int) -> None:
+        if stage == self._shown:
+            return  # a button's new text or icon lays the row out again: only on a change
+        self._shown = stage
+        title, clear, copy = self.STAGES[stage]
+        self.title.setVisible(title)
+        clear_icon = clear == "icon"
+        self.clear_button.setText("" if clear_icon else self.texts["clear"])
+        self.clear_button.setIcon(self._icon("clear") if clear_icon else QIcon())
+        self.clear_button.setToolTip(self.texts["clear"] if clear_icon else "")
+        copy_icon = copy == "icon"
+        self.copy_button.setText("" if copy_icon else self.texts[copy])
+        self.copy_button.setIcon(self._icon("copy", theme.colors().accent_text) if copy_icon else QIcon())
+        self.copy_button.setToolTip(self.texts["whole"] if copy != "whole" else "")
+        for button in (self.clear_button, self.copy_button):
+            button.setIconSize(self._icon_size())
+
+    def _place(self) -> None:
+        if not self.texts:
+            return  # before the box's first retranslate
+        width, height = self.width(), self.height()
+        stage = self.stage(width)
+        self._show_stage(stage)
+
+        def put(widget: QWidget, x: int, w: int, h: int = 0) -> None:
+            h = h or self._size(widget).height()
+            widget.setGeometry(QRect(x, (height - h) // 2, w, h))  # centred in the row
+
+        buttons = (self.copy_button, self.clear_button)
+        tall = min(height, self._height())  # as tall as with their words: an icon alone is shorter
+        right = width
+        for button in buttons:
+            w = self._size(button).width()
+            right -= w
+            put(button, right, w, tall)
+            right -= self.SPACING
+        left = 0
+        if self.STAGES[stage][0]:
+            put(self.title, 0, self._size(self.title).width())
+            left = self._size(self.title).width() + self.GAP
+        put(self.summary, left, max(0, right - left))
+
+    def _changed(self) -> None:
+        self.updateGeometry()
+        self._place()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._shown = None  # the icons' size and colour follow the font and the theme
+            self._changed()
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        # A child's new text (setText posts a LayoutRequest to its parent, which has no layout).
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._changed()
+            return True
+        return super().event(event)
+
+
 class ComposeBox(QWidget):
     """The agent types a reply here; Ctrl+Enter copies it, asking first if forbidden wording is left."""
 
     copy_requested = Signal(str)
+    EDIT_LINES = 3  # the least the text area shows, in lines of its font, however small the window
+    # Two at 20 pt: three would make the smallest main window taller than an 800-pixel screen.
+    LARGE_FONT, LARGE_FONT_LINES = 20.0, 2
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,18 +434,13 @@ class ComposeBox(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(6)
-        head = QHBoxLayout()
         self.title = section_title()
         self.summary = ElidedLabel()  # a long count line must not widen the compact strip off screen
-        head.addWidget(self.title)
-        head.addSpacing(12)
-        head.addWidget(self.summary, 1)
         self.clear_button = QPushButton()
         self.copy_button = QPushButton()
         self.copy_button.setProperty("primary", True)
-        head.addWidget(self.clear_button)
-        head.addWidget(self.copy_button)
-        layout.addLayout(head)
+        self.head = ComposeHead(self.title, self.summary, self.clear_button, self.copy_button)
+        layout.addWidget(self.head)
         self.edit = CheckedEdit(ctx)
         self.edit.setObjectName("composeEdit")
         layout.addWidget(self.edit, 1)
@@ -258,15 +448,33 @@ class ComposeBox(QWidget):
         self.edit.installEventFilter(self)
         self.copy_button.clicked.connect(self.try_copy)
         self.clear_button.clicked.connect(self.clear)
+        self._fit_edit()
         self.retranslate()
+
+    def _fit_edit(self) -> None:
+        """Whole lines of the edit's font (EDIT_LINES): its own minimum, in pixels, was under two at 20 pt."""
+        edit = self.edit
+        edit.ensurePolished()
+        chrome = edit.height() - edit.contentsRect().height()  # border and style-sheet padding
+        margin = round(2 * edit.document().documentMargin())
+        count = self.LARGE_FONT_LINES if edit.font().pointSizeF() >= self.LARGE_FONT else self.EDIT_LINES
+        lines = chrome + margin + count * self.line_height()
+        edit.setMinimumHeight(max(lines, edit.minimumSizeHint().height()))
+
+    def line_height(self) -> int:
+        """A line of the reply: Chinese, also in the English UI, whose Latin face has shorter lines."""
+        metrics = self.edit.fontMetrics()
+        return max(metrics.lineSpacing(), metrics.size(0, "字").height())
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Compose"))
+        self.edit.setAccessibleName(self.title.text())  # the title may be hidden in a narrow strip
         self.edit.setPlaceholderText(
             self.tr("Type your own reply here; wording customers must not hear is underlined as you type.")
         )
-        self.copy_button.setText(self.tr("Copy  Ctrl+⏎"))
-        self.clear_button.setText(self.tr("Clear"))
+        # The summary's possible first counts (see _summarise): the head keeps room for the widest.
+        firsts = (self.tr("{0} forbidden").format(1), self.tr("{0} use with care").format(1), self.tr("1 tip"))
+        self.head.set_texts(self.tr("Clear"), self.tr("Copy  Ctrl+⏎"), self.tr("Copy"), firsts)
         self._summarise(self.edit.findings)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -295,6 +503,13 @@ class ComposeBox(QWidget):
         self.summary.setStyleSheet(f"color: {c.error if counts['error'] else c.warning};")
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:
+        if watched is self.edit and event.type() in (
+            QEvent.Type.FontChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.Show,
+        ):
+            self._fit_edit()
+            return False
         if (
             watched is self.edit
             and event.type() == QEvent.Type.KeyPress
@@ -322,7 +537,7 @@ class ComposeBox(QWidget):
             self,
             self.tr("Forbidden wording"),
             self.tr("Your reply still contains {0} forbidden expression(s): {1}").format(
-                len(errors), "、".join(dict.fromkeys(f.text for f in errors))
+                len(errors), i18n.join_list(dict.fromkeys(f.text for f in errors))
             ),
             self.tr("Copy anyway"),
             detail=self.tr("Use the suggested wording (right-click or Ctrl+.), or copy if you are sure."),

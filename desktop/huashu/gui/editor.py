@@ -11,7 +11,7 @@ from typing import Any
 from huashu.core import placeholders
 from huashu.core.models import Category, OpChanges, Phrase, clean_shortcut
 from huashu.core.spreadsheet import split_tags
-from huashu.gui import chips, dialogs, theme
+from huashu.gui import chips, dialogs, i18n, theme
 from huashu.gui.compose import CheckedEdit
 from huashu.gui.context import AppContext
 from huashu.gui.fill_panel import findings_html
@@ -406,7 +406,7 @@ class PhraseEditor(QDialog):
         box.setWindowTitle(self.tr("Forbidden wording"))
         box.setText(
             self.tr("This phrase contains {0} forbidden expression(s): {1}").format(
-                len(errors), "、".join(first_of)
+                len(errors), i18n.join_list(first_of)
             )
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -466,7 +466,7 @@ class PhraseEditor(QDialog):
             self,
             self.tr("Unsaved changes"),
             self.tr("Discard the changes to this phrase?"),
-            self.tr("Discard"),
+            self.tr("&Discard"),
         ):
             return
         super().reject()

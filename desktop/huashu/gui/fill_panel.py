@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from huashu.core import placeholders
-from huashu.gui import chips, dialogs, theme
+from huashu.gui import chips, dialogs, i18n, theme
 from huashu.gui.context import AppContext, is_profile_field, profile_entries
 from huashu.gui.qt import (
+    QAction,
     QCheckBox,
     QComboBox,
     QCoreApplication,
@@ -17,15 +19,18 @@ from huashu.gui.qt import (
     QFormLayout,
     QHBoxLayout,
     QKeyEvent,
+    QKeySequence,
     QLabel,
     QObject,
     QPushButton,
+    QRect,
     QResizeEvent,
     QScrollArea,
     QSize,
     QSizePolicy,
     Qt,
     QTextBrowser,
+    QTextDocument,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -88,31 +93,63 @@ def _esc(text: str) -> str:
 
 
 FORM_ROWS_SHOWN = 6.5  # more fields scroll; the half row shows there are more
-FORM_ROWS_LEAST = 2.5  # where the window is short of room: the rest scroll
+FORM_ROWS_LEAST = 2.5  # taken before the preview's second line: the fields come first
+FORM_PEEK = 0.4  # less of a field than this under the last whole one looks broken: none is shown
 LABEL_CHARS = 8  # a longer field name wraps instead of narrowing every input
-PREVIEW_LINES = 2  # the preview's least height, in lines of its text (it scrolls, the fields come first)
+PREVIEW_LINES = 2  # the preview's lines where the panel has room for them (it scrolls)
+PREVIEW_LINES_LEAST = 1  # where it has not: one line still reads, the rest scrolls
+PREVIEW_LINES_MORE = 4  # then the fields of a phrase with very many fields, then all to the preview
+SPACING = 8  # between the panel's parts: tighter than the window's, the fields need the room
 COMBO_ARROW = 26  # the drop-down arrow's width in the theme's style sheet
 
 
+@dataclass(frozen=True)
+class Heights:
+    """What the panel's parts take at the current font, style and width (FillPanel._fit)."""
+
+    form_least: int  # the tallest field with its name: the one being typed in shows whole
+    form_some: int  # FORM_ROWS_LEAST rows, or all fields where there is just one row more
+    form_wanted: int  # FORM_ROWS_SHOWN rows, or all fields where they are fewer
+    form_full: int  # every field
+    form_slack: int  # the form's margins and a row's spacing: missing only these, no field is hidden
+    form_rows: tuple[tuple[int, int], ...]  # each field's row, from its top to its bottom, in the form
+    preview_line: int  # from one line's top to the next's (_preview_spacing)
+    preview_frame: int  # the frame's and padding's height around the text
+    preview_top: int  # the document's margin above the first line (there is none under the last)
+    heading: int
+    hint: int
+    label: int
+    buttons: int
+
+    def preview(self, lines: int) -> int:
+        """The preview's height for `lines` whole lines: the next one starts right under it."""
+        return self.preview_frame + self.preview_top + lines * self.preview_line
+
+
+@dataclass
+class Share:
+    """How the panel's height is shared out: the form's and the preview's heights, the titles shown."""
+
+    form: int
+    preview: int
+    heading: bool = False
+    label: bool = False
+    hint: bool = False
+
+
 class FormScroll(QScrollArea):
-    """The fields: `wanted` high where the window has room (all of them, or as many as a phrase
-    with very many fields may take), at least `least` high where it has not; the rest scroll."""
+    """The fields, exactly as high as the panel's share gives them (FillPanel._share); the rest scroll."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._wanted = 0
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
-    def set_heights(self, least: int, wanted: int) -> None:
-        if (least, wanted) == (self.minimumHeight(), self._wanted):
-            return
-        self._wanted = wanted
-        self.setMinimumHeight(least)
-        self.setMaximumHeight(wanted)
-        self.updateGeometry()
+    def set_height(self, height: int) -> None:
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
 
     def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self._wanted)
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def minimumSizeHint(self) -> QSize:
         # The fields never scroll sideways: ask for their narrowest width beside the scroll bar, or
@@ -180,13 +217,19 @@ class FillPanel(QWidget):
         # Offered under a profile field the profile has no value for: the agent decides to keep it.
         self.save_boxes: dict[str, QCheckBox] = {}
         self.findings: list[Any] = []
+        self._heights: Heights | None = None  # measured by _fit once a phrase is set
+        self._line_height = 160.0  # the preview's, in percent of the font's (_preview_spacing)
+        self._measure = QTextDocument(self)  # one line of the preview's text, measured
+        self._measure.setDocumentMargin(0)
+        self._measure.setTextWidth(10_000)
 
-        layout = QVBoxLayout(self)
+        self._column = layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
-        layout.setSpacing(10)
+        layout.setSpacing(SPACING)
         # One line each, cut with … (the whole text as tooltip) where the pane is narrow: wrapped at
         # a large font, a long title and the key hint took six lines and pushed the window off the
-        # screen. The title is in the list beside it; F1 lists the keys.
+        # screen. The title is in the list beside it; F1 lists the keys. Where the panel is short
+        # both make way for the fields (_share).
         self.heading = ElidedLabel()
         self.heading.setObjectName("sectionTitle")
         self.heading.setProperty("muted", False)
@@ -215,6 +258,17 @@ class FillPanel(QWidget):
         self._refit.setSingleShot(True)
         self._refit.setInterval(0)
         self._refit.timeout.connect(self._fit)
+        # Alt+P ticks "save to my profile" under the field being typed in (or the only one offered).
+        self._save_action = QAction(self)
+        self._save_action.setShortcut(QKeySequence("Alt+P"))
+        self._save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._save_action.triggered.connect(self._toggle_save_box)
+        self.addAction(self._save_action)
+        # The field being typed in is scrolled into view once the layout has placed it.
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setSingleShot(True)
+        self._reveal_timer.setInterval(0)
+        self._reveal_timer.timeout.connect(self._reveal_focused)
         layout.addWidget(self._scroll)
 
         # Wrapped lines make the window taller instead of squeezing the rows above them.
@@ -228,9 +282,9 @@ class FillPanel(QWidget):
         self.preview = QTextBrowser()
         self.preview.setObjectName("fillPreview")
         self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        # Its least height is all it asks for; the fields come first, the rest of the room is its.
+        # As high as its share (_share): the fields come first, the rest of the room in whole lines is its.
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview)
         self.findings_label = WrappingLabel()
         self.findings_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.findings_label)
@@ -244,6 +298,7 @@ class FillPanel(QWidget):
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        layout.addStretch(1)  # less than a preview line, where the panel's height is not whole lines
         layout.addLayout(buttons)
         ctx.checker_changed.connect(self._update_preview)
         ctx.profile_changed.connect(self._profile_arrived)
@@ -265,7 +320,9 @@ class FillPanel(QWidget):
         self.preview_label.setText(self.tr("Preview"))
         self.cancel_button.setText(self.tr("Cancel  Esc"))
         for box in self.save_boxes.values():
-            box.setText(self.tr("Save to my &profile"))
+            # No mnemonic in the text: with two such boxes Alt+P only hopped between them. Alt+P
+            # (the panel's shortcut) ticks the box of the field being typed in.
+            box.setText(self.tr("Save to my profile  Alt+P"))
         if self.item is not None:
             self.heading.setText(self.tr("Fill in: {0}").format(self.item.title))
             self._update_origins()
@@ -285,10 +342,14 @@ class FillPanel(QWidget):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._refit.start()  # wrapped field names take more or fewer lines
+        self._share()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._form_host and event.type() == QEvent.Type.LayoutRequest:
             self._refit.start()
+            return False
+        if event.type() == QEvent.Type.FocusIn:
+            self._reveal_timer.start()
             return False
         if isinstance(watched, QComboBox) and isinstance(event, QKeyEvent):
             return self._combo_key(watched, event)
@@ -297,7 +358,7 @@ class FillPanel(QWidget):
     # -- layout ------------------------------------------------------------------------------
 
     def _fit(self) -> None:
-        """Size what depends on the font: field names' width, the form's visible height, the preview.
+        """Measure what depends on the font: field names' width, the form's rows, the preview's lines.
 
         Fixed pixel sizes made for the default font overlap at 12 pt and more; everything here is
         measured from the current font and style instead, whenever either changes.
@@ -313,6 +374,8 @@ class FillPanel(QWidget):
             label.setMaximumWidth(widest)
         for widget in self._form_host.findChildren(QWidget):
             widget.ensurePolished()  # the style sheet's padding counts: measure as drawn
+        for widget in (self.heading, self.hint, self.preview_label, self.copy_button, self.cancel_button):
+            widget.ensurePolished()
         # Active again, the form reports its next change (a LayoutRequest) to eventFilter.
         self.form.activate()
         form_height = self.form.totalSizeHint().height()
@@ -321,29 +384,213 @@ class FillPanel(QWidget):
             form_height = max(form_height, self.form.totalHeightForWidth(width))
         # The fields scroll rather than shrink: a squeezed form draws its rows over one another.
         self._form_host.setMinimumHeight(form_height)
-        pitch = 0
-        for editor in self.inputs.values():
-            pitch = max(pitch, editor.sizeHint().height())
-        row = pitch + self.form.verticalSpacing()
+        spacing = self.form.verticalSpacing()
+        margins = self.form.contentsMargins()
+        edges = margins.top() + margins.bottom()
         # Counted in fields: an offer to save under one is part of its row.
-        offers = sum(
-            b.sizeHint().height() + self.form.verticalSpacing() for b in self.save_boxes.values() if not b.isHidden()
-        )
-        wanted = min(form_height, round(FORM_ROWS_SHOWN * row) + offers) if pitch else form_height
-        least = min(form_height, round(FORM_ROWS_LEAST * row)) if pitch else form_height
-        self._scroll.set_heights(least, wanted)
-        # The preview's lines are 1.08 times the font at 160% line height.
-        line = metrics.lineSpacing() * 1.08 * 1.6
-        chrome = self.preview.frameWidth() * 2 + round(2 * self.preview.document().documentMargin())
-        self.preview.setMinimumHeight(round(PREVIEW_LINES * line) + chrome)
+        offers = sum(b.sizeHint().height() + spacing for b in self.save_boxes.values() if not b.isHidden())
+        pitch = max((editor.sizeHint().height() for editor in self.inputs.values()), default=0)
+        spans = tuple(sorted((r.top(), r.bottom() + 1) for r in map(self._row_rect, self.inputs)))
+        rows = [bottom - top for top, bottom in spans]
+        if rows and pitch:
+            # A name too long to sit beside its field goes above it: such rows are taller.
+            row = max(pitch + spacing, (form_height - edges - offers + spacing) / len(rows))
+            tallest = max(max(rows), pitch)
+            least = min(form_height, tallest + edges)
+            some = round(FORM_ROWS_LEAST * row)
+            if form_height <= (FORM_ROWS_LEAST + 1) * row + edges:
+                some = form_height  # a row more shows them all: no last field half hidden for one row
+            some = max(least, some)
+            wanted = min(form_height, max(some, round(FORM_ROWS_SHOWN * row) + offers))
+        else:
+            least = some = wanted = form_height
+        line = self._preview_spacing()
+        self.preview.ensurePolished()
+        margins = self.preview.contentsMargins()
         for button in (self.copy_button, self.cancel_button):
             # The style sheet's min-height is for the default font; a layout short of room would
             # squeeze a larger font's button down to it and cut its text.
             button.setMinimumHeight(button.sizeHint().height())
+        self._heights = Heights(
+            form_least=least,
+            form_some=some,
+            form_wanted=wanted,
+            form_full=form_height,
+            form_slack=edges + spacing,
+            form_rows=spans,
+            preview_line=line,
+            preview_frame=margins.top() + margins.bottom(),
+            # Only the top margin: the last line's own spacing is the room under it (_update_preview).
+            preview_top=round(self.preview.document().documentMargin()),
+            heading=self.heading.sizeHint().height(),
+            hint=self.hint.sizeHint().height(),
+            label=self.preview_label.sizeHint().height(),
+            buttons=max(self.copy_button.sizeHint().height(), self.cancel_button.sizeHint().height()),
+        )
+        self.updateGeometry()  # the least and wanted heights changed with the measures
+        self._share()
+
+    def _preview_spacing(self) -> int:
+        """The preview's line pitch in whole pixels: about 160% of a line of its text, the percentage
+        chosen so that the lines end on whole pixels. A pitch between two pixels showed a pixel row
+        of the next line under the last whole one, or scrolled a text that fits."""
+        doc = self._measure
+        doc.setDefaultFont(self.preview.font())
+        doc.setHtml(self._preview_html("汉", line_height=100))
+        natural = doc.size().height()
+        pitch = max(1, round(1.6 * natural))
+        # Qt keeps the spacing in 64ths of a pixel: a hair over the pitch, never a hair under it
+        # (that left the next line's top pixel row showing). Twenty lines still end on the pixel.
+        line_height = 100 * (pitch + 0.01) / natural
+        if abs(line_height - self._line_height) > 1e-6:
+            self._line_height = line_height
+            self._update_preview()  # drawn with the new spacing
+        return pitch
+
+    def _row_rect(self, name: str) -> QRect:
+        """Where a field's row lies in the form: its name (beside or above it), the field, the offer under it."""
+        rect = self.inputs[name].geometry().united(self.labels[name].geometry())
+        box = self.save_boxes.get(name)
+        if box is not None and not box.isHidden():
+            rect = rect.united(box.geometry())
+        return rect
+
+    def _fixed_height(self) -> int:
+        """What always shows whole: the buttons, and the banner and the checker's findings while shown."""
+        assert self._heights is not None
+        height = self._heights.buttons
+        margins = self._column.contentsMargins()
+        width = max(1, self.width() - margins.left() - margins.right())
+        for label in (self.banner, self.findings_label):
+            if not label.isHidden():
+                height += label.heightForWidth(width) + SPACING
+        return height
+
+    def _plan(self, height: int) -> Share:
+        """Share `height` out, the fields first: each step takes its part while there is room.
+
+        The buttons, a banner and the findings always show; then one whole field (the one being
+        typed in, scrolled into view) and a line of the preview; then more fields, the preview's
+        second line, more fields still; the titles and the key hint only where all that fits.
+        """
+        h = self._heights
+        assert h is not None
+        share = Share(form=h.form_least, preview=h.preview(PREVIEW_LINES_LEAST))
+        room = height - self._fixed_height() - share.form - share.preview - 2 * SPACING
+
+        def grow(part: str, up_to: int) -> None:
+            nonlocal room
+            now = getattr(share, part)
+            more = max(0, min(up_to - now, room))
+            setattr(share, part, now + more)
+            room -= more
+
+        def show(part: str, needs: int) -> None:
+            nonlocal room
+            if room >= needs + SPACING:
+                setattr(share, part, True)
+                room -= needs + SPACING
+
+        grow("form", h.form_some)
+        grow("preview", h.preview(PREVIEW_LINES))
+        grow("form", h.form_wanted)
+        show("heading", h.heading)
+        show("label", h.label)
+        show("hint", h.hint)
+        grow("preview", h.preview(PREVIEW_LINES_MORE))
+        grow("form", h.form_full)
+        share.preview += max(0, room)
+        # Every field shown but for the form's last few pixels: a scroll bar for them would say
+        # there are more fields. The preview gives them.
+        short = h.form_full - share.form
+        if 0 < short <= h.form_slack and share.preview - short >= h.preview(PREVIEW_LINES_LEAST):
+            share.form += short
+            share.preview -= short
+        # The preview shows whole lines: a line cut through reads as broken text. What is left of a
+        # line goes to fields that still scroll, or stays blank under the preview.
+        lines = PREVIEW_LINES_LEAST
+        while h.preview(lines + 1) <= share.preview:
+            lines += 1
+        whole = h.preview(lines)
+        share.form += max(0, min(share.preview - whole, h.form_full - share.form))
+        share.preview = whole
+        # Nor a sliver of a field under the last whole one: it reads as a broken field, where half
+        # a field says there are more. The sliver's room stays blank above the buttons.
+        if share.form < h.form_full:
+            for top, bottom in h.form_rows:
+                if bottom > share.form:
+                    if 0 < share.form - top < (bottom - top) * FORM_PEEK:
+                        share.form = max(h.form_least, top)
+                    break
+        return share
+
+    def _share(self) -> None:
+        """Give the parts their share of the panel's present height (see _plan)."""
+        if self.item is None or self._heights is None:
+            return
+        share = self._plan(self.height())
+        for widget, shown in (
+            (self.heading, share.heading),
+            (self.hint, share.hint),
+            (self.preview_label, share.label),
+        ):
+            if widget.isHidden() == shown:
+                widget.setVisible(shown)
+        self._scroll.set_height(share.form)
+        if self.preview.minimumHeight() != share.preview or self.preview.maximumHeight() != share.preview:
+            self.preview.setFixedHeight(share.preview)
+        self._reveal_timer.start()  # the form's height changed: the field being typed in stays in view
+
+    def _full_height(self) -> int:
+        """The panel's height with everything shown: the titles, the wanted fields, two preview lines."""
+        h = self._heights
+        assert h is not None
+        parts = (h.heading, h.hint, h.form_wanted, h.label, h.preview(PREVIEW_LINES))
+        return self._fixed_height() + sum(parts) + len(parts) * SPACING
+
+    def _least_height(self) -> int:
+        """One whole field, one line of the preview and what always shows: less than this never works."""
+        h = self._heights
+        assert h is not None
+        return self._fixed_height() + h.form_least + h.preview(PREVIEW_LINES_LEAST) + 2 * SPACING
+
+    def minimumSizeHint(self) -> QSize:
+        # The layout's own minimum follows the share it was last given; the panel's least height
+        # does not, or a short window would never get the fields back after growing.
+        hint = super().minimumSizeHint()
+        if self.item is None or self._heights is None:
+            return hint
+        return QSize(hint.width(), self._least_height())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.item is None or self._heights is None:
+            return hint
+        return QSize(hint.width(), self._full_height())
 
     def scrolled_height(self) -> int:
-        """How much taller the fields would need to be shown to show them all without scrolling."""
-        return max(0, self._scroll.sizeHint().height() - self._scroll.height())
+        """How much taller the panel would need to be to show its titles and fields without scrolling."""
+        if self.item is None or self._heights is None:
+            return 0
+        return max(0, self._full_height() - self.height())
+
+    def _reveal_focused(self) -> None:
+        """Scroll the form so that the field being typed in shows whole, with its name and offer."""
+        focused = self.focusWidget()
+        name = next((n for n, editor in self.inputs.items() if editor is focused), None)
+        if name is None:
+            return
+        rect = self._row_rect(name)
+        bar = self._scroll.verticalScrollBar()
+        view = self._scroll.viewport().height()
+        gap = self.form.verticalSpacing() // 2
+        top, bottom = max(0, rect.top() - gap), rect.bottom() + 1 + gap
+        value = bar.value()
+        if bottom - value > view:
+            value = bottom - view
+        if top < value:
+            value = top  # a row taller than the view shows from its top: the name, then the field
+        bar.setValue(value)
 
     # -- building the form -------------------------------------------------------------------
 
@@ -358,6 +605,7 @@ class FillPanel(QWidget):
         self._origins.clear()
         self.save_boxes.clear()
         self.banner.hide()
+        self._heights = None  # measured for this phrase's fields once they are in
         builtins = self.ctx.builtins()
         first: dict[str, placeholders.Field] = {}
         for f in self.template.fields:
@@ -382,6 +630,7 @@ class FillPanel(QWidget):
                 line.textChanged.connect(self._changed)
                 line.submitted.connect(lambda ctrl, n=name: self._submitted(n, ctrl))
                 line.escaped.connect(self.cancelled)
+                line.installEventFilter(self)
                 editor = line
             editor.setObjectName(f"field:{name}")
             editor.setProperty("origin", origin)
@@ -401,6 +650,11 @@ class FillPanel(QWidget):
                 self.form.addRow("", box)
                 self.form.setRowVisible(box, False)
                 self.save_boxes[name] = box
+        # Created after the buttons, the fields would come last in the window's focus chain: Tab
+        # from the last one left the panel. Fields, then the buttons, as they are seen.
+        chain: list[QWidget] = [*self.inputs.values(), self.copy_button, self.cancel_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         self.retranslate()
         self._fit()  # now, not after the first paint: the window sizes itself from this
         self._update_preview()
@@ -451,6 +705,16 @@ class FillPanel(QWidget):
             label.setText(names.get(origin, ""))
             editor.setToolTip(tips.get(origin, ""))
 
+    def _toggle_save_box(self) -> None:
+        offered = {name: box for name, box in self.save_boxes.items() if not box.isHidden()}
+        focused = self.focusWidget()
+        typing_in = next((name for name, editor in self.inputs.items() if editor is focused), None)
+        box = offered.get(typing_in) if typing_in is not None else None
+        if box is None and len(offered) == 1:
+            box = next(iter(offered.values()))
+        if box is not None:
+            box.toggle()
+
     def _update_save_boxes(self) -> None:
         """Offer to save a profile field only while it has a value the profile does not have yet."""
         for name, box in self.save_boxes.items():
@@ -460,7 +724,7 @@ class FillPanel(QWidget):
                 self._refit.start()  # a row more or less: the form's height changes
             box.setToolTip(
                 self.tr("Saves {0} in Settings › Your profile, so it is filled in from now on.").format(
-                    "、".join(f"{key}：{value}" for key, value in entries.items())
+                    i18n.join_list(self.tr("{0}: {1}").format(key, value) for key, value in entries.items())
                 )
                 if entries
                 else ""
@@ -491,8 +755,9 @@ class FillPanel(QWidget):
             sender.setProperty("origin", "")
             self._update_origins()
         self._update_save_boxes()
-        if not self.empty_fields():
+        if not self.empty_fields() and not self.banner.isHidden():
             self.banner.hide()
+            self._extras_changed()
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -501,13 +766,32 @@ class FillPanel(QWidget):
         c = theme.colors()
         values = self.values()
         builtins = self.ctx.builtins()
-        size = self.font().pointSizeF() * 1.08
         body = chips.filled_html(self.item.text, values, builtins, c)
-        self.preview.setHtml(f'<div style="font-size:{size:.1f}pt; line-height:160%;">{body}</div>')
+        self.preview.setHtml(self._preview_html(body))
+        # Whole lines fill the preview to its bottom (_plan): a margin under the last one would
+        # scroll a text that fits.
+        root = self.preview.document().rootFrame()
+        frame = root.frameFormat()
+        frame.setBottomMargin(0)
+        root.setFrameFormat(frame)
         result = placeholders.fill(self.template, values, builtins=builtins)
         self.findings = self.ctx.check(result.text)
-        self.findings_label.setText(findings_html(self.findings, result.text))
-        self.findings_label.setVisible(bool(self.findings))
+        shown = not self.findings_label.isHidden()
+        text = findings_html(self.findings, result.text)
+        if text != self.findings_label.text() or shown != bool(self.findings):
+            self.findings_label.setText(text)
+            self.findings_label.setVisible(bool(self.findings))
+            self._extras_changed()
+
+    def _preview_html(self, body: str, line_height: float | None = None) -> str:
+        size = self.font().pointSizeF() * 1.08
+        spacing = self._line_height if line_height is None else line_height
+        return f'<div style="font-size:{size:.1f}pt; line-height:{spacing:.4f}%;">{body}</div>'
+
+    def _extras_changed(self) -> None:
+        """The banner or the findings came, went or changed lines: the rest shares what is left."""
+        self.updateGeometry()
+        self._share()
 
     # -- keyboard ----------------------------------------------------------------------------
 
@@ -554,11 +838,15 @@ class FillPanel(QWidget):
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.try_copy()
-            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Outside a dialog a focused button ignores Enter; reached with Tab, it does what it says.
+            focused = self.focusWidget()
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier or focused is self.copy_button:
+                self.try_copy()
+                return
+            if focused is self.cancel_button:
+                self.cancelled.emit()
+                return
         super().keyPressEvent(event)
 
     # -- copying -----------------------------------------------------------------------------
@@ -573,12 +861,13 @@ class FillPanel(QWidget):
             for name in result.missing:
                 if name in self.inputs:
                     set_invalid(self.inputs[name], True)
-            missing = "、".join(result.missing)
+            missing = i18n.join_list(result.missing)
             self.banner.setText(
                 (self.tr("Fill in before pasting: {0}") if self.pastes else self.tr("Fill in before copying: {0}"))
                 .format(missing)
             )
             self.banner.show()
+            self._extras_changed()
             first = result.missing[0]
             if first in self.inputs:
                 self.inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -590,7 +879,7 @@ class FillPanel(QWidget):
             self,
             self.tr("Forbidden wording"),
             self.tr("This reply contains {0} forbidden expression(s): {1}").format(
-                len(errors), "、".join(dict.fromkeys(f.text for f in errors))
+                len(errors), i18n.join_list(dict.fromkeys(f.text for f in errors))
             ),
             self.tr("Paste anyway") if self.pastes else self.tr("Copy anyway"),
             detail=self.tr(

@@ -29,13 +29,25 @@ from huashu.gui.qt import (
 
 Section = tuple[str, list[tuple[str, str]]]  # (heading, [(keys, what they do)])
 
-COLUMN_GAP = 36  # between columns of sections
-KEY_GAP = 18  # between a key cap and what it does
-ROW_GAP = 6
-STACK_INDENT = 12  # a description below its key cap
 MAX_COLUMNS = 3
 ROOMY_WIDTH = 900  # below this the card gives up its generous margins for content
 MIN_DESCRIPTION_LINES = 6  # a wrapped description is at least this many line heights wide
+STACK_INDENT = 12  # a description below its key cap
+ALT_GAP = 4  # between a key's alternatives, side by side or one under the other
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """The gaps of one look: roomy where everything fits, tight where a large font needs the room."""
+
+    column: int  # between columns of sections
+    key: int  # between a key cap and what it does
+    row: int  # between rows
+    heading: int  # above a section's heading
+
+
+ROOMY = Spacing(column=36, key=18, row=6, heading=6)
+TIGHT = Spacing(column=20, key=10, row=3, heading=2)
 
 
 @dataclass(frozen=True)
@@ -43,28 +55,41 @@ class Plan:
     """How the sections are laid out for one body width, and the size that takes."""
 
     columns: list[list[Section]]  # left to right, each top to bottom
-    key_widths: list[int]  # per column: wider key caps put each alternative on its own line
-    wrap: bool  # descriptions wrap
-    stacked: bool  # each description below its key cap (one column)
+    key_widths: list[int]  # per column: a key's alternatives wider than this go one under the other
+    desc_widths: list[int | None]  # per column: descriptions wrap at this width (None: never)
+    stacked: bool  # each description below its key caps (one column)
+    spacing: Spacing
     width: int
     height: int
 
     @property
-    def shape(self) -> tuple[list[list[Section]], list[int], bool, bool]:
-        return self.columns, self.key_widths, self.wrap, self.stacked
+    def shape(self) -> tuple[list[list[Section]], list[int], list[int | None], bool, Spacing]:
+        return self.columns, self.key_widths, self.desc_widths, self.stacked, self.spacing
 
 
-NO_SPLIT = 1 << 20  # a key width no cap exceeds
-
-
-def split_keys(keys: str) -> str:
-    """Alternatives ("Ctrl+S / Ctrl+Enter") one per line, for a narrow key column."""
-    return keys.replace(" / ", " /\n")
+def alternatives(keys: str) -> list[str]:
+    """The keys of "Ctrl+S / Ctrl+Enter", two: each gets its own cap, never broken inside one."""
+    return [k for k in (part.strip() for part in keys.split(" / ")) if k] or [keys]
 
 
 def _keep_codes_whole(text: str) -> str:
     # Line breaking may split "/shortcut" after its slash; a word joiner keeps the code on one line.
     return re.sub(r"/(?=\w)", "/\u2060", text)
+
+
+def _water_level(widths: list[int], room: int) -> int | None:
+    """The width descriptions wrap at so that the columns' description widths, each its widest
+    description's or this, add up to `room`; None when they fit as they are. Only the widest wrap."""
+    if sum(widths) <= room:
+        return None
+    remaining = room
+    ordered = sorted(widths)
+    for i, width in enumerate(ordered):
+        left = len(ordered) - i
+        if width * left > remaining:
+            return remaining // left
+        remaining -= width
+    return None
 
 
 class HelpOverlay(QWidget):
@@ -150,27 +175,30 @@ class HelpOverlay(QWidget):
         if host is None:
             return
         self.setGeometry(host.rect())
-        roomy = self.width() >= ROOMY_WIDTH
-        edge = 20 if roomy else 8
-        pad_x, pad_y = (28, 22) if roomy else (14, 12)
-        self._layout.setContentsMargins(pad_x, pad_y, pad_x, pad_y)
         self._card.ensurePolished()
-        frame = self._card.contentsMargins()  # the card's border, from the style sheet
-        pad_x += (frame.left() + frame.right() + 1) // 2
-        pad_y += (frame.top() + frame.bottom() + 1) // 2
-        max_w = self.width() - 2 * edge
-        max_h = self.height() - 2 * edge
-        inner = max_w - 2 * pad_x
         self._head.invalidate()  # its cached size predates a font change made while it was hidden
-        self._set_head_direction(inner)
-        chrome_h = self._head.sizeHint().height() + self._layout.spacing() + 2 * pad_y
-
+        frame = self._card.contentsMargins()  # the card's border, from the style sheet
+        border_x, border_y = (frame.left() + frame.right() + 1) // 2, (frame.top() + frame.bottom() + 1) // 2
         measures = _Measures(self)
-        plan, reserve = self._plan_for(inner, max_h - chrome_h, measures), 0
-        if plan.height > max_h - chrome_h:
+        # Generous margins around the card and inside it where the window is wide, unless the
+        # shortcuts fit only without them (a large font): then the room is the content's.
+        for roomy in (True, False) if self.width() >= ROOMY_WIDTH else (False,):
+            edge = 20 if roomy else 8
+            margin_x, margin_y = (28, 22) if roomy else (14, 12)
+            pad_x, pad_y = margin_x + border_x, margin_y + border_y
+            self._layout.setContentsMargins(margin_x, margin_y, margin_x, margin_y)
+            max_w = self.width() - 2 * edge
+            max_h = self.height() - 2 * edge
+            inner = max_w - 2 * pad_x
+            self._set_head_direction(inner)
+            room = max_h - self._head.sizeHint().height() - self._layout.spacing() - 2 * pad_y
+            plan, reserve = self._plan_for(inner, room, measures), 0
+            if plan.height <= room:
+                break
+        if plan.height > room:
             # It scrolls: the scroll bar takes its width from the body.
             reserve = self._scroll.verticalScrollBar().sizeHint().width()
-            plan = self._plan_for(inner - reserve, max_h - chrome_h, measures)
+            plan = self._plan_for(inner - reserve, room, measures)
         measures.close()
         self._shifts = (measures.cap_shift, measures.desc_shift)
         self._build(plan)
@@ -188,15 +216,23 @@ class HelpOverlay(QWidget):
         self._card.setGeometry((self.width() - card_w) // 2, (self.height() - card_h) // 2, card_w, card_h)
 
     def _plan_for(self, width: int, room: int, m: _Measures) -> Plan:
-        """The first layout, most columns and least wrapping first, that fits `room` without
-        scrolling; when none does, the shortest."""
+        """The first layout that fits `room` without scrolling, in this order: roomy before tight
+        spacing, then descriptions on one line before wrapped, then most columns first; when none
+        fits, the shortest."""
         candidates: list[Plan] = []
-        for wrap in (False, True):
-            for count in range(min(MAX_COLUMNS, len(self._sections)), 0, -1):
-                plan = m.side_by_side(_balance(self._sections, count), width, wrap)
-                if plan is not None:
-                    candidates.append(plan)
-        candidates.append(m.stacked(self._sections, width))
+        for spacing in (ROOMY, TIGHT):
+            for wrap in (False, True):
+                for count in range(min(MAX_COLUMNS, len(self._sections)), 0, -1):
+                    for narrow_keys in (False, True) if wrap else (False,):
+                        plans = [
+                            plan
+                            for columns in _groupings(self._sections, count)
+                            if (plan := m.side_by_side(columns, width, spacing, wrap, narrow_keys))
+                            is not None
+                        ]
+                        if plans:
+                            candidates.append(min(plans, key=lambda p: p.height))
+        candidates.append(m.stacked(self._sections, width, TIGHT))
         for plan in candidates:
             if plan.height <= room:
                 return plan
@@ -208,7 +244,9 @@ class HelpOverlay(QWidget):
     def _set_head_direction(self, width: int) -> None:
         # A title and hint too wide for one line (large fonts, narrow windows) go one under the other.
         fits = self._head_width() <= width
-        self._head.setDirection(QHBoxLayout.Direction.LeftToRight if fits else QHBoxLayout.Direction.TopToBottom)
+        self._head.setDirection(
+            QHBoxLayout.Direction.LeftToRight if fits else QHBoxLayout.Direction.TopToBottom
+        )
 
     def _build(self, plan: Plan) -> None:
         if self._built == plan.shape and self._scroll.widget() is not None:
@@ -217,61 +255,102 @@ class HelpOverlay(QWidget):
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()
+        spacing = plan.spacing
         body = QWidget()
         body.setObjectName("helpSections")
         row_layout = QHBoxLayout(body)
         row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.setSpacing(COLUMN_GAP)
+        row_layout.setSpacing(spacing.column)
         top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        for sections, key_width in zip(plan.columns, plan.key_widths, strict=True):
+        cap_shift, desc_shift = self._shifts
+        for sections, key_width, desc_width in zip(
+            plan.columns, plan.key_widths, plan.desc_widths, strict=True
+        ):
             column = QVBoxLayout()
             column.setSpacing(0)
             grid = QGridLayout()
-            grid.setHorizontalSpacing(KEY_GAP)
-            grid.setVerticalSpacing(ROW_GAP)
-            grid.setColumnStretch(1, 1)
+            grid.setHorizontalSpacing(spacing.key)
+            grid.setVerticalSpacing(spacing.row)
+            if not plan.stacked:
+                grid.setColumnMinimumWidth(0, key_width)
             row = 0
             for heading, entries in sections:
-                grid.addWidget(self._heading(heading), row, 0, 1, 2)
+                grid.addWidget(self._heading(heading, spacing.heading), row, 0, 1, 2)
                 row += 1
                 for keys, what in entries:
-                    cap = self._cap(keys, self._shifts[0])
-                    if cap.sizeHint().width() > key_width:
-                        cap.setText(split_keys(keys))
-                    desc = QLabel(_keep_codes_whole(what) if plan.wrap else what)
-                    desc.setWordWrap(plan.wrap)
+                    cell = self._keys(keys, key_width, cap_shift)
+                    desc = QLabel(what)
                     desc.setAlignment(top_left)
                     if plan.stacked:
-                        grid.addWidget(cap, row, 0, 1, 2, top_left)
+                        desc.setText(_keep_codes_whole(what))
+                        desc.setWordWrap(True)
                         desc.setIndent(STACK_INDENT)
+                        grid.addWidget(cell, row, 0, 1, 2, top_left)
                         grid.addWidget(desc, row + 1, 0, 1, 2)
                         row += 2
-                    else:
-                        desc.setContentsMargins(0, self._shifts[1], 0, 0)
-                        grid.addWidget(cap, row, 0, top_left)
-                        grid.addWidget(desc, row, 1)
-                        row += 1
+                        continue
+                    desc.setContentsMargins(0, desc_shift, 0, 0)
+                    if desc_width is not None and desc.sizeHint().width() > desc_width:
+                        # Only the descriptions wider than their column's share wrap, at that share.
+                        desc.setText(_keep_codes_whole(what))
+                        desc.setWordWrap(True)
+                        desc.setFixedWidth(desc_width)
+                    grid.addWidget(cell, row, 0, top_left)
+                    grid.addWidget(desc, row, 1, top_left)
+                    row += 1
             column.addLayout(grid)
             column.addStretch(1)
-            row_layout.addLayout(column, 1 if plan.wrap else 0)
-        if not plan.wrap:
+            row_layout.addLayout(column, 1 if plan.stacked else 0)
+        if not plan.stacked:
             row_layout.addStretch(1)
         self._scroll.setWidget(body)
         body.setAutoFillBackground(False)  # setWidget turns it on; the card's colour shows through
 
-    def _heading(self, text: str) -> QLabel:
+    def _heading(self, text: str, above: int = 0) -> QLabel:
         label = QLabel(text, self)
-        label.setStyleSheet(f"color: {theme.colors().accent}; font-weight: 600; padding-top: 6px;")
+        label.setStyleSheet(f"color: {theme.colors().accent}; font-weight: 600;")
+        label.setContentsMargins(0, above, 0, 0)
         return label
 
-    def _cap(self, keys: str, shift: int = 0) -> QLabel:
+    def _cap(self, key: str) -> QLabel:
         c = theme.colors()
-        cap = QLabel(keys, self)
+        cap = QLabel(key, self)
         cap.setStyleSheet(
             f"background: {c.alt_base}; border: 1px solid {c.border}; border-radius: 5px;"
-            f"padding: 2px 8px; font-family: monospace; margin-top: {shift}px;"
+            "padding: 2px 8px; font-family: monospace;"
         )
         return cap
+
+    def _separator(self) -> QLabel:
+        label = QLabel("/", self)
+        label.setProperty("muted", True)
+        return label
+
+    def _keys(self, keys: str, width: int, shift: int) -> QWidget:
+        """A key's caps, one per alternative: side by side where they fit `width`, else one under
+        the other; a cap itself never breaks."""
+        cell = QWidget()
+        caps = [self._cap(key) for key in alternatives(keys)]
+        separators = [self._separator() for _cap in caps[1:]]
+        row = sum(c.sizeHint().width() for c in caps)
+        row += sum(s.sizeHint().width() + 2 * ALT_GAP for s in separators)
+        layout: QHBoxLayout | QVBoxLayout
+        if row <= width or not separators:
+            layout = QHBoxLayout(cell)
+            for separator, cap in zip([None, *separators], caps, strict=True):
+                if separator is not None:
+                    layout.addWidget(separator)
+                layout.addWidget(cap)
+        else:
+            layout = QVBoxLayout(cell)
+            for cap in caps:
+                layout.addWidget(cap, 0, Qt.AlignmentFlag.AlignLeft)
+            for separator in separators:
+                separator.hide()  # a child of the overlay until deleted: it would show with it
+                separator.deleteLater()
+        layout.setContentsMargins(0, shift, 0, 0)
+        layout.setSpacing(ALT_GAP)
+        return cell
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -317,14 +396,17 @@ class _Measures:
 
     def __init__(self, overlay: HelpOverlay) -> None:
         self._cap = overlay._cap("")
+        self._sep = overlay._separator()
         self._desc = QLabel(overlay)
         self._wrapped = QLabel(overlay)
         self._wrapped.setWordWrap(True)
         self._wrapped.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._head = overlay._heading("")
-        for probe in (self._cap, self._desc, self._wrapped, self._head):
+        self._probes = (self._cap, self._sep, self._desc, self._wrapped, self._head)
+        for probe in self._probes:
             probe.hide()  # children of the overlay: they would show with it
         self._sizes: dict[tuple[str, str], tuple[int, int]] = {}
+        self._heights: dict[tuple[str, int, int], int] = {}
         self.min_description = self._desc.fontMetrics().height() * MIN_DESCRIPTION_LINES
         # The UI font (with CJK glyphs) has a taller ascent than the monospace caps: whichever text
         # would sit higher moves down so a key and its description share a baseline.
@@ -334,92 +416,122 @@ class _Measures:
         self.cap_shift, self.desc_shift = max(0, difference), max(0, -difference)
 
     def close(self) -> None:
-        for probe in (self._cap, self._desc, self._wrapped, self._head):
+        for probe in self._probes:
             probe.deleteLater()
 
     def _size(self, kind: str, text: str) -> tuple[int, int]:
         key = (kind, text)
         if key not in self._sizes:
-            probe = {"cap": self._cap, "split": self._cap, "desc": self._desc, "head": self._head}[kind]
-            probe.setText(split_keys(text) if kind == "split" else text)
+            probe = {"cap": self._cap, "sep": self._sep, "desc": self._desc, "head": self._head}[kind]
+            probe.setText(text)
             width, height = probe.sizeHint().toTuple()
             self._sizes[key] = (width, height)
         return self._sizes[key]
 
     def _wrapped_height(self, text: str, width: int, indent: int = 0) -> int:
-        self._wrapped.setText(_keep_codes_whole(text))
-        self._wrapped.setIndent(indent)
-        return int(self._wrapped.heightForWidth(width))
+        key = (text, width, indent)
+        if key not in self._heights:
+            self._wrapped.setText(_keep_codes_whole(text))
+            self._wrapped.setIndent(indent)
+            self._heights[key] = int(self._wrapped.heightForWidth(width))
+        return self._heights[key]
 
     def _breaks_fit(self, text: str, width: int) -> bool:
         # Wrapping cannot break a word longer than the line (Chinese breaks anywhere): it would be cut.
         fm = self._wrapped.fontMetrics()
-        wrapped = fm.boundingRect(QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, _keep_codes_whole(text))
+        wrapped = fm.boundingRect(
+            QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, _keep_codes_whole(text)
+        )
         return wrapped.width() <= width
 
-    def _cap_size(self, keys: str, key_width: int) -> tuple[int, int]:
-        full = self._size("cap", keys)
-        return full if full[0] <= key_width else self._size("split", keys)
+    def keys_row(self, keys: str) -> int:
+        """The width of a key's caps side by side."""
+        parts = alternatives(keys)
+        sep = self._size("sep", "/")[0] + 2 * ALT_GAP
+        return sum(self._size("cap", k)[0] for k in parts) + (len(parts) - 1) * sep
 
-    def side_by_side(self, columns: list[list[Section]], width: int, wrap: bool) -> Plan | None:
-        """Key caps left of their descriptions, or None when the columns do not fit `width`."""
-        gaps = (len(columns) - 1) * COLUMN_GAP
-        share = (width - gaps) // len(columns)
-        used, tallest = gaps, 0
-        key_widths: list[int] = []
-        for sections in columns:
-            entries = [entry for _heading, group in sections for entry in group]
-            head_w = max(self._size("head", heading)[0] for heading, _group in sections)
-            if wrap:
-                # Narrow key column: alternatives one per line; descriptions take what is left.
-                key_w = max(self._size("split", keys)[0] for keys, _what in entries)
-                desc_w = share - key_w - KEY_GAP
-                if desc_w < self.min_description or head_w > share:
+    def keys_narrowest(self, keys: str) -> int:
+        """The width of a key's caps one under the other."""
+        return max(self._size("cap", k)[0] for k in alternatives(keys))
+
+    def keys_height(self, keys: str, width: int) -> int:
+        parts = alternatives(keys)
+        cap_h = max(self._size("cap", k)[1] for k in parts)
+        if len(parts) == 1 or self.keys_row(keys) <= width:
+            return max(cap_h, self._size("sep", "/")[1])
+        return len(parts) * cap_h + (len(parts) - 1) * ALT_GAP
+
+    def _desc_height(self, what: str, width: int | None) -> int:
+        natural_w, natural_h = self._size("desc", what)
+        if width is None or natural_w <= width:
+            return natural_h
+        return self._wrapped_height(what, width)
+
+    def side_by_side(
+        self, columns: list[list[Section]], width: int, spacing: Spacing, wrap: bool, narrow_keys: bool
+    ) -> Plan | None:
+        """Key caps left of their descriptions, or None when the columns do not fit `width`.
+
+        Without `wrap` every description keeps one line. With it, the widest descriptions wrap, each
+        column's at the same width (the rest keep their own), so that the columns fill `width`;
+        `narrow_keys` puts a key's alternatives one under the other to leave them more.
+        """
+        gaps = (len(columns) - 1) * spacing.column
+        entries = [[entry for _heading, group in sections for entry in group] for sections in columns]
+        heads = [max(self._size("head", heading)[0] for heading, _group in sections) for sections in columns]
+        measure = self.keys_narrowest if narrow_keys else self.keys_row
+        key_widths = [max(measure(keys) for keys, _what in column) for column in entries]
+        naturals = [max(self._size("desc", what)[0] for _keys, what in column) for column in entries]
+        room = width - gaps - sum(key + spacing.key for key in key_widths)
+        level = _water_level(naturals, room) if wrap else None
+        if not wrap and sum(naturals) > room:
+            return None
+        desc_widths: list[int | None] = []
+        used = gaps
+        for column, key_w, natural, head_w in zip(entries, key_widths, naturals, heads, strict=True):
+            desc_w: int | None = None
+            if level is not None and natural > level:
+                desc_w = level
+                if level < self.min_description:
                     return None
-                if not all(self._breaks_fit(what, desc_w) for _keys, what in entries):
+                if not all(self._breaks_fit(what, level) for _keys, what in column):
                     return None
-                used += share
-            else:
-                key_w = NO_SPLIT
-                keys_w = max(self._size("cap", keys)[0] for keys, _what in entries)
-                desc_w = max(self._size("desc", what)[0] for _keys, what in entries)
-                used += max(keys_w + KEY_GAP + desc_w, head_w)
-            key_widths.append(key_w)
-            height = 0
-            for heading, group in sections:
-                height += self._size("head", heading)[1] + ROW_GAP
-                for keys, what in group:
-                    cap_h = self._cap_size(keys, key_w)[1]
-                    desc_h = self._wrapped_height(what, desc_w) if wrap else self._size("desc", what)[1]
-                    height += max(cap_h + self.cap_shift, desc_h + self.desc_shift) + ROW_GAP
-            tallest = max(tallest, height)
+            column_w = max(key_w + spacing.key + (natural if desc_w is None else desc_w), head_w)
+            used += column_w
+            desc_widths.append(desc_w)
         if used > width:
             return None
-        return Plan(columns, key_widths, wrap=wrap, stacked=False, width=used, height=tallest)
+        tallest = 0
+        for sections, key_w, desc_w in zip(columns, key_widths, desc_widths, strict=True):
+            height = 0
+            for heading, group in sections:
+                height += self._size("head", heading)[1] + spacing.heading + spacing.row
+                for keys, what in group:
+                    cell = self.keys_height(keys, key_w) + self.cap_shift
+                    height += max(cell, self._desc_height(what, desc_w) + self.desc_shift) + spacing.row
+            tallest = max(tallest, height)
+        return Plan(
+            columns, key_widths, desc_widths, stacked=False, spacing=spacing, width=used, height=tallest
+        )
 
-    def stacked(self, sections: list[Section], width: int) -> Plan:
-        """One column, each description below its key cap: what fits the narrowest window."""
+    def stacked(self, sections: list[Section], width: int, spacing: Spacing) -> Plan:
+        """One column, each description below its key caps: what fits the narrowest window."""
         height = 0
         for heading, entries in sections:
-            height += self._size("head", heading)[1] + ROW_GAP
+            height += self._size("head", heading)[1] + spacing.heading + spacing.row
             for keys, what in entries:
-                cap_h = self._cap_size(keys, width)[1] + self.cap_shift
-                height += cap_h + self._wrapped_height(what, width, STACK_INDENT)
-                height += 2 * ROW_GAP
-        return Plan([list(sections)], [width], wrap=True, stacked=True, width=width, height=height)
+                height += self.keys_height(keys, width) + self.cap_shift
+                height += self._wrapped_height(what, width, STACK_INDENT)
+                height += 2 * spacing.row
+        return Plan(
+            [list(sections)], [width], [width], stacked=True, spacing=spacing, width=width, height=height
+        )
 
 
-def _balance(sections: list[Section], count: int) -> list[list[Section]]:
-    """Sections in reading order cut into `count` columns, the tallest as short as possible."""
-
-    def height(group: list[Section]) -> int:
-        return sum(1 + len(entries) for _heading, entries in group)
-
-    best, best_height = [list(sections)], height(sections)
+def _groupings(sections: list[Section], count: int) -> list[list[list[Section]]]:
+    """Every way to cut the sections, in reading order, into `count` columns."""
+    result = []
     for cuts in itertools.combinations(range(1, len(sections)), count - 1):
         bounds = (0, *cuts, len(sections))
-        groups = [list(sections[a:b]) for a, b in itertools.pairwise(bounds)]
-        tallest = max(height(g) for g in groups)
-        if tallest < best_height:
-            best, best_height = groups, tallest
-    return best
+        result.append([list(sections[a:b]) for a, b in itertools.pairwise(bounds)])
+    return result

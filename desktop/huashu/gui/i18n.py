@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
@@ -28,8 +29,10 @@ def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # the name lupdate loo
 # with PySide6 lacks, so the Chinese dialog showed them in English: its form labels gained mnemonics
 # ("&Look in:", "Files of &type:"; the catalogue has them without "&"), and the Type column's
 # "Folder" moved to the QAbstractFileIconProvider context (the catalogue has it under QFileDialog).
-# Declared here, lupdate keeps them in our catalogue, which Qt consults after its own.
+# And its size column reads 体积 ("volume") where people say 大小. Declared here, lupdate keeps them
+# in our catalogue, which is installed last so Qt consults it before its own.
 QT_OWN_STRINGS = (
+    QT_TRANSLATE_NOOP("QFileSystemModel", "Size"),
     QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
     QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
     QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Folder"),
@@ -209,13 +212,19 @@ def install_translators(app: QCoreApplication, locale: QLocale | str = DEFAULT_L
     if language == "en":
         return "en (source strings)"
     names = []
-    for kind, translator in (("huashu", _app_translator(language)), ("qtbase", _qt_translator(language))):
+    # The last installed is asked first: the app's own catalogue, which corrects some of Qt's words.
+    for kind, translator in (("qtbase", _qt_translator(language)), ("huashu", _app_translator(language))):
         if translator is not None:
             app.installTranslator(translator)
             _installed.append(translator)
             size = f" {translator.size} messages" if isinstance(translator, CatalogueTranslator) else ""
             names.append(f"{kind}_{language}{size}")
     return ", ".join(names) or f"{language}: no catalogue found"
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Names listed in a sentence: 订单号、快递公司 in Chinese, "order no., courier" in English."""
+    return QCoreApplication.translate("i18n", ", ").join(items)
 
 
 def placeholder_message(issue: PlaceholderIssue) -> str:

@@ -6,20 +6,25 @@ import html
 import threading
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 from huashu.core.models import ImportReport
-from huashu.gui import theme
+from huashu.gui import i18n, theme
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
     QCloseEvent,
+    QColor,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QObject,
+    QPainter,
+    QPaintEvent,
     QProgressDialog,
     QPushButton,
+    QRect,
     Qt,
     QTextBrowser,
     QVBoxLayout,
@@ -27,7 +32,25 @@ from huashu.gui.qt import (
     Signal,
 )
 from huashu.gui.undo import ImportPhrases, Undo
+from huashu.gui.widgets import WrapRow, em, fit_to_screen
 from huashu.storage.library import ImportCancelled, ImportUndo, Library
+
+
+class _CountRow(WrapRow):
+    """Counts side by side with a "·" between two on the same line; a count that starts a new line
+    has none before it, and none ends a line."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        shown = [w for w in self.widgets() if w.isVisibleTo(self)]
+        painter = QPainter(self)
+        painter.setPen(QColor(theme.colors().muted))
+        for left, right in pairwise(shown):
+            a, b = left.geometry(), right.geometry()
+            if a.top() != b.top():
+                continue  # a new line
+            gap = QRect(a.right() + 1, a.top(), b.left() - a.right() - 1, a.height())
+            painter.drawText(gap, int(Qt.AlignmentFlag.AlignCenter), "·")
 
 
 class ImportReportDialog(QDialog):
@@ -40,16 +63,26 @@ class ImportReportDialog(QDialog):
         self.setObjectName("importReport")
         self.report = report
         self.setWindowTitle(self.tr("Import finished"))
-        self.resize(620, 460)
         c = theme.colors()
-        self.summary = QLabel()
-        self.summary.setObjectName("sectionTitle")
-        self.summary.setWordWrap(True)
-        self.summary.setText(
-            self.tr("{0}: {1} added, {2} updated, {3} unchanged, {4} skipped").format(
-                path.name, report.added, report.updated, report.unchanged, len(report.skipped)
-            )
-        )
+        # The file's name on its own line (a long name may wrap anywhere), then each count as one
+        # label: "跳过 0 条" never breaks between its number and its unit, the row wraps between counts.
+        self.title = QLabel(path.name)
+        self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts = _CountRow(spacing=em(self, 1))
+        self.counts.setObjectName("importCounts")
+        for text, alarm in (
+            (self.tr("{0} added").format(report.added), False),
+            (self.tr("{0} updated").format(report.updated), False),
+            (self.tr("{0} unchanged").format(report.unchanged), False),
+            (self.tr("{0} skipped").format(len(report.skipped)), bool(report.skipped)),
+        ):
+            count = QLabel(text)
+            count.setObjectName("importCount")
+            if alarm:
+                count.setStyleSheet(f"color: {c.error};")
+            self.counts.add(count)
         body = QTextBrowser()
         body.setObjectName("importDetails")
         parts: list[str] = []
@@ -57,7 +90,7 @@ class ImportReportDialog(QDialog):
         if report.encoding:
             parts.append(muted.format(html.escape(self.tr("Encoding: {0}").format(report.encoding))))
         if report.ignored_columns:
-            cols = "、".join(report.ignored_columns)
+            cols = i18n.join_list(report.ignored_columns)
             parts.append(muted.format(html.escape(self.tr("Columns ignored: {0}").format(cols))))
         def row_label(line: int) -> str:
             # A workbook read sheet by sheet numbers its rows per sheet (core.models.SheetLine).
@@ -104,10 +137,16 @@ class ImportReportDialog(QDialog):
         self.note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.title)
+        layout.addWidget(self.counts)
         layout.addWidget(body, 1)
         layout.addWidget(self.note)
         layout.addWidget(buttons)
+        fit_to_screen(self, max(620, em(self, 30)), max(460, em(self, 22)))
+
+    def count_texts(self) -> list[str]:
+        """The counts as shown, each one unbreakable label."""
+        return [label.text() for label in self.counts.widgets() if isinstance(label, QLabel)]
 
     def set_note(self, text: str) -> None:
         """A line above the buttons, for what happened around the import (a cancel too late)."""

@@ -9,7 +9,7 @@ from huashu.core.models import OpChanges, Phrase
 from huashu.gui import dialogs
 from huashu.gui.editor import CategoryNameDialog, MoveDialog, PhraseEditor, changed_fields
 from huashu.gui.ops import OpError
-from huashu.gui.qt import QObject, Qt
+from huashu.gui.qt import QApplication, QElapsedTimer, QGuiApplication, QObject, Qt, QTimer
 from huashu.gui.search_panel import Scope
 from huashu.gui.undo import (
     AddCategory,
@@ -32,6 +32,10 @@ from huashu.storage.library import Library
 
 if TYPE_CHECKING:
     from huashu.gui.main_window import MainWindow
+
+
+# How long after the editor closes a loss of focus counts as the window manager's, not the agent's.
+FOCUS_GUARD_MS = 300
 
 
 class LibraryEditing(QObject):
@@ -104,8 +108,49 @@ class LibraryEditing(QObject):
         editor.save_requested.connect(lambda values: self._save_phrase(editor, phrase, values))
         editor.duplicate_requested.connect(lambda: (editor.close(), self.duplicate_selected()))
         editor.destroyed.connect(lambda _o=None: setattr(self, "editor", None))
+        editor.finished.connect(lambda _result: self._keep_focus())
         self.editor = editor
         editor.open()
+
+    def _keep_focus(self) -> None:
+        """Closing the editor leaves the agent in Huashu.
+
+        A window manager's focus fallback sometimes gave the chat tool the focus when the editor
+        closed (seen with openbox after Discard), and the agent's next keys went to the customer.
+        Losing it within a moment of the close is that fallback, not the agent's choice: take it back.
+        """
+        w = self.w
+        if not w.isVisible() or w.isMinimized():
+            return
+        app = QGuiApplication.instance()
+        if not isinstance(app, QGuiApplication):
+            return
+        clock = QElapsedTimer()
+        clock.start()
+
+        def state_changed(state: Qt.ApplicationState) -> None:
+            if (
+                state != Qt.ApplicationState.ApplicationActive
+                and clock.elapsed() < FOCUS_GUARD_MS
+                and w.isVisible()
+                and not w.isMinimized()
+            ):
+                w.activateWindow()
+
+        app.applicationStateChanged.connect(state_changed)
+        QTimer.singleShot(FOCUS_GUARD_MS, w, lambda: app.applicationStateChanged.disconnect(state_changed))
+        if QApplication.activeWindow() is None:
+            w.activateWindow()
+
+    def _show_new(self, phrase: Phrase) -> None:
+        """A phrase just made is shown selected: in its category, without a query that would hide it
+        (saved while 最近使用 or a search was showing, it seemed not to have been saved at all)."""
+        w = self.w
+        w._select_after = phrase.id
+        where = Scope("category", phrase.category_id)
+        if w.tree.current_scope() != where or w.search_box.text().strip():
+            w._scope_after = where
+            w.search_box.clear()
 
     def _save_phrase(self, editor: PhraseEditor, phrase: Phrase | None, values: dict[str, Any]) -> None:
         def fail(error: OpError) -> None:
@@ -126,7 +171,7 @@ class LibraryEditing(QObject):
 
             def added(result: tuple[Phrase, OpChanges]) -> None:
                 self.undo.push(AddPhrase(self.undo, result[0]))
-                self.w._select_after = result[0].id
+                self._show_new(result[0])
                 editor.accept()
                 self.w.notify(self.tr("Saved “{0}”").format(result[0].title))
 
@@ -186,7 +231,7 @@ class LibraryEditing(QObject):
         def done(result: tuple[Phrase, OpChanges]) -> None:
             copy = result[0]
             self.undo.push(DuplicatePhrase(self.undo, copy))
-            self.w._select_after = copy.id
+            self._show_new(copy)
             self.w.notify(self.tr("Copied to your phrases as “{0}”").format(copy.title))
 
         self.run(op, done)
@@ -315,7 +360,7 @@ class LibraryEditing(QObject):
             self.w,
             self.tr("Delete category"),
             self.tr("Delete “{0}” and the {1} phrases in it?").format(path, count),
-            self.tr("Delete"),
+            self.tr("&Delete"),
             detail=self.tr("You can undo this with Ctrl+Z."),
         ):
             return

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from huashu.core.models import OpChanges, Phrase
-from huashu.gui import icons, theme
+from huashu.gui import i18n, icons, theme
 from huashu.gui.category_tree import CategoryTree, TreeData
 from huashu.gui.compact import CompactMode
 from huashu.gui.compose import ComposeBox
@@ -32,8 +32,10 @@ from huashu.gui.qt import (
     QObject,
     QPoint,
     QRect,
+    QResizeEvent,
     QShortcut,
     QShowEvent,
+    QSize,
     QSplitter,
     QStackedWidget,
     Qt,
@@ -119,6 +121,150 @@ def load_tree(lib: Library) -> TreeData:
     )
 
 
+SIDE_MIN_WIDTH = 300  # the right pane's, at the default font
+
+
+class PaneSplitter(QSplitter):
+    """Categories | results | preview or fill panel, side by side; the results give up width last.
+
+    Each pane has its minimum; the list's is its readable width (titles of
+    ResultDelegate.TITLE_CHARS characters at the current font). Width beyond the minimums goes
+    first to the list up to its comfortable width (categories shown too), then to the tree and the
+    right pane up to their chosen widths, and the rest to the list. So as the window narrows, the
+    list gives up only what it has beyond comfortable, then the right pane shrinks to its minimum,
+    then the tree, then the list to its readable width. Narrower still, one side pane goes rather
+    than squeeze the list: the preview (the list's second line and tooltip show the text, picking
+    and using phrases works as before), or while the fill panel is open, the tree until the panel
+    closes. The least width is thus the list's plus the wider of tree and right pane. Dragging a
+    handle chooses the side panes' widths. Upright (compact mode) none of this applies: compact mode
+    shows and hides the panes itself.
+    """
+
+    TREE_WIDTH = 220  # the side panes' widths until the agent drags a handle
+    SIDE_WIDTH = 420
+
+    def __init__(
+        self, tree: QWidget, middle: QWidget, side: QStackedWidget, fill: QWidget, results: ResultsView
+    ) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.tree, self.middle, self.side, self.fill, self.results = tree, middle, side, fill, results
+        self.tree_width = self.TREE_WIDTH
+        self.side_width = self.SIDE_WIDTH
+        self._fitting = False
+        self._fitted: tuple[int, ...] = ()  # width and minimums the sizes were last shared out for
+        self.setChildrenCollapsible(False)
+        for pane in (tree, middle, side):
+            self.addWidget(pane)
+        self.setStretchFactor(1, 1)
+        self.splitterMoved.connect(self._dragged)
+        side.currentChanged.connect(lambda _index: self._fit())
+
+    def upright(self) -> bool:
+        return self.orientation() == Qt.Orientation.Vertical
+
+    def setOrientation(self, orientation: Qt.Orientation) -> None:
+        super().setOrientation(orientation)
+        self._update_list_minimum()
+        self._fit(force=True)  # compact mode left the panes as it wanted them
+
+    def list_minimum(self) -> int:
+        return 0 if self.upright() else self.results.readable_width()
+
+    def _update_list_minimum(self) -> None:
+        # Set on the list's pane, not on the list: the compact strip is narrower than this.
+        if self.middle.minimumWidth() != self.list_minimum():
+            self.middle.setMinimumWidth(self.list_minimum())
+
+    @staticmethod
+    def _least(pane: QWidget) -> int:
+        """A pane's minimum width: its own, or more where its page needs it (the fill panel's fields
+        beside their scroll bar at a large font ran under the bar in a 300 px pane)."""
+        if isinstance(pane, QStackedWidget) and pane.currentWidget() is not None:
+            return max(pane.minimumWidth(), pane.currentWidget().minimumSizeHint().width())
+        return pane.minimumWidth() or pane.minimumSizeHint().width()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.upright():
+            return hint
+        width = self.list_minimum() + max(self._least(self.tree), self._least(self.side)) + self.handleWidth()
+        # As tall as the tallest pane needs, shown or not: the least size stays put as the preview
+        # comes and goes with the width.
+        heights = [p.minimumHeight() or p.minimumSizeHint().height() for p in (self.tree, self.middle)]
+        frame = 2 * self.frameWidth()
+        return QSize(width + frame, max(hint.height(), max(*heights, self._side_height()) + frame))
+
+    def _side_height(self) -> int:
+        """The right pane's least height; while it is hidden, the height it needs at its least width
+        (where it would come back): the preview's grows as it narrows and its buttons wrap."""
+        side = self.side
+        least = side.minimumHeight() or side.minimumSizeHint().height()
+        page = side.currentWidget()
+        layout = page.layout() if page is not None else None
+        if not side.isVisibleTo(self) and layout is not None and layout.hasHeightForWidth():
+            least = max(least, layout.totalMinimumHeightForWidth(self._least(side)))
+        return least
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a pane shown or hidden, a minimum changed (font)
+            self._update_list_minimum()
+            handled = super().event(event)
+            self._fit()
+            return handled
+        return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Before the splitter lays the panes out: a pane about to go is never squeezed first (the
+        # preview's least height grows as it narrows, and the window's with it for a moment).
+        self._fit()
+        super().resizeEvent(event)
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        sizes = self.sizes()
+        if self.tree.isVisibleTo(self):
+            self.tree_width = sizes[0]
+        if self.side.isVisibleTo(self):
+            self.side_width = sizes[2]
+
+    def _fit(self, *, force: bool = False) -> None:
+        """Show the panes that fit; share the width out again when that, the width or a minimum
+        changed (not for every layout request: a pane's content changing keeps the sizes)."""
+        if self.upright() or self._fitting:
+            return
+        self._fitting = True
+        try:
+            width = self.contentsRect().width()
+            handle = self.handleWidth()
+            tree_min, list_min, side_min = self._least(self.tree), self.list_minimum(), self._least(self.side)
+            all_three = width >= tree_min + list_min + side_min + 2 * handle
+            filling = self.side.currentWidget() is self.fill
+            show_tree = all_three or not filling
+            show_side = all_three or filling
+            changed = show_tree != self.tree.isVisibleTo(self) or show_side != self.side.isVisibleTo(self)
+            if changed:
+                self.tree.setVisible(show_tree)
+                self.side.setVisible(show_side)
+            fitted = (width, tree_min, list_min, side_min, int(show_tree), int(show_side))
+            if not (force or changed or fitted != self._fitted):
+                return
+            self._fitted = fitted
+            sizes = [tree_min if show_tree else 0, list_min, side_min if show_side else 0]
+            spare = width - handle * (int(show_tree) + int(show_side)) - sum(sizes)
+            wants = [
+                (1, self.results.comfortable_width() - list_min),
+                (0, self.tree_width - tree_min if show_tree else 0),
+                (2, self.side_width - side_min if show_side else 0),
+            ]
+            for pane, want in wants:
+                give = max(0, min(want, spare))
+                sizes[pane] += give
+                spare -= give
+            sizes[1] += spare  # the rest (or, squeezed before the window's minimum applies, the lack)
+            self.setSizes([sizes[0] or self.tree_width, sizes[1], sizes[2] or self.side_width])
+        finally:
+            self._fitting = False
+
+
 class MainWindow(QMainWindow):
     """Everything an agent needs beside their chat tool; all library work goes through ctx.ops."""
 
@@ -157,7 +303,8 @@ class MainWindow(QMainWindow):
         self.side = QStackedWidget()
         self.side.addWidget(self.preview)
         self.side.addWidget(self.fill)
-        self.side.setMinimumWidth(300)
+        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
+        self.side.currentChanged.connect(lambda _index: self._fit_side_minimum())
         self.compose = ComposeBox(ctx)
         self.controller = SearchController(self.ops, self)
 
@@ -210,13 +357,8 @@ class MainWindow(QMainWindow):
         middle_layout.addWidget(self.results_header)
         middle_layout.addWidget(self.results, 1)
 
-        self.h_split = QSplitter(Qt.Orientation.Horizontal)
-        self.h_split.setChildrenCollapsible(False)
-        self.h_split.addWidget(self.tree)
-        self.h_split.addWidget(middle)
-        self.h_split.addWidget(self.side)
-        self.h_split.setStretchFactor(1, 1)
-        self.h_split.setSizes([220, 560, 420])
+        # Typed as the plain splitter: compact mode treats both splitters alike.
+        self.h_split: QSplitter = PaneSplitter(self.tree, middle, self.side, self.fill, self.results)
         self.v_split = QSplitter(Qt.Orientation.Vertical)
         self.v_split.setChildrenCollapsible(False)
         self.v_split.addWidget(self.h_split)
@@ -469,6 +611,16 @@ class MainWindow(QMainWindow):
                 retranslate_commands(self.ctx.undo)
             self.retranslate()
         super().changeEvent(event)
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_side_minimum)  # once the children have the new font
+
+    def _fit_side_minimum(self) -> None:
+        """The right pane is never narrower than its page needs: "Copy to my phrases" at 20 pt
+        is wider than the usual 300 px, and a pane dragged narrow cut it."""
+        page = self.side.currentWidget()
+        need = page.minimumSizeHint().width() if page is not None else 0
+        if max(SIDE_MIN_WIDTH, need) != self.side.minimumWidth():
+            self.side.setMinimumWidth(max(SIDE_MIN_WIDTH, need))
 
     # -- start -------------------------------------------------------------------------------
 
@@ -583,7 +735,9 @@ class MainWindow(QMainWindow):
             current = self.selected_item()
             same_list = self.model.rowCount() and outcome.query == getattr(self, "_shown_query", None)
             keep = current.phrase_id if current is not None and same_list else None
-        self._select_after = None
+        elif self._scope_after is None or any(i.phrase_id == keep for i in outcome.items):
+            self._select_after = None
+        # else: a list from before the switch to the phrase's category: it waits for that one.
         self._shown_query = outcome.query
         self.model.set_items(outcome.items)
         row = self.model.row_of(keep) if keep is not None else -1
@@ -750,7 +904,7 @@ class MainWindow(QMainWindow):
         names = list(self.ctx.memory.values())
         if names:
             self.memory_label.setText(
-                self.tr("This conversation: {0}  ·  Ctrl+N new conversation").format("、".join(names))
+                self.tr("This conversation: {0}  ·  Ctrl+N new conversation").format(i18n.join_list(names))
             )
         else:
             self.memory_label.setText(self.tr("New conversation"))
@@ -929,6 +1083,9 @@ class MainWindow(QMainWindow):
         panes: list[QWidget] = [self.search_box, self.tree, self.results, self.compose.edit]
         if self.side.currentWidget() is self.fill:
             panes.insert(3, self.fill)
+        # A narrow window hides the tree or the preview, the strip the compose box while filling:
+        # F6 goes round what is shown (it stuck on the search box, "moving" into a hidden pane).
+        panes = [w for w in panes if w.isVisible()] or [self.search_box]
         focused = QApplication.focusWidget()
         index = next(
             (i for i, w in enumerate(panes) if w is focused or (focused and w.isAncestorOf(focused))), -1

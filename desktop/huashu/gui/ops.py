@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from huashu.core.models import ImportReport, OpChanges
 from huashu.gui.qt import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
-from huashu.storage.library import Library
+from huashu.storage.library import CodedError, Library
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,29 @@ def expected_error(exc: BaseException) -> bool:
     return isinstance(exc, (*_worded_errors(), PlaceholderError, NotFoundError, OSError))
 
 
+def _chinese_ui() -> bool:
+    """Whether the UI shows Chinese, in which the library's own messages are already worded."""
+    from huashu.gui.i18n import current_language
+
+    language = current_language()
+    return language is None or language.startswith("zh")
+
+
 def friendly_error(exc: BaseException) -> str:
-    """A message for the user, never a traceback; library and spreadsheet errors are already worded for people."""
+    """A message for the user, never a traceback; library and spreadsheet errors are already worded for people.
+
+    The library words its errors in Chinese (for the command line); in another UI language those
+    with a code are worded here from it.
+    """
     from huashu.core.placeholders import PlaceholderError
     from huashu.storage.library import NotFoundError
 
+    if isinstance(exc, CodedError) and exc.code is not None and not _chinese_ui():
+        from huashu.gui.errors import storage_message  # the wordings load only for another language
+
+        worded = storage_message(exc)
+        if worded is not None:
+            return worded
     if isinstance(exc, _worded_errors()):
         return str(exc)
     if isinstance(exc, NotFoundError):

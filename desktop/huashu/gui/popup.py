@@ -178,7 +178,7 @@ class QuickPopup(QWidget):
 
         self.search_box.textChanged.connect(self._query_changed)
         self.search_box.submitted.connect(lambda _ctrl: self.use_row(self.results.currentIndex().row()))
-        self.search_box.escaped.connect(self.dismiss)
+        self.search_box.escaped.connect(self._escape)
         self.search_box.navigated.connect(self._navigate)
         self.results.activated.connect(lambda index: self.use_row(index.row()))
         self.controller.results_ready.connect(self._show_results)
@@ -195,8 +195,18 @@ class QuickPopup(QWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Huashu quick search"))
         self.search_box.setPlaceholderText(self.tr("Search or /shortcut   Enter paste · Esc close"))
-        self.footer.setText(self.tr("↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close"))
+        self._update_footer()
         self._update_header()
+
+    def _update_footer(self) -> None:
+        """What the keys do now: on the list they choose and paste, in the fill panel they walk the
+        fields and Esc goes back to the list."""
+        if self.pages.currentWidget() is self.fill:
+            self.footer.setText(
+                self.tr("Enter next field, then paste · Ctrl+Enter paste now · Esc back to the list")
+            )
+        else:
+            self.footer.setText(self.tr("↑↓ choose · Enter paste into the chat · Ctrl+1…9 · Esc close"))
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -290,6 +300,13 @@ class QuickPopup(QWidget):
         if focused is None or not self.isAncestorOf(focused):
             self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
         return QApplication.activeWindow() is self
+
+    def _escape(self) -> None:
+        # From the search box too, Esc leaves the fill panel first, as the footer says.
+        if self.pages.currentWidget() is self.fill:
+            self.back_to_list()
+        else:
+            self.dismiss()
 
     def dismiss(self) -> None:
         if self.isVisible():
@@ -385,6 +402,7 @@ class QuickPopup(QWidget):
             other.setSizePolicy(policy, policy)
         self.pages.setCurrentWidget(page)
         self.pages.updateGeometry()
+        self._update_footer()
 
     def _deliver(self, reply: FilledReply) -> None:
         self.back_to_list(focus=False)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from huashu.core.models import Phrase
 from huashu.gui import chips, icons, theme
@@ -105,7 +106,7 @@ class ResultsModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:
         return [PHRASE_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         data = QMimeData()
         items = [self._items[i.row()] for i in indexes if i.isValid()]
         data.setData(PHRASE_MIME, json.dumps([i.phrase_id for i in items]).encode())
@@ -175,7 +176,10 @@ def _spans(title: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
 
 @dataclass(frozen=True)
 class RowGeometry:
-    """Where a row's first line puts each of its parts (the second line spans the row)."""
+    """Where a row's first line puts each of its parts (the second line spans the row).
+
+    A part that gave way to the title has an empty rect (width 0) and no text.
+    """
 
     number: QRectF
     title: QRectF  # the room for the title; it is elided to this width
@@ -194,6 +198,11 @@ class ResultDelegate(QStyledItemDelegate):
     The star and the lock have fixed slots at the right edge, so favourites line up in one column
     whatever the shortcut tag and category beside them; the lock's slot is there only while some
     row in the list is read-only.
+
+    When the first line is short of room, the title is what the agent reads: it keeps its first
+    TITLE_CHARS characters (all of a shorter title) while the shortcut tag is shortened or left
+    out, then the rest of it while the category is shortened or left out. Nothing is drawn over
+    anything else: each part gets its own span of the line or none.
     """
 
     PAD_X = 12
@@ -201,8 +210,16 @@ class ResultDelegate(QStyledItemDelegate):
     GAP = 3
     ICON = 14
     ICON_GAP = 6
-    CATEGORY_SHARE = 0.4  # of the first line at most, so a long category leaves room for the title
-    SHORTCUT_SHARE = 0.25
+    NUMBER_W = 14  # the row number's slot ("1" … "9"), before the title
+    GAP_X = 8  # between title, shortcut tag and category
+    TAG_PAD = 10  # the shortcut tag's frame around its text
+    SHORTCUT_SHARE = 0.25  # of the first line at most, so a long code leaves room for the title
+    TITLE_CHARS = 10  # nearly every title in the default library is this long or shorter
+    SHORTCUT_SAMPLE = "/wlcq"  # a typical code: the readable width shows one whole beside the title
+    KEEP_CHARS = 2  # a shortened tag or category keeps this many characters beside its "…", or goes
+    CATEGORY_CHARS = 6  # "…/物流超期": enough of a category to tell it from its neighbours
+    # (kind, font key) -> width; these depend on the font only, and layouts ask for them often.
+    _widths: ClassVar[dict[tuple[str, str], int]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         fm = QFontMetrics(option.font)
@@ -214,21 +231,85 @@ class ResultDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
         return small
 
+    @staticmethod
+    def title_font(font: QFont) -> QFont:
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        return bold
+
+    def title_floor(self, font: QFont) -> int:
+        """The room for the first TITLE_CHARS characters of a longer Chinese title and its "…": what
+        the title keeps before anything else on the line is shown."""
+        # Eliding keeps a character only with a pixel or two to spare beyond its advance.
+        return QFontMetrics(self.title_font(font)).horizontalAdvance("中" * self.TITLE_CHARS + "…") + 3
+
+    def _slots(self, lock_slot: bool) -> int:
+        """The width the star's slot, the lock's (while shown) and their gaps take at the right edge."""
+        width = self.ICON + self.ICON_GAP + 4
+        if lock_slot:
+            width += self.ICON + self.ICON_GAP
+        return width
+
+    def _chrome(self, lock_slot: bool) -> int:
+        """An item rect's width that no title, tag or category can use: margins, number and icon slots."""
+        return 8 + 2 * self.PAD_X + self.NUMBER_W + 2 + self._slots(lock_slot)
+
+    def readable_width(self, font: QFont) -> int:
+        """The narrowest item rect that shows TITLE_CHARS characters of a title beside a typical
+        shortcut tag (on a row without the lock's slot; with it, the tag is shortened first)."""
+        key = ("readable", font.key())
+        if key not in self._widths:  # the splitter asks dozens of times while a window is laid out
+            tag = QFontMetrics(self.small_font(font)).horizontalAdvance(self.SHORTCUT_SAMPLE) + self.TAG_PAD
+            self._widths[key] = self._chrome(False) + self.title_floor(font) + self.GAP_X + tag
+        return self._widths[key]
+
+    def comfortable_width(self, font: QFont) -> int:
+        """readable_width with room for a category's last CATEGORY_CHARS characters as well."""
+        key = ("comfortable", font.key())
+        if key not in self._widths:
+            category = QFontMetrics(self.small_font(font)).horizontalAdvance("中" * self.CATEGORY_CHARS)
+            self._widths[key] = self.readable_width(font) + self.GAP_X + category
+        return self._widths[key]
+
+    def _cut(self, metrics: QFontMetrics, text: str, room: float, mode: Qt.TextElideMode) -> str:
+        """`text` elided to `room`, or "" when that would leave fewer than KEEP_CHARS characters."""
+        if metrics.horizontalAdvance(text) <= room:
+            return text
+        kept = text[-self.KEEP_CHARS :] if mode == Qt.TextElideMode.ElideLeft else text[: self.KEEP_CHARS]
+        least = "…" + kept if mode == Qt.TextElideMode.ElideLeft else kept + "…"
+        if room < metrics.horizontalAdvance(least):
+            return ""
+        return metrics.elidedText(text, mode, int(room))
+
+    def _category_text(self, metrics: QFontMetrics, category: str, room: float) -> str:
+        """The category's path as far as it fits from its end: whole parents dropped first
+        ("…/物流超期", not "…理/物流超期"), then the name alone, then its end after "…"; "" where
+        even that is too long."""
+        if metrics.horizontalAdvance(category) <= room:
+            return category
+        parts = category.split("/")
+        for start in range(1, len(parts)):
+            tail = "…/" + "/".join(parts[start:])
+            if metrics.horizontalAdvance(tail) <= room:
+                return tail
+        return self._cut(metrics, parts[-1], room, Qt.TextElideMode.ElideLeft)
+
     def geometry(self, rect: QRect, font: QFont, item: ResultItem, lock_slot: bool = False) -> RowGeometry:
         """The layout of one row in `rect` (the view's item rect) at `font`."""
         fm = QFontMetrics(font)
         sfm = QFontMetrics(self.small_font(font))
+        bfm = QFontMetrics(self.title_font(font))
         box = QRectF(rect).adjusted(4, 2, -4, -2)
         left = box.left() + self.PAD_X
         right = box.right() - self.PAD_X
         top1 = box.top() + self.PAD_Y
         line_h = fm.height()
         top2 = top1 + line_h + self.GAP
-        number = QRectF(left - 4, top1, 14, line_h)
-        left += 16
+        number = QRectF(left - 4, top1, self.NUMBER_W, line_h)
+        left += self.NUMBER_W + 2
         width = right - left
 
-        # From the right edge: the star's slot, the lock's, then category and shortcut tag.
+        # From the right edge: the star's slot, then the lock's.
         icon_top = top1 + (line_h - self.ICON) / 2
         x = right - self.ICON
         star = QRectF(x, icon_top, self.ICON, self.ICON) if item.favorite else None
@@ -239,20 +320,32 @@ class ResultDelegate(QStyledItemDelegate):
             lock = QRectF(x, icon_top, self.ICON, self.ICON) if item.read_only else None
             x -= self.ICON_GAP
         x -= 4
-        category_text = sfm.elidedText(item.category, Qt.TextElideMode.ElideLeft, int(width * self.CATEGORY_SHARE))
-        cat_w = sfm.horizontalAdvance(category_text)
-        category = QRectF(x - cat_w, top1, cat_w + 1, line_h)
-        x -= cat_w + 10
-        shortcut = None
+        end = x  # the category's right edge: one column on every row
+        room = max(0.0, end - left)
+
+        # Shares of `room`, the title first: its first TITLE_CHARS characters, then the tag, then
+        # the rest of the title, then the category with what is left.
+        title_w = float(bfm.horizontalAdvance(item.title))
+        spare = room - min(title_w, self.title_floor(font))
         shortcut_text = ""
         if item.shortcut:
-            shortcut_text = sfm.elidedText(
-                item.shortcut, Qt.TextElideMode.ElideRight, int(width * self.SHORTCUT_SHARE)
-            )
-            sc_w = sfm.horizontalAdvance(shortcut_text) + 10
+            tag_room = min(spare - self.GAP_X, width * self.SHORTCUT_SHARE) - self.TAG_PAD
+            shortcut_text = self._cut(sfm, item.shortcut, tag_room, Qt.TextElideMode.ElideRight)
+        sc_w = sfm.horizontalAdvance(shortcut_text) + self.TAG_PAD if shortcut_text else 0
+        if sc_w:
+            spare -= sc_w + self.GAP_X
+        spare -= max(0.0, title_w - self.title_floor(font))  # the rest of the title
+        category_text = self._category_text(sfm, item.category, spare - self.GAP_X)
+        cat_w = sfm.horizontalAdvance(category_text) if category_text else 0
+
+        # One pixel to spare on the left: a text's advance rounds down, its last glyph may not.
+        category = QRectF(end - cat_w - 1, top1, cat_w + 1, line_h) if cat_w else QRectF(end, top1, 0, line_h)
+        x = end - (cat_w + self.GAP_X if cat_w else 0)
+        shortcut = None
+        if sc_w:
             shortcut = QRectF(x - sc_w, top1 + 1, sc_w, line_h - 2)
-            x -= sc_w + 8
-        title = QRectF(left, top1, max(0.0, x - 8 - left), line_h)
+            x -= sc_w + self.GAP_X
+        title = QRectF(left, top1, max(0.0, x - left), line_h)
         line2 = QRectF(left, top2, width, line_h)
         return RowGeometry(number, title, shortcut, shortcut_text, category, category_text, lock, star, line2)
 
@@ -279,8 +372,7 @@ class ResultDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         fm = QFontMetrics(font)
         small = self.small_font(font)
-        bold = QFont(font)
-        bold.setWeight(QFont.Weight.DemiBold)
+        bold = self.title_font(font)
         bfm = QFontMetrics(bold)
         g = self.geometry(option.rect, font, item, bool(index.data(LockSlotRole)))
         base1 = g.title.top() + fm.ascent()
@@ -294,7 +386,8 @@ class ResultDelegate(QStyledItemDelegate):
 
         painter.setFont(small)
         painter.setPen(QColor(c.muted))
-        painter.drawText(g.category, Qt.AlignmentFlag.AlignVCenter, g.category_text)
+        if g.category_text:
+            painter.drawText(g.category, Qt.AlignmentFlag.AlignVCenter, g.category_text)
         if g.shortcut is not None:
             path = QPainterPath()
             path.addRoundedRect(g.shortcut, 4, 4)
@@ -379,6 +472,28 @@ class ResultsView(QListView):
         self.setItemDelegate(ResultDelegate(self))
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSpacing(0)
+
+    def readable_width(self) -> int:
+        """The narrowest this list should be made where there is a choice: each row shows
+        ResultDelegate.TITLE_CHARS characters of its title and a typical shortcut, at the current font."""
+        return self._delegate().readable_width(self.font()) + self._around_rows()
+
+    def comfortable_width(self) -> int:
+        """A width where the rows also show the end of their category (what the list gets before
+        the panes beside it grow)."""
+        return self._delegate().comfortable_width(self.font()) + self._around_rows()
+
+    def _delegate(self) -> ResultDelegate:
+        delegate = self.itemDelegate()
+        assert isinstance(delegate, ResultDelegate)
+        return delegate
+
+    def _around_rows(self) -> int:
+        # The frame at its focused width (2 px) and the scroll bar as if shown: the width stays put
+        # as focus comes and goes and the list grows longer than the view.
+        self.ensurePolished()
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        return 2 * max(2, self.frameWidth()) + scrollbar + 2 * self.spacing()
 
     def startDrag(self, supportedActions: Qt.DropAction) -> None:
         drag = self.make_drag()

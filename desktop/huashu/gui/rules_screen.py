@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from huashu.core.checker import rule_words
 from huashu.core.models import Rule
-from huashu.gui import icons, theme
+from huashu.gui import i18n, icons, theme
 from huashu.gui.context import AppContext
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
@@ -24,17 +24,25 @@ from huashu.gui.qt import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QShowEvent,
+    QSize,
     QSplitter,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
 from huashu.gui.widgets import LinesEdit, WrappingLabel, buddy_form, muted_label, section_title
 
 SEVERITIES = ("error", "warning", "info")
-# The tried sentence's findings get this many lines, scrolling beyond: a fixed height keeps the
-# rule's buttons above it in one place however many rules a sentence trips.
-TEST_RESULT_LINES = 6
+# Room kept for the tried sentence's findings, in lines (RulesScreen.line_height): a sentence tripping
+# four or five rules shows whole (where the screen has room for it and ten lines of rules), more
+# scroll. The room does not follow what is shown, so the sentence's box and the rules' buttons stay in
+# one place however many rules a sentence trips; the lead can drag the border.
+TEST_RESULT_LINES = 11
+# The dialog's width in lines, 980 px at least: at a larger text size each finding then wraps to about
+# as many lines as at the default (1344 px at 14 pt), within the screen.
+WIDTH_IN_LINES = 48
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
@@ -49,10 +57,8 @@ class RulesScreen(QDialog):
         self.setObjectName("rulesScreen")
         self.ctx = ctx
         self.current: Rule | None = None
-        # Tall enough for the whole rule and the test area where the screen allows; the form scrolls
-        # on smaller screens.
-        available = self.screen().availableGeometry().height() if self.screen() is not None else 800
-        self.resize(980, max(560, min(840, available - 80)))
+        self._placed_for: int | None = None  # the line height the try pane's room was set for
+        self.resize(self._wanted_size())
 
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
@@ -166,15 +172,31 @@ class RulesScreen(QDialog):
         self.test_area.setWidgetResizable(True)
         self.test_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.test_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.try_pane = QWidget()
+        self.try_pane.setObjectName("ruleTryPane")
+        self.try_layout = QVBoxLayout(self.try_pane)
+        self.try_layout.setContentsMargins(0, 6, 0, 0)
+        self.try_layout.setSpacing(10)
+        self.try_layout.addWidget(self.test_label)
+        self.try_layout.addWidget(self.test_edit)
+        self.try_layout.addWidget(self.test_area, 1)
+
+        # The lead can drag the border between the rules and the tried sentence; a taller or shorter
+        # window changes the rules' share, the try pane keeps its room.
+        self.v_split = QSplitter(Qt.Orientation.Vertical)
+        self.v_split.setObjectName("rulesSplit")
+        self.v_split.setChildrenCollapsible(False)
+        self.rules_split = splitter
+        self.v_split.addWidget(splitter)
+        self.v_split.addWidget(self.try_pane)
+        self.v_split.setStretchFactor(0, 1)
+        self.v_split.setStretchFactor(1, 0)
         self._fit_test_area()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.test_label)
-        layout.addWidget(self.test_edit)
-        layout.addWidget(self.test_area)
+        layout.addWidget(self.v_split, 1)
 
         self.filter.textChanged.connect(self._populate)
         self.list.currentItemChanged.connect(self._selected)
@@ -244,12 +266,71 @@ class RulesScreen(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif event.type() == QEvent.Type.FontChange:  # the text size chosen in Settings
-            self._fit_test_area()
+            # The dialog's FontChange may come before its children's: measure them once they have it.
+            QTimer.singleShot(0, self._fit_test_area)
         super().changeEvent(event)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._place_try_pane()
+        if self._placed_for is None:  # the splitter not laid out yet: once it is
+            QTimer.singleShot(0, self._place_try_pane)
+
+    def line_height(self) -> int:
+        """The height of a line of findings: Chinese, also in the English UI, whose Latin face has
+        shorter lines than the Chinese one; sizes in lines of the UI font fell short there."""
+        metrics = self.fontMetrics()
+        return max(metrics.lineSpacing(), metrics.size(0, "字").height())
+
+    def _wanted_size(self) -> QSize:
+        """Tall enough for the whole rule and the try pane where the screen allows (the form scrolls
+        on smaller screens); wider with the font (see WIDTH_IN_LINES); within the screen."""
+        screen = self.screen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
+        width = min(max(980, WIDTH_IN_LINES * self.line_height()), room.width() - 24)
+        return QSize(width, max(560, min(max(840, 40 * self.line_height()), room.height() - 80)))
+
+    def _try_pane_height(self, result_lines: int) -> int:
+        """The try pane's height with room for this many lines of findings (the dialog's own font)."""
+        margins = self.try_layout.contentsMargins()
+        return (
+            margins.top()
+            + margins.bottom()
+            + self.test_label.sizeHint().height()
+            + self.test_edit.sizeHint().height()
+            + 2 * self.try_layout.spacing()
+            + result_lines * self.line_height()
+            + 4
+        )
+
     def _fit_test_area(self) -> None:
-        # The dialog's own font: its FontChange may come before the label's.
-        self.test_area.setFixedHeight(TEST_RESULT_LINES * self.fontMetrics().lineSpacing() + 4)
+        # Three lines at least, however far the lead drags the border.
+        self.test_area.setMinimumHeight(3 * self.line_height() + 4)
+        if self.isVisible():
+            # A larger text size while the screen is open: as wide as it would have opened (never
+            # narrower than the lead made it), so the findings wrap to as many lines as before.
+            wanted = self._wanted_size()
+            if self.width() < wanted.width() or self.height() < wanted.height():
+                self.resize(self.size().expandedTo(wanted))
+                QTimer.singleShot(0, self._place_try_pane)  # once the splitter has the new height
+                return
+        self._place_try_pane()
+
+    def _place_try_pane(self) -> None:
+        """Give the try pane its room (TEST_RESULT_LINES) once per text size, the rules the rest.
+
+        The rules keep ten lines at least (several rules in the list, the form's first fields); a
+        border the lead dragged stays where it is until the text size changes.
+        """
+        line = self.line_height()
+        total = sum(self.v_split.sizes())
+        if not self.isVisible() or total <= 0 or self._placed_for == line:
+            return
+        rules = max(self.rules_split.minimumSizeHint().height(), 10 * line)
+        wanted = min(self._try_pane_height(TEST_RESULT_LINES), total - rules)
+        pane = max(self.try_pane.minimumSizeHint().height(), wanted)
+        self.v_split.setSizes([total - pane, pane])
+        self._placed_for = line
 
     # -- list --------------------------------------------------------------------------------
 
@@ -306,7 +387,7 @@ class RulesScreen(QDialog):
             self.heading.setText(self.tr("New rule"))
             rule = Rule(uid="", patterns=(), severity="warning")
         else:
-            self.heading.setText("、".join(rule.patterns[:3]) if not is_new else self.tr("New rule"))
+            self.heading.setText(i18n.join_list(rule.patterns[:3]) if not is_new else self.tr("New rule"))
         self.uid_edit.setText(rule.uid)
         self.uid_edit.setCursorPosition(0)
         self.uid_edit.setReadOnly(not is_new)
@@ -392,7 +473,7 @@ class RulesScreen(QDialog):
         self.current = rule
         self.uid_edit.setReadOnly(True)
         self.delete_button.setEnabled(True)
-        self.heading.setText("、".join(rule.patterns[:3]))
+        self.heading.setText(i18n.join_list(rule.patterns[:3]))
 
     def _failed(self, error: OpError) -> None:
         self.problems.setText(html.escape(error.message))
@@ -407,7 +488,7 @@ class RulesScreen(QDialog):
         if not dialogs.confirm(
             self,
             self.tr("Delete rule"),
-            self.tr("Delete the rule for “{0}”?").format("、".join(rule.patterns[:3])),
+            self.tr("Delete the rule for “{0}”?").format(i18n.join_list(rule.patterns[:3])),
             self.tr("Delete"),
         ):
             return
@@ -453,8 +534,10 @@ class RulesScreen(QDialog):
         out.append(html.escape(text[pos:]))
         names = self.severity_names()
         aside = self.tr("({0})")  # the rule that caught a finding, after it
+        # A little space between findings: each wraps to two lines or more at a large text size, and
+        # the next one's bullet must not read as the middle of the previous one.
         details = "".join(
-            f'<div><span style="color:{c.severity(f.severity).name()};">●</span> '
+            f'<div style="margin-bottom:4px;"><span style="color:{c.severity(f.severity).name()};">●</span> '
             f"{names.get(f.severity, f.severity)} · <b>{html.escape(f.text)}</b>：{html.escape(f.message)}"
             + (f" → {html.escape(' / '.join(f.suggestions))}" if f.suggestions else "")
             + f' <span style="color:{c.muted};">{html.escape(aside.format(self._rule_name(f.rule_uid)))}</span></div>'

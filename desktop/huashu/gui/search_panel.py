@@ -90,8 +90,16 @@ def run_query(
     return [ResultItem.from_phrase(p) for p in recent], total, True
 
 
+_CTRL, _SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 WINDOW_KEYS = frozenset(
-    QKeyCombination(Qt.KeyboardModifier.ControlModifier, key) for key in (Qt.Key.Key_E, Qt.Key.Key_D)
+    [
+        *(QKeyCombination(_CTRL, key) for key in (Qt.Key.Key_E, Qt.Key.Key_D)),
+        # Undo and redo are the library's, as the Edit menu says: the agent is in the search box when
+        # she wants a deleted phrase back. With nothing to undo the key reaches the box (its text).
+        QKeyCombination(_CTRL, Qt.Key.Key_Z),
+        QKeyCombination(_CTRL | _SHIFT, Qt.Key.Key_Z),
+        QKeyCombination(_CTRL, Qt.Key.Key_Y),
+    ]
 )
 
 

@@ -141,8 +141,29 @@ def theme_notifier() -> _Notifier:
     return notifier
 
 
-def ui_font(point_size: int = 0) -> QFont:
+# Faces with Latin-width punctuation; the others are the Chinese ones.
+LATIN_FACES = frozenset({"Segoe UI", "Helvetica Neue", "Noto Sans", "DejaVu Sans"})
+
+
+def font_families(language: str | None = None) -> list[str]:
+    """The UI's font list for a language (default: the one installed).
+
+    Chinese is set with a Chinese face first, so its quotes and colons are full width as Chinese
+    typography wants. English puts a Latin face first: with the Chinese face leading, “…” and ：
+    in English sentences were as wide as a Chinese character, with gaps around the quoted words.
+    The Chinese faces stay behind it, for the agents' Chinese phrases.
+    """
+    from huashu.gui.i18n import current_language
+
     families = FONT_FAMILIES.get(sys.platform, FONT_FAMILIES["linux"])
+    if (language or current_language() or "zh_CN").startswith("zh"):
+        return list(families)
+    latin = [f for f in families if f in LATIN_FACES]
+    return latin + [f for f in families if f not in LATIN_FACES]
+
+
+def ui_font(point_size: int = 0) -> QFont:
+    families = font_families()
     font = QFont()
     font.setFamilies(families)
     if point_size > 0:

@@ -159,7 +159,13 @@ class LinesEdit(QPlainTextEdit):
         self.ensurePolished()
         chrome = self.height() - self.contentsRect().height()  # border and style-sheet padding
         margin = round(2 * self.document().documentMargin())
-        self.setFixedHeight(chrome + margin + self._lines * self.fontMetrics().lineSpacing())
+        self.setFixedHeight(chrome + margin + self._lines * self.line_height())
+
+    def line_height(self) -> int:
+        """A line's height for Chinese text: with a Latin face first (the English UI) the font's own
+        line spacing is shorter than a line of Chinese, and the third line of rule words was cut."""
+        metrics = self.fontMetrics()
+        return max(metrics.lineSpacing(), metrics.size(0, "字").height())
 
     def showEvent(self, event: QShowEvent) -> None:
         self._fit()
