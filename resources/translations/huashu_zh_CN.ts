@@ -538,6 +538,10 @@
         <translation>移动到分类(&amp;V)…</translation>
     </message>
     <message>
+        <source>Search phrases: keywords, pinyin initials, /shortcut…</source>
+        <translation>搜索话术：关键词、拼音首字母、/快捷编码…</translation>
+    </message>
+    <message>
         <source>New su&amp;bcategory…</source>
         <translation>新建子分类(&amp;B)…</translation>
     </message>

@@ -372,3 +372,21 @@ def test_no_launcher_shows_the_folder_with_a_copy_button(qtbot, window, on_modal
     # Where a launcher opens it, nothing is asked.
     assert dialogs.open_folder(window, tmp_path, opener=lambda url: True) is True
     assert QApplication.activeModalWidget() is None
+
+
+def test_the_search_placeholder_is_never_cut(qtbot, window, looked) -> None:  # type: ignore[no-untyped-def]
+    """At 14 pt the key hints ran off the end as "Enter 使用 · E…": a shorter text is shown instead."""
+    box = window.search_box
+    window.resize(1240, 780)
+    looked("zh_CN", 0)
+    settle(qtbot)
+    assert "Esc" in box.placeholderText()  # the default font has room for the key hints
+    for size in (14, max(FONT_SIZES)):
+        looked("zh_CN", size)
+        settle(qtbot)
+        room = box.width() - 2 * box.height()
+        assert box.fontMetrics().horizontalAdvance(box.placeholderText()) <= room, size
+        assert "/" in box.placeholderText()  # still says what to type
+    looked("zh_CN", 0)
+    settle(qtbot)
+    assert "Esc" in box.placeholderText()  # back when there is room again

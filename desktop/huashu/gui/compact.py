@@ -587,7 +587,7 @@ class CompactMode(QObject):
         w = self.window
         if not self.active:
             return
-        w.search_box.setPlaceholderText(self.tr("Search phrases or /shortcut"))
+        w.search_box.set_placeholders(self.tr("Search phrases or /shortcut"))
         w.fill.hint.setText(self._fill_hint())
 
     def normal_geometry(self) -> bytes | None:

@@ -514,8 +514,9 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Huashu 话术助手"))
-        self.search_box.setPlaceholderText(
-            self.tr("Search phrases: keywords, pinyin initials, /shortcut…   ↑↓ move · Enter use · Esc clear")
+        self.search_box.set_placeholders(
+            self.tr("Search phrases: keywords, pinyin initials, /shortcut…   ↑↓ move · Enter use · Esc clear"),
+            self.tr("Search phrases: keywords, pinyin initials, /shortcut…"),
         )
         titles = {
             "file": self.tr("&File"),

@@ -8,7 +8,17 @@ from typing import Any
 
 from huashu.gui import icons, theme
 from huashu.gui.ops import OpError, Ops, friendly_error
-from huashu.gui.qt import QEvent, QKeyCombination, QKeyEvent, QLineEdit, QObject, Qt, QWidget, Signal
+from huashu.gui.qt import (
+    QEvent,
+    QKeyCombination,
+    QKeyEvent,
+    QLineEdit,
+    QObject,
+    QResizeEvent,
+    Qt,
+    QWidget,
+    Signal,
+)
 from huashu.gui.results import ResultItem
 from huashu.gui.widgets import ImeLineEdit
 from huashu.storage.library import Library
@@ -117,6 +127,33 @@ class SearchBox(ImeLineEdit):
         self.clear_action.triggered.connect(self.clear)
         self.textChanged.connect(lambda text: self.clear_action.setVisible(bool(text)))
         theme.theme_notifier().changed.connect(self._restyle)
+        self._placeholders: tuple[str, ...] = ()
+
+    def set_placeholders(self, *texts: str) -> None:
+        """Placeholders from the most to the least detailed: the longest that fits is shown (at 14 pt
+        the key hints ran off the end as "Enter 使用 · E…")."""
+        self._placeholders = texts
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        if not self._placeholders:
+            return
+        # The icons at both ends take about a box's height each; the rest is the text's.
+        room = self.width() - 2 * self.height()
+        metrics = self.fontMetrics()
+        fitting = [t for t in self._placeholders if metrics.horizontalAdvance(t) <= room]
+        shown = fitting[0] if fitting else self._placeholders[-1]
+        if shown != self.placeholderText():
+            self.setPlaceholderText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_placeholder()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_placeholder()
 
     def event(self, event: QEvent) -> bool:
         # On X11 a line edit claims Ctrl+E (End) and Ctrl+D (Delete) before any shortcut sees them;
