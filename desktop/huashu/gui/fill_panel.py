@@ -563,8 +563,12 @@ class FillPanel(QWidget):
         return QSize(hint.width(), self._least_height())
 
     def sizeHint(self) -> QSize:
+        if self.item is None:
+            # Empty and hidden behind the preview: the pane's size is the preview's. (The stack asks
+            # every page at each layout pass, ~150 times while the window first shows.)
+            return QSize(0, 0)
         hint = super().sizeHint()
-        if self.item is None or self._heights is None:
+        if self._heights is None:
             return hint
         return QSize(hint.width(), self._full_height())
 
