@@ -138,7 +138,6 @@ class CompactMode(QObject):
         self._reshare.timeout.connect(self._share_strip)
         window.v_split.installEventFilter(self)
         window.fill.hint.installEventFilter(self)
-        window.compose.edit.installEventFilter(self)
         window.installEventFilter(self)
         # Ctrl+E while the strip fills in a phrase: the compose box is hidden then (_side_page_changed).
         window.actions_by_name["focus_compose"].triggered.connect(self._compose_requested)
@@ -570,10 +569,6 @@ class CompactMode(QObject):
             # with no page change to see): the strip's short one replaces it before it is drawn.
             if w.fill.hint.text() != self._fill_hint():
                 w.fill.hint.setText(self._fill_hint())
-        elif watched is w.compose.edit and kind == QEvent.Type.FocusIn and w.compose.isHidden():
-            # F6 from the fill panel goes on to the compose box, hidden in the strip while filling in:
-            # typing there would go unseen. The pane after it is the search box.
-            QTimer.singleShot(0, w.focus_search)
         elif watched is w and kind == QEvent.Type.LanguageChange:
             # The window retranslates to its full texts: the strip's short ones after it.
             QTimer.singleShot(0, self._strip_texts)

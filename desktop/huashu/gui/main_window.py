@@ -177,10 +177,8 @@ class PaneSplitter(QSplitter):
 
     @staticmethod
     def _least(pane: QWidget) -> int:
-        """A pane's minimum width: its own, or more where its page needs it (the fill panel's fields
-        beside their scroll bar at a large font ran under the bar in a 300 px pane)."""
-        if isinstance(pane, QStackedWidget) and pane.currentWidget() is not None:
-            return max(pane.minimumWidth(), pane.currentWidget().minimumSizeHint().width())
+        """A pane's minimum width as the splitter counts it (the right pane's follows its page:
+        MainWindow._fit_side_minimum)."""
         return pane.minimumWidth() or pane.minimumSizeHint().width()
 
     def minimumSizeHint(self) -> QSize:
@@ -616,8 +614,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._fit_side_minimum)  # once the children have the new font
 
     def _fit_side_minimum(self) -> None:
-        """The right pane is never narrower than its page needs: "Copy to my phrases" at 20 pt
-        is wider than the usual 300 px, and a pane dragged narrow cut it."""
+        """The right pane is never narrower than its page needs: "Copy to my phrases" at 20 pt is
+        wider than the usual 300 px, and the fill panel's fields ran under its scroll bar."""
         page = self.side.currentWidget()
         need = page.minimumSizeHint().width() if page is not None else 0
         if max(SIDE_MIN_WIDTH, need) != self.side.minimumWidth():
@@ -863,6 +861,7 @@ class MainWindow(QMainWindow):
             return
         self.fill.start(item)
         self.side.setCurrentWidget(self.fill)
+        self._fit_side_minimum()  # also for a phrase opened over another, with no page change
         self.fill.focus_first_empty()
 
     def close_fill(self, focus: bool = True) -> None:
