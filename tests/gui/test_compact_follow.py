@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from chat_desktop import ChatStandIn, needs_xdotool, xdotool
 from huashu.gui import hotkeys
 from huashu.gui.compact import COMPACT_WIDTH, SETTLE_MS, SETTLE_TICKS, beside_rect, near, screen_setup
 from huashu.gui.companion import Companion
@@ -19,13 +19,7 @@ from huashu.gui.main_window import MainWindow
 from huashu.gui.paste import Paster
 from huashu.gui.qt import QApplication, QRect
 
-STANDIN = Path(__file__).with_name("chat_standin.py")
 CHAT = 4242
-needs_xdotool = pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
-
-
-def xdotool(*args: str) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=10).stdout
 
 
 class MovableChat(Paster):
@@ -207,22 +201,6 @@ def test_hidden_strip_is_placed_beside_the_chat_window_again_when_shown(qtbot, w
 
 # -- a real X desktop: the chat stand-in moved by the window manager --------------------------------
 
-
-class ChatStandIn:
-    """The chat tool: a separate process with one window, moved and resized through the window manager."""
-
-    def __init__(self, tmp: Path, geometry: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(tmp / "chat.txt"), geometry])
-        found = xdotool("search", "--sync", "--name", "^Chat stand-in$").split()
-        assert found, "the chat stand-in did not open"
-        self.window = int(found[0])
-
-    def focus(self) -> None:
-        xdotool("windowactivate", "--sync", str(self.window))
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(5)
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from chat_desktop import ChatStandIn, needs_xdotool, xdotool
 from huashu.gui import hotkeys, i18n, paste
 from huashu.gui import popup as popup_module
 from huashu.gui.compact import screen_setup
@@ -36,7 +36,6 @@ from huashu.gui.tray import Tray
 
 QSD = "请您稍等，我帮您查询一下。"  # the default library's /qsd, a phrase without fields
 HAS_X = bool(os.environ.get("DISPLAY")) and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb"
-STANDIN = Path(__file__).with_name("chat_standin.py")
 
 
 def pumped(qtbot, args: list[str], timeout: float = 10.0, stdin: bytes | None = None) -> bytes:  # type: ignore[no-untyped-def]
@@ -56,41 +55,7 @@ def pumped(qtbot, args: list[str], timeout: float = 10.0, stdin: bytes | None = 
     return proc.stdout.read()
 
 
-def xdotool(*args: str) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=10).stdout
 
-
-class ChatStandIn:
-    """A separate process with a focused QLineEdit; its text is mirrored to `out`."""
-
-    def __init__(self, tmp: Path, geometry: str = "100,100,500,60") -> None:
-        self.out = tmp / "chat.txt"
-        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.out), geometry])
-        found = xdotool("search", "--sync", "--name", "^Chat stand-in$").split()
-        assert found, "the chat stand-in did not open"
-        self.window = int(found[0])
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not self.out.exists():
-            time.sleep(0.02)
-
-    def focus(self) -> None:
-        xdotool("windowactivate", "--sync", str(self.window))
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline and not self.is_active():
-            time.sleep(0.02)
-
-    def is_active(self) -> bool:
-        return xdotool("getactivewindow").strip() == str(self.window)
-
-    def text(self) -> str:
-        return self.out.read_text(encoding="utf-8") if self.out.exists() else ""
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(5)
-
-
-needs_xdotool = pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
 
 
 class FakePaster(Paster):

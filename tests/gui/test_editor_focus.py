@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from chat_desktop import ChatStandIn, needs_xdotool, xdotool
 from huashu.gui.qt import QApplication, QKeySequence
-
-STANDIN = Path(__file__).with_name("chat_standin.py")
-needs_xdotool = pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
-
-
-def xdotool(*args: str) -> str:
-    return subprocess.run(["xdotool", *args], capture_output=True, text=True, check=False, timeout=10).stdout
 
 
 @pytest.fixture
 def chat_window(desktop: None, tmp_path: Path) -> Iterator[str]:
     """The X window id of a chat tool stand-in running in its own process."""
-    proc = subprocess.Popen([sys.executable, str(STANDIN), str(tmp_path / "chat.txt"), "100,100,500,60"])
+    chat = ChatStandIn(tmp_path)
     try:
-        found = xdotool("search", "--sync", "--name", "^Chat stand-in$").split()
-        assert found, "the chat stand-in did not open"
-        yield found[0]
+        yield str(chat.window)
     finally:
-        proc.terminate()
-        proc.wait(5)
+        chat.close()
 
 
 @pytest.mark.x11
