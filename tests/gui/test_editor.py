@@ -662,13 +662,7 @@ def test_a_new_phrase_is_shown_even_from_recently_used(  # type: ignore[no-untyp
     idle(window)
     qtbot.keyClicks(window.search_box, "tk")
     idle(window)
-    qtbot.keySequence(window, QKeySequence("Ctrl+Shift+N"))
-    editor = window.editor
-    assert editor is not None
-    type_(editor.title_edit, "新话术看得见")
-    editor.category_box.setCurrentText("问候与开场")
-    editor.text_edit.setFocus()
-    type_(editor.text_edit, "您好，欢迎光临！")
+    editor = open_new_editor(qtbot, active, type_, window, "新话术看得见", "您好，欢迎光临！")
     editor.save_button.click()
     idle(window)
     qtbot.waitUntil(lambda: window.editor is None, timeout=3000)
