@@ -3,10 +3,9 @@ writing a file so that a crash never leaves half of it."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
@@ -16,24 +15,29 @@ DB_ENV = "HUASHU_DB"
 DATA_DIR_ENV = "HUASHU_DATA_DIR"
 
 
-def resource(*parts: str) -> Traversable:
+def _package_dir(package: str) -> Path:
+    # Every form Huashu ships in keeps its data files on disk beside the package (a checkout, a
+    # wheel install, the PyInstaller bundle): a plain path, without importlib.resources (~3 ms of
+    # every start) and its temporary copies for zipped packages, which Huashu never is.
+    module = importlib.import_module(package)
+    return Path(next(iter(module.__path__)))
+
+
+def resource(*parts: str) -> Path:
     """A file or folder under resources/, wherever the app is installed or frozen."""
-    node: Traversable = resources.files("huashu.resources")
-    for part in parts:
-        node = node / part
-    return node
+    return _package_dir("huashu.resources").joinpath(*parts)
 
 
 def read_resource_text(*parts: str) -> str:
     return resource(*parts).read_text(encoding="utf-8")
 
 
-def migrations_dir() -> Traversable:
-    return resources.files("huashu.db") / "migrations"
+def migrations_dir() -> Path:
+    return _package_dir("huashu.db") / "migrations"
 
 
-def schema_snapshot() -> Traversable:
-    return resources.files("huashu.db") / "schema.sql"
+def schema_snapshot() -> Path:
+    return _package_dir("huashu.db") / "schema.sql"
 
 
 def is_frozen() -> bool:
@@ -100,16 +104,26 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
 def instance_key(db_path: Path) -> str:
     """The name every app on the same library file of the same user shares: its single-instance
     lock and socket. Here, Qt-free, so the command line can tell whether the app has a library open."""
-    import getpass
-    import hashlib
+    import zlib  # not hashlib: its OpenSSL binding costs every start ~2 ms, and this is no secret
 
     try:
         resolved = str(db_path.expanduser().resolve())
     except OSError:
         resolved = str(db_path)
+    data = resolved.encode("utf-8")
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    return f"huashu-{login_name()}-{digest}"
+
+
+def login_name() -> str:
+    """The user's login name, as getpass.getuser() finds it (without importing it on every start)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        value = os.environ.get(name)
+        if value:
+            return value
     try:
-        user = getpass.getuser()
-    except Exception:  # no login name (some containers): the hash alone still separates libraries
-        user = "user"
-    digest = hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
-    return f"huashu-{user}-{digest}"
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):  # no login name (Windows without USERNAME, some containers)
+        return "user"

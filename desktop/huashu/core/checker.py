@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any
 
 import ahocorasick_rs
@@ -20,6 +19,7 @@ from huashu.core.normalize import (
     normalize_pattern,
     utf16_len,
 )
+from huashu.paths import resource
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -622,5 +622,5 @@ def load_default_rules() -> list[Rule]:
     """The embedded default rules (resources/rules/default_rules.yaml), examples validated."""
     from huashu.core.rules import load_rules_yaml
 
-    text = (files("huashu.resources") / "rules" / "default_rules.yaml").read_text(encoding="utf-8")
+    text = resource("rules", "default_rules.yaml").read_text(encoding="utf-8")
     return load_rules_yaml(text)

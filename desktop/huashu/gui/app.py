@@ -266,6 +266,12 @@ def _run_primary(
         sys.excepthook = previous_hook  # the hook belongs to this run (tests run the app many times)
 
 
+def _tray_available() -> bool:
+    from huashu.gui.tray import Tray  # its module and Qt's tray class: only for a start in the tray
+
+    return Tray.available()
+
+
 def _run_window(
     app: QApplication,
     db_path: Path | None,
@@ -291,9 +297,7 @@ def _run_window(
                     QCoreApplication.translate("app", "Today's backup failed: {0}").format(problem), "warning"
                 ),
             )
-        from huashu.gui.tray import Tray
-
-        in_tray = minimized and Tray.available()
+        in_tray = minimized and _tray_available()
         shown_window = window
 
         def start_companion(_w: MainWindow | None = None) -> None:

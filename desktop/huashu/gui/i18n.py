@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import zlib
 from collections.abc import Iterable
-from contextlib import ExitStack
-from importlib.resources import as_file
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,23 +140,22 @@ def current_language() -> str | None:
 
 def _app_translator(language: str) -> QTranslator | None:
     base = f"huashu_{language}"
-    with ExitStack() as stack:
-        folder = resource("translations")
-        ts = folder / f"{base}.ts"
-        qm = folder / f"{base}.qm"
-        ts_path = stack.enter_context(as_file(ts)) if ts.is_file() else None
-        qm_path = stack.enter_context(as_file(qm)) if qm.is_file() else None
-        # A .qm older than its .ts is a developer's stale build output; the .ts is the truth then.
-        if qm_path is not None and (ts_path is None or qm_path.stat().st_mtime >= ts_path.stat().st_mtime):
-            translator = QTranslator()
-            if translator.load(str(qm_path)):
-                return translator
-            log.warning("could not load %s", qm_path)
-        if ts_path is not None:
-            try:
-                return _translator_from_ts(ts_path, language)
-            except (OSError, ValueError) as exc:
-                log.warning("could not read %s: %s", ts_path, exc)
+    folder = resource("translations")
+    ts = folder / f"{base}.ts"
+    qm = folder / f"{base}.qm"
+    ts_path = ts if ts.is_file() else None
+    qm_path = qm if qm.is_file() else None
+    # A .qm older than its .ts is a developer's stale build output; the .ts is the truth then.
+    if qm_path is not None and (ts_path is None or qm_path.stat().st_mtime >= ts_path.stat().st_mtime):
+        translator = QTranslator()
+        if translator.load(str(qm_path)):
+            return translator
+        log.warning("could not load %s", qm_path)
+    if ts_path is not None:
+        try:
+            return _translator_from_ts(ts_path, language)
+        except (OSError, ValueError) as exc:
+            log.warning("could not read %s: %s", ts_path, exc)
     return None
 
 
@@ -168,8 +165,10 @@ def _translator_from_ts(ts_path: Path, language: str) -> QTranslator:
 
     data = ts_path.read_bytes()
     folder = user_cache_dir() / "translations"
-    # The compiler's version is in the name too: a fixed compile_qm never reads an old build.
-    cached = folder / f"{ts_path.stem}-c{QM_CACHE_FORMAT}-{hashlib.sha256(data).hexdigest()[:16]}.qm"
+    # The compiler's version is in the name too: a fixed compile_qm never reads an old build. Two
+    # checksums, not hashlib (its OpenSSL binding costs every start ~2 ms): a cache key, no secret.
+    digest = f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    cached = folder / f"{ts_path.stem}-c{QM_CACHE_FORMAT}-{digest}.qm"
     if cached.is_file():
         translator = QTranslator()
         if translator.load(str(cached)):

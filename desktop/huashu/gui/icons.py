@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import as_file
 
 from huashu.gui import theme
 from huashu.gui.qt import QByteArray, QGuiApplication, QIcon, QPainter, QPixmap, QSize, QSvgRenderer, Qt
@@ -43,8 +42,7 @@ def app_icon() -> QIcon:
     Cached: checking that the engine is there renders it once (~4 ms), and the app, the main
     window and the tray all ask for it while starting.
     """
-    with as_file(resource("icons", "huashu.svg")) as path:
-        icon = QIcon(str(path))
+    icon = QIcon(str(resource("icons", "huashu.svg")))
     if icon.isNull() or (not icon.availableSizes() and icon.pixmap(16).isNull()):
         # Without the SVG icon engine plugin: fixed sizes rendered here.
         icon = QIcon()

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from glob import escape as glob_escape
-from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
@@ -1691,10 +1690,9 @@ class Library:
 
     def load_defaults(self) -> ImportReport:
         """Fill a new library with the embedded default phrases and rules."""
-        with as_file(resource("library", "default_library.csv")) as csv_path:
-            from huashu.core.spreadsheet import read_phrase_sheet
+        from huashu.core.spreadsheet import read_phrase_sheet
 
-            sheet = read_phrase_sheet(csv_path)
+        sheet = read_phrase_sheet(resource("library", "default_library.csv"))
         if sheet.problems:
             raise LibraryError(f"内置话术库有错误: {sheet.problems[:3]}")
         with self.transaction():
