@@ -59,6 +59,24 @@ def test_fill_panel_enter_walks_fields_then_copies(qtbot, idle, find, type_, win
     assert "订单号" in window.memory_label.text()
 
 
+def test_ctrl_e_in_a_field_opens_the_compose_box(qtbot, find, type_, window) -> None:
+    # On X11 a line edit takes Ctrl+E as End: in a field it is the window's "compose a reply", the
+    # agent deciding to write her own answer, and what she typed in the field stays.
+    find(window, "/bkfp")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    field = window.fill.inputs["订单号"]
+    assert field.hasFocus()
+    type_(field, "SO1")
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.compose.edit.hasFocus()
+    assert field.text() == "SO1"
+    field.setFocus()
+    field.setCursorPosition(0)
+    qtbot.keyClick(field, Qt.Key.Key_End)  # End still edits the field
+    assert field.cursorPosition() == len("SO1")
+
+
 def test_status_bar_stays_one_line_however_much_is_remembered(qtbot, window) -> None:
     height = window.statusBar().height()
     names = "、".join(f"订单号{n}" for n in range(30))

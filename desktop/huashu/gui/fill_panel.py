@@ -18,6 +18,7 @@ from huashu.gui.qt import (
     QEvent,
     QFormLayout,
     QHBoxLayout,
+    QKeyCombination,
     QKeyEvent,
     QKeySequence,
     QLabel,
@@ -63,6 +64,8 @@ def instant_reply(item: ResultItem, builtins: Mapping[str, str]) -> FilledReply 
     return FilledReply(item.phrase_id, result.text, {})
 
 
+# Ctrl+E is the window's "compose a reply" in a field too: a line edit on X11 would take it as End.
+FIELD_WINDOW_KEYS = frozenset({QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_E)})
 FINDINGS_SHOWN = 3  # the rest are underlined in the text: a long list would push the window off screen
 
 
@@ -630,6 +633,7 @@ class FillPanel(QWidget):
                 editor = combo
             else:
                 line = ImeLineEdit()
+                line.window_keys = FIELD_WINDOW_KEYS
                 line.setText(value)
                 line.textChanged.connect(self._changed)
                 line.submitted.connect(lambda ctrl, n=name: self._submitted(n, ctrl))

@@ -11,7 +11,6 @@ from huashu.gui.ops import OpError, Ops, friendly_error
 from huashu.gui.qt import (
     QEvent,
     QKeyCombination,
-    QKeyEvent,
     QLineEdit,
     QObject,
     QResizeEvent,
@@ -119,6 +118,9 @@ class SearchBox(ImeLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
+        # Ctrl+E and Ctrl+D are the window's "compose" and "star" here (End and Del still edit the
+        # query); undo and redo the library's.
+        self.window_keys = WINDOW_KEYS
         self.search_action = self.addAction(icons.icon("search", size=20), QLineEdit.ActionPosition.LeadingPosition)
         # Our own clear button: Qt's (setClearButtonEnabled) looks its icon up in the desktop's icon
         # theme, ~6 ms of every start.
@@ -154,18 +156,6 @@ class SearchBox(ImeLineEdit):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_placeholder()
-
-    def event(self, event: QEvent) -> bool:
-        # On X11 a line edit claims Ctrl+E (End) and Ctrl+D (Delete) before any shortcut sees them;
-        # here they are the window's "compose" and "star", and End and Del still edit the query.
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and not self.composing
-            and event.keyCombination() in WINDOW_KEYS
-        ):
-            return False  # left unclaimed: the shortcut fires, or the key arrives as a plain press
-        return super().event(event)
 
     def _restyle(self) -> None:
         """Icons in the new theme's colours (the main window's box and the quick popup's alike)."""

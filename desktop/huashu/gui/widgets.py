@@ -11,6 +11,7 @@ from huashu.gui.qt import (
     QFrame,
     QGuiApplication,
     QInputMethodEvent,
+    QKeyCombination,
     QKeyEvent,
     QLabel,
     QLineEdit,
@@ -50,6 +51,9 @@ class ImeLineEdit(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._preedit = ""
+        # Keys the window's shortcuts own here although a line edit would claim them: on X11 it
+        # takes Ctrl+E (End) and Ctrl+D (Delete) before any shortcut sees them.
+        self.window_keys: frozenset[QKeyCombination] = frozenset()
 
     @property
     def composing(self) -> bool:
@@ -74,6 +78,13 @@ class ImeLineEdit(QLineEdit):
         ):
             event.accept()
             return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not self.composing
+            and event.keyCombination() in self.window_keys
+        ):
+            return False  # left unclaimed: the shortcut fires, or the key arrives as a plain press
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
