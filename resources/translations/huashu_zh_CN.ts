@@ -1274,6 +1274,14 @@ Type to search, ↑↓ to move, Enter to use.</source>
         <translation>启用</translation>
     </message>
     <message>
+        <source>Made from the first word when left empty</source>
+        <translation>留空则按第一个匹配词自动生成</translation>
+    </message>
+    <message>
+        <source>The rule&apos;s key in spreadsheets and team packs: an import with the same ID updates this rule.</source>
+        <translation>规则在表格和团队话术包中的编号：导入编号相同的规则会更新这一条。</translation>
+    </message>
+    <message>
         <source>Words are regular expressions</source>
         <translation>匹配词为正则表达式</translation>
     </message>

@@ -96,7 +96,6 @@ class RulesScreen(QDialog):
         self.enabled_box = QCheckBox()
         self.form, self.labels = buddy_form(
             (
-                self.uid_edit,
                 self.patterns_edit,
                 self.severity_box,
                 self.category_edit,
@@ -106,6 +105,8 @@ class RulesScreen(QDialog):
                 self.flag_edit,
                 self.ok_edit,
                 self.enabled_box,
+                # Last: the rule's key in spreadsheets and packs, which a lead rarely needs to read.
+                self.uid_edit,
             ),
             spacing=(12, 7),
         )
@@ -221,7 +222,6 @@ class RulesScreen(QDialog):
         for label, text in zip(
             self.labels,
             (
-                self.tr("ID"),
                 self.tr("&Words to catch"),
                 self.tr("Se&verity"),
                 self.tr("Category"),
@@ -231,10 +231,15 @@ class RulesScreen(QDialog):
                 self.tr("Must catch"),
                 self.tr("Must not catch"),
                 self.tr("Enabled"),
+                self.tr("ID"),
             ),
             strict=True,
         ):
             label.setText(text)
+        self.uid_edit.setPlaceholderText(self.tr("Made from the first word when left empty"))
+        self.uid_edit.setToolTip(
+            self.tr("The rule's key in spreadsheets and team packs: an import with the same ID updates this rule.")
+        )
         self.regex_box.setText(self.tr("Words are regular expressions"))
         self.enabled_box.setText(self.tr("Check replies with this rule"))
         for edit in (
