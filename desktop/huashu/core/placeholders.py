@@ -10,8 +10,8 @@ import bisect
 import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 # Positions everywhere in this module are Python string indices (code points). Qt counts UTF-16
 # units, so the GUI must convert before underlining text that contains astral characters.
@@ -23,8 +23,7 @@ _BRACKET = re.compile(r"[\[\]]")
 _FIELD_STOP = re.compile(r"[\[\]\n]")
 
 
-@dataclass(frozen=True)
-class PlaceholderIssue:
+class PlaceholderIssue(NamedTuple):
     """One problem in a template, located at a 0-based index into the source text.
 
     `message_zh` is what the command line and the library's errors say; a UI in another language
@@ -57,8 +56,7 @@ class PlaceholderError(ValueError):
         super().__init__(text)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One `[...]` occurrence; start/end is the span of the whole bracketed text in the source."""
 
     name: str
@@ -78,8 +76,7 @@ class Field:
         return f"[{text}]"
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     """A parsed template: literal text (escapes resolved) interleaved with fields."""
 
     source: str
@@ -94,8 +91,7 @@ class Template:
         return tuple(dict.fromkeys(f.name for f in self.fields))
 
 
-@dataclass(frozen=True)
-class FillResult:
+class FillResult(NamedTuple):
     """The filled text, the fields still missing, and the value each filled field received."""
 
     text: str
@@ -380,8 +376,7 @@ def builtin_values(profile: Mapping[str, str], now: datetime) -> dict[str, str]:
 # --- legacy marker conversion --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LegacyField:
+class LegacyField(NamedTuple):
     """One legacy marker replaced by a field; marker is the replaced original text at start:end."""
 
     marker: str
@@ -390,8 +385,7 @@ class LegacyField:
     end: int
 
 
-@dataclass(frozen=True)
-class LegacyConversion:
+class LegacyConversion(NamedTuple):
     text: str
     fields: tuple[LegacyField, ...]
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from huashu.core.models import Category
 from huashu.gui import icons, theme
@@ -44,8 +43,7 @@ CATEGORY_MIME = "application/x-huashu-category-id"
 ScopeRole = Qt.ItemDataRole.UserRole + 1
 
 
-@dataclass(frozen=True)
-class TreeData:
+class TreeData(NamedTuple):
     """Everything the tree shows, loaded in one background operation."""
 
     categories: list[Category]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from huashu.core import placeholders
 from huashu.gui import chips, dialogs, i18n, theme
@@ -41,8 +41,7 @@ from huashu.gui.results import ResultItem
 from huashu.gui.widgets import ElidedLabel, ImeLineEdit, WrappingLabel, muted_label, set_invalid
 
 
-@dataclass(frozen=True)
-class FilledReply:
+class FilledReply(NamedTuple):
     """A finished reply ready for the clipboard, and the values the agent gave its fields."""
 
     phrase_id: int
@@ -106,8 +105,7 @@ SPACING = 8  # between the panel's parts: tighter than the window's, the fields 
 COMBO_ARROW = 26  # the drop-down arrow's width in the theme's style sheet
 
 
-@dataclass(frozen=True)
-class Heights:
+class Heights(NamedTuple):
     """What the panel's parts take at the current font, style and width (FillPanel._fit)."""
 
     form_least: int  # the tallest field with its name: the one being typed in shows whole

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from huashu.core.models import Phrase
 from huashu.gui import chips, icons, theme
@@ -174,8 +174,7 @@ def _spans(title: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     return runs
 
 
-@dataclass(frozen=True)
-class RowGeometry:
+class RowGeometry(NamedTuple):
     """Where a row's first line puts each of its parts (the second line spans the row).
 
     A part that gave way to the title has an empty rect (width 0) and no text.

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from huashu.gui import icons, theme
 from huashu.gui.ops import OpError, Ops, friendly_error
@@ -29,16 +28,14 @@ RECENT_LIMIT = 50
 BROWSE_ALL_MAX = 3000
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Where to look: the whole library, favourites, recently used, or one category with its children."""
 
     kind: str = "all"  # all | favorites | recent | category
     category_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     seq: int
     query: str
     scope: Scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from huashu.gui.qt import (
     QApplication,
@@ -38,8 +38,7 @@ FONT_FAMILIES: dict[str, list[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Colors:
+class Colors(NamedTuple):
     """Every colour the app draws with, so painted widgets follow the theme like styled ones."""
 
     dark: bool
