@@ -1835,6 +1835,362 @@ Start again with the default library? The damaged file is kept as {1}.</source>
         <source>The phrase library could not be backed up before its upgrade ({0}), so to be safe it was not upgraded; the file is unchanged: {1}</source>
         <translation>升级话术库前无法备份（{0}），为安全起见没有升级，文件未改动: {1}</translation>
     </message>
+    <message>
+        <source>This phrase library was written by a newer version of Huashu (unknown database version: {0}); update Huashu to open it.</source>
+        <translation>话术库文件来自更新版本的话术助手（未知的数据库版本: {0}），请升级本程序后再打开。</translation>
+    </message>
+    <message>
+        <source>The phrase library could not be upgraded for this version of Huashu (step {0} failed: {1}).</source>
+        <translation>话术库无法升级到本版本的话术助手（步骤 {0} 失败: {1}）</translation>
+    </message>
+    <message>
+        <source>The file {0} could not be read: {1}</source>
+        <translation>无法读取文件 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>The file is too large ({0} MB; the limit is {1} MB): {2}</source>
+        <translation>文件过大（{0} MB，上限 {1} MB）: {2}</translation>
+    </message>
+    <message>
+        <source>The sheet has too many rows (the limit is {0}).</source>
+        <translation>行数过多（上限 {0} 行）</translation>
+    </message>
+    <message>
+        <source>The file is empty: it has no header row.</source>
+        <translation>文件是空的，没有表头行</translation>
+    </message>
+    <message>
+        <source>Files of type “{0}” cannot be imported; please use .csv or .xlsx.</source>
+        <translation>不支持的文件类型“{0}”，请使用 .csv 或 .xlsx</translation>
+    </message>
+    <message>
+        <source>Files of type “{0}” cannot be exported; please use .csv or .xlsx.</source>
+        <translation>不支持的导出类型“{0}”，请使用 .csv 或 .xlsx</translation>
+    </message>
+    <message>
+        <source>Required columns are missing: {0}. The file&apos;s header has: {1}.</source>
+        <translation>缺少必需的列: {0}（文件表头: {1}）</translation>
+    </message>
+    <message>
+        <source>The header “{0}” appears twice (it is the same column as “{1}”).</source>
+        <translation>表头中“{0}”重复（与“{1}”是同一列）</translation>
+    </message>
+    <message>
+        <source>None of the worksheets ({0}) has the required columns ({1}).</source>
+        <translation>没有一个工作表（{0}）有所需的列（{1}）</translation>
+    </message>
+    <message>
+        <source>CSV format error (row {0}): the file ends inside quotes (a quote mark has no partner).</source>
+        <translation>CSV 格式错误（第 {0} 行）: 文件在引号内结束（有一个引号没有配对）</translation>
+    </message>
+    <message>
+        <source>CSV format error (row {0}): a closing quote must be followed by a separator (write a quote mark inside a cell as two: &quot;&quot;).</source>
+        <translation>CSV 格式错误（第 {0} 行）: 引号后面应是分隔符（单元格里的引号要写成两个 ""）</translation>
+    </message>
+    <message>
+        <source>CSV format error (row {0}): a cell without quotes contains a line break.</source>
+        <translation>CSV 格式错误（第 {0} 行）: 未加引号的单元格里有换行</translation>
+    </message>
+    <message>
+        <source>CSV format error (row {0}): the file contains the invalid character NUL.</source>
+        <translation>CSV 格式错误（第 {0} 行）: 包含非法字符 NUL</translation>
+    </message>
+    <message>
+        <source>CSV format error (row {0}): the file cannot be read ({1}).</source>
+        <translation>CSV 格式错误（第 {0} 行）: 无法解析（{1}）</translation>
+    </message>
+    <message>
+        <source>The file&apos;s encoding is wrong, so none of it was imported: read as {0}, at {1} there are bytes that cannot be read: {2}.</source>
+        <translation>文件编码有误，整个文件都没有导入：按 {0} 读取时，{1}有无法识别的字节 {2}。</translation>
+    </message>
+    <message>
+        <source>The file&apos;s encoding is wrong, so none of it was imported: read as {0}, at {1} there is a NUL character 0x00 (it is not a text sheet, or it is UTF-16 without a BOM).</source>
+        <translation>文件编码有误，整个文件都没有导入：按 {0} 读取时，{1}有空字符 0x00（不是文本表格，或是不带 BOM 的 UTF-16）。</translation>
+    </message>
+    <message>
+        <source>This is not a valid Excel (.xlsx) file: {0}</source>
+        <translation>不是有效的 Excel (.xlsx) 文件: {0}</translation>
+    </message>
+    <message>
+        <source>The Excel file contains a suspicious path and was refused: {0}</source>
+        <translation>Excel 文件包含可疑路径，已拒绝: {0}</translation>
+    </message>
+    <message>
+        <source>The Excel file is too large once unpacked (it looks like a zip bomb) and was refused.</source>
+        <translation>Excel 文件解压后过大（疑似压缩炸弹），已拒绝</translation>
+    </message>
+    <message>
+        <source>The Excel file could not be read (it may be damaged or cut short): {0}</source>
+        <translation>Excel 文件读取失败（可能已损坏或被截断）: {0}</translation>
+    </message>
+    <message>
+        <source>The sheet has too many merged cells (the limit is {0}).</source>
+        <translation>合并单元格过多（上限 {0} 个）</translation>
+    </message>
+    <message>
+        <source>The Excel file has no worksheets.</source>
+        <translation>Excel 文件没有工作表</translation>
+    </message>
+    <message>
+        <source>The Excel file has no visible worksheets (hidden worksheets are not read).</source>
+        <translation>Excel 文件没有可见的工作表（隐藏的工作表不读取）</translation>
+    </message>
+    <message>
+        <source>Hidden worksheet: not read.</source>
+        <translation>隐藏的工作表，未读取</translation>
+    </message>
+    <message>
+        <source>It does not have the required columns ({0}): not read.</source>
+        <translation>没有所需的列（{0}），未读取</translation>
+    </message>
+    <message>
+        <source>There is no category column: the phrases of this sheet go into the category “{0}” (the worksheet&apos;s name).</source>
+        <translation>没有“分类”列，本表的话术归入分类“{0}”（工作表名）</translation>
+    </message>
+    <message>
+        <source>These hidden rows were read too: rows {0} (hidden or filtered out in Excel).</source>
+        <translation>以下隐藏的行也已读取: 第 {0} 行（Excel 中被隐藏或筛选掉）</translation>
+    </message>
+    <message>
+        <source>The category is empty, so this row takes the category “{0}” of row {1} (Excel saves a merged category cell as CSV in its first row only).</source>
+        <translation>分类为空，本行沿用第 {1} 行的分类“{0}”（Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）</translation>
+    </message>
+    <message>
+        <source>The category is empty, so rows {0}–{1} take the category “{2}” of row {3} (Excel saves a merged category cell as CSV in its first row only).</source>
+        <translation>分类为空，第 {0}–{1} 行沿用第 {3} 行的分类“{2}”（Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）</translation>
+    </message>
+    <message>
+        <source>The category is empty.</source>
+        <translation>分类为空</translation>
+    </message>
+    <message>
+        <source>The title is empty.</source>
+        <translation>标题为空</translation>
+    </message>
+    <message>
+        <source>The text is empty.</source>
+        <translation>内容为空</translation>
+    </message>
+    <message>
+        <source>The category is empty (it lies in the merged cell {0}, whose content counts for its first row only; unmerge it and fill in every row).</source>
+        <translation>分类为空（位于合并单元格 {0} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）</translation>
+    </message>
+    <message>
+        <source>The title is empty (it lies in the merged cell {0}, whose content counts for its first row only; unmerge it and fill in every row).</source>
+        <translation>标题为空（位于合并单元格 {0} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）</translation>
+    </message>
+    <message>
+        <source>The text is empty (it lies in the merged cell {0}, whose content counts for its first row only; unmerge it and fill in every row).</source>
+        <translation>内容为空（位于合并单元格 {0} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）</translation>
+    </message>
+    <message>
+        <source>A cell is too long ({0}: more than {1} characters).</source>
+        <translation>单元格过长（{0} 超过 {1} 字）</translation>
+    </message>
+    <message>
+        <source>A cell contains an invalid character (NUL).</source>
+        <translation>单元格包含非法字符 NUL</translation>
+    </message>
+    <message>
+        <source>A cell contains invalid characters (unpaired surrogates).</source>
+        <translation>单元格包含无效字符（不成对的代理字符）</translation>
+    </message>
+    <message>
+        <source>The same as {0} (the same title in the same category).</source>
+        <translation>与{0}重复（同一分类下同名标题）</translation>
+    </message>
+    <message>
+        <source>The same as {0} (the title differs from “{1}” only in full-width or half-width characters).</source>
+        <translation>与{0}重复（标题与“{1}”只差全角/半角写法）</translation>
+    </message>
+    <message>
+        <source>Old-style blanks turned into fields: {0}</source>
+        <translation>旧式占位符已转换: {0}</translation>
+    </message>
+    <message>
+        <source>The shortcut “{0}” cannot be used and was left out: a shortcut is “/” followed by letters, digits, Chinese characters or - _ . (e.g. /tk), without spaces and at most {1} characters long.</source>
+        <translation>快捷编码“{0}”无法使用，已忽略：快捷编码以“/”开头，后接字母、数字、汉字或 - _ .（如 /tk），不能包含空格，最多 {1} 个字符</translation>
+    </message>
+    <message>
+        <source>The shortcut {0} was changed to {1}.</source>
+        <translation>快捷编码 {0} 已改为 {1}</translation>
+    </message>
+    <message>
+        <source>The shortcut {0} is already used by {1}, so it was left out.</source>
+        <translation>快捷编码 {0} 已被{1}使用，已忽略</translation>
+    </message>
+    <message>
+        <source>The shortcut {0} is already used by “{1}”, so it was left out.</source>
+        <translation>快捷编码 {0} 已被“{1}”使用，已忽略</translation>
+    </message>
+    <message>
+        <source>It differs from the team pack&apos;s phrase of the same title, which is read-only, so it was not imported (to change that phrase, ask your team lead to update the pack; to keep yours as your own phrase, give it another title).</source>
+        <translation>与团队话术包中的同名话术内容不同，话术包的话术是只读的，未导入（要改它请让组长更新话术包；要留作自己的话术请换一个标题）</translation>
+    </message>
+    <message>
+        <source>Contains forbidden phrases: {0} (imported; please change it).</source>
+        <translation>含服务忌语: {0}（已导入，请修改）</translation>
+    </message>
+    <message>
+        <source>The file does not exist: {0}</source>
+        <translation>文件不存在: {0}</translation>
+    </message>
+    <message>
+        <source>This is not a regular file: {0}</source>
+        <translation>不是普通文件: {0}</translation>
+    </message>
+    <message>
+        <source>The team pack file {0} is too large ({1} MB; the limit is {2} MB) and was refused.</source>
+        <translation>话术包文件 {0} 过大（{1} MB，上限 {2} MB），已拒绝</translation>
+    </message>
+    <message>
+        <source>The team pack file is too large (the limit is {0} MB) and was refused.</source>
+        <translation>话术包文件过大（上限 {0} MB），已拒绝</translation>
+    </message>
+    <message>
+        <source>The file is empty; it is not a team pack.</source>
+        <translation>文件是空的，不是话术包</translation>
+    </message>
+    <message>
+        <source>This is not a team pack file (its .huashu header is wrong).</source>
+        <translation>不是话术包文件（.huashu 文件头不对）</translation>
+    </message>
+    <message>
+        <source>The team pack&apos;s header is incomplete (the file was cut short or damaged).</source>
+        <translation>话术包文件头不完整（文件被截断或损坏）</translation>
+    </message>
+    <message>
+        <source>The team pack&apos;s header is damaged.</source>
+        <translation>话术包文件头已损坏</translation>
+    </message>
+    <message>
+        <source>The team pack file is damaged (its line endings were converted: it was sent or edited as text); please ask your team lead for the original file again.</source>
+        <translation>话术包文件已损坏（换行符被转换，曾被当作文本传输或编辑），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>The team pack file is damaged (an invisible encoding mark was added at its start: it was sent or edited as text); please ask your team lead for the original file again.</source>
+        <translation>话术包文件已损坏（开头被加了不可见的编码标记，曾被当作文本传输或编辑），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>The team pack file is damaged (its first line is wrong; it may have been changed on the way or by another program); please ask your team lead for the original file again.</source>
+        <translation>话术包文件已损坏（文件头不对；可能在传输中或被其他程序修改），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>The team pack file is damaged ({0} bytes of its content are missing; it may have been changed on the way or by another program); please ask your team lead for the original file again.</source>
+        <translation>话术包文件已损坏（内容比文件头记录的少 {0} 字节；可能在传输中或被其他程序修改），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>The team pack file is damaged ({0} extra bytes at its end; it may have been changed on the way or by another program); please ask your team lead for the original file again.</source>
+        <translation>话术包文件已损坏（末尾有多余的 {0} 字节；可能在传输中或被其他程序修改），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>The signature is not valid, so the team pack was refused: the file is damaged (its content does not match its signature; it may have been changed on the way or by another program). Please ask your team lead for the original file again.</source>
+        <translation>签名无效，已拒绝：话术包文件已损坏（内容与签名不符；可能在传输中或被其他程序修改），请向组长重新获取原文件</translation>
+    </message>
+    <message>
+        <source>This is not a valid team pack ({0}); please ask your team lead for the file again.</source>
+        <translation>不是有效的话术包（{0}），请向组长重新获取文件</translation>
+    </message>
+    <message>
+        <source>This team pack has format version {0}, newer than this Huashu reads; please update Huashu first.</source>
+        <translation>话术包格式版本 {0} 比本程序新，请先升级话术助手</translation>
+    </message>
+    <message>
+        <source>The team pack “{0}” needs Huashu {1} or newer (this is {2}); please update Huashu first.</source>
+        <translation>话术包“{0}”需要话术助手 {1} 或更新版本（当前 {2}），请先升级程序</translation>
+    </message>
+    <message>
+        <source>The team pack “{0}” comes from the publisher “{1}”, who is not trusted yet (key fingerprint {2}). Compare the fingerprint with the one your team lead gave you before you trust it.</source>
+        <translation>话术包“{0}”来自尚未受信任的发布者“{1}”（公钥指纹 {2}）。请先与组长给出的指纹核对，再决定是否信任。</translation>
+    </message>
+    <message>
+        <source>The key given to trust (fingerprint {0}) is not the key this team pack is signed with (fingerprint {1}), so it was refused.</source>
+        <translation>给出的公钥（指纹 {0}）不是这个话术包的签名公钥（指纹 {1}），已拒绝</translation>
+    </message>
+    <message>
+        <source>The installed team pack “{0}” is signed with another key (fingerprint {1}); this file is signed with {2}, so it was refused.</source>
+        <translation>已安装的话术包“{0}”由另一个公钥签名（指纹 {1}），这个文件的签名公钥是 {2}，已拒绝</translation>
+    </message>
+    <message>
+        <source>The team pack “{0}” v{1} is already installed; this is not an update.</source>
+        <translation>话术包“{0}” v{1} 已经安装，不是更新</translation>
+    </message>
+    <message>
+        <source>The team pack “{0}” v{1} is installed; this file is the older v{2}, not an update, so it was refused.</source>
+        <translation>话术包“{0}”已安装 v{1}，这个文件是旧版本 v{2}，不是更新，已拒绝</translation>
+    </message>
+    <message>
+        <source>This team pack is not installed: {0}</source>
+        <translation>没有安装这个话术包: {0}</translation>
+    </message>
+    <message>
+        <source>This key is not in the list of trusted keys (fingerprint {0}).</source>
+        <translation>信任列表中没有这个公钥（指纹 {0}）</translation>
+    </message>
+    <message>
+        <source>The team pack channel could not be used: {0}</source>
+        <translation>话术包渠道无法使用: {0}</translation>
+    </message>
+    <message>
+        <source>The folder {0} could not be read: {1}</source>
+        <translation>无法读取文件夹 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Only https:// addresses can be used (so that packs cannot be changed on the way): {0}</source>
+        <translation>只支持 https:// 地址（为了防止被篡改）: {0}</translation>
+    </message>
+    <message>
+        <source>The address cannot contain a user name or password.</source>
+        <translation>地址中不能包含用户名或密码</translation>
+    </message>
+    <message>
+        <source>The server answered with error {0}: {1}</source>
+        <translation>服务器返回错误 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Could not connect to {0}: {1}</source>
+        <translation>无法连接 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>The download is too large (the limit is {0} bytes) and was refused.</source>
+        <translation>下载内容过大（上限 {0} 字节），已拒绝</translation>
+    </message>
+    <message>
+        <source>The update list at {0} is not valid; please tell your team lead.</source>
+        <translation>{0} 的更新清单格式不对，请告诉组长</translation>
+    </message>
+    <message>
+        <source>The downloaded team pack does not match the SHA-256 in the update list (it is incomplete or was changed on the way), so it was discarded.</source>
+        <translation>下载的话术包与清单中的 SHA-256 不符（文件不完整或被篡改），已丢弃</translation>
+    </message>
+    <message>
+        <source>The channel&apos;s address cannot be empty.</source>
+        <translation>渠道地址不能为空</translation>
+    </message>
+    <message>
+        <source>This channel is already added: {0}</source>
+        <translation>渠道已存在: {0}</translation>
+    </message>
+    <message>
+        <source>There is no such channel: {0}</source>
+        <translation>没有这个渠道: {0}</translation>
+    </message>
+    <message>
+        <source>row {0}, character {1} (line {2} in a text editor, byte {3} of the file)</source>
+        <translation>第 {0} 行第 {1} 个字符处（文本编辑器中的第 {2} 行，文件第 {3} 个字节）</translation>
+    </message>
+    <message>
+        <source>row {0}, character {1} (byte {2} of the file)</source>
+        <translation>第 {0} 行第 {1} 个字符处（文件第 {2} 个字节）</translation>
+    </message>
+    <message>
+        <source>Supported encodings: UTF-8 (with or without BOM), GB18030 (including GBK and GB2312), UTF-16 (with BOM).</source>
+        <translation>支持的编码: UTF-8（带或不带 BOM）、GB18030（含 GBK、GB2312）、UTF-16（带 BOM）。</translation>
+    </message>
+    <message>
+        <source>To fix it: open the file in Excel or Notepad, correct this spot (it usually shows as garbled characters or question marks), then use “Save As” with the file type “CSV UTF-8 (Comma delimited) (*.csv)” and import it again.</source>
+        <translation>修正方法: 用 Excel 或记事本打开文件，改正这一处（通常显示为乱码或问号），然后“另存为”，文件类型选“CSV UTF-8（逗号分隔）(*.csv)”，再重新导入。</translation>
+    </message>
 </context>
 <context>
     <name>fill_panel</name>

@@ -28,6 +28,7 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
 
 from huashu.core import models, placeholders
+from huashu.core.coded import CodedError
 from huashu.core.models import SEVERITIES, PhraseRow, Rule, default_uid, normalize_category_path
 from huashu.core.spreadsheet import MAX_CELL_CHARS, PHRASE_HEADERS, read_table, write_table
 from huashu.paths import atomic_write_bytes
@@ -71,14 +72,30 @@ _TEXT_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # -- errors ----------------------------------------------------------------------------------------
 
 
-class PackError(ValueError):
-    """A pack that cannot be used; the message is for the user. `exit_code` follows the CLI contract."""
+class PackError(CodedError, ValueError):
+    """A pack that cannot be used; the message is for the user. `exit_code` follows the CLI contract.
+
+    The message is Chinese (the command line's); a UI in another language words the error from
+    `code` and `details`. Where a raise names no code, the
+    class's `default_code` tells the kind of problem, with the message as details["problem"].
+    """
 
     exit_code = 2
+    default_code: str | None = None
+
+    def __init__(
+        self, *args: object, code: str | None = None, details: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(*args, code=code, details=details)
+        if code is None and self.default_code is not None:
+            self.code, self.details = self.default_code, {"problem": str(self)}
 
 
 class PackFormatError(PackError):
     """Not a pack, truncated, oversized or malformed (exit 2)."""
+
+    # Anything a file a lead's Huashu wrote never has (a pack built by hand, or damage past the signature).
+    default_code = "pack_invalid"
 
 
 class PackSignatureError(PackError):
@@ -96,8 +113,17 @@ class PackRefusedError(PackError):
 class PackUntrustedError(PackRefusedError):
     """Signed by a key the library does not trust; carries what the user needs to decide."""
 
-    def __init__(self, message: str, *, public_key: str, publisher: str, pack_name: str) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        public_key: str,
+        publisher: str,
+        pack_name: str,
+        code: str | None = None,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, details=details)
         self.public_key = public_key
         self.fingerprint = fingerprint(public_key)
         self.publisher = publisher
@@ -118,6 +144,8 @@ class PackAppTooOldError(PackRefusedError):
 
 class ChannelError(PackError):
     """A folder or URL channel that cannot be checked or downloaded from."""
+
+    default_code = "channel_failed"
 
 
 # -- keys ------------------------------------------------------------------------------------------
@@ -684,31 +712,44 @@ def _refuse_other_first_line(data: bytes) -> None:
         end = start.find(b"\n", 0, len(MAGIC_PREFIX) + 16)
         token = start[len(MAGIC_PREFIX) : end] if end >= 0 else b""
         if start is data and token.isdigit() and int(token) > FORMAT_VERSION:
-            raise PackAppTooOldError(f"话术包格式版本 {int(token)} 比本程序新，请先升级话术助手")
+            raise PackAppTooOldError(
+                f"话术包格式版本 {int(token)} 比本程序新，请先升级话术助手",
+                code="pack_format_newer",
+                details={"version": int(token)},
+            )
         if token.rstrip(b"\r") == str(FORMAT_VERSION).encode():
-            why = "换行符被转换" if token.endswith(b"\r") else "开头被加了不可见的编码标记"
-            raise PackFormatError(_damaged(f"{why}，曾被当作文本传输或编辑"))
-        raise PackFormatError(_damaged("文件头不对"))
-    raise PackFormatError("不是话术包文件（.huashu 文件头不对）")
+            if token.endswith(b"\r"):
+                raise PackFormatError(
+                    _damaged("换行符被转换，曾被当作文本传输或编辑"), code="pack_damaged_line_endings"
+                )
+            raise PackFormatError(
+                _damaged("开头被加了不可见的编码标记，曾被当作文本传输或编辑"), code="pack_damaged_bom"
+            )
+        raise PackFormatError(_damaged("文件头不对"), code="pack_damaged_first_line")
+    raise PackFormatError("不是话术包文件（.huashu 文件头不对）", code="pack_not_a_pack")
 
 
 def decode_pack(data: bytes) -> VerifiedPack:
     """Check size, magic, header and signature, and only then inflate and parse the payload."""
     if len(data) > MAX_PACK_BYTES:
-        raise PackFormatError(f"话术包文件过大（上限 {MAX_PACK_BYTES // (1024 * 1024)} MB），已拒绝")
+        raise PackFormatError(
+            f"话术包文件过大（上限 {MAX_PACK_BYTES // (1024 * 1024)} MB），已拒绝",
+            code="pack_too_large",
+            details={"limit": MAX_PACK_BYTES // (1024 * 1024)},
+        )
     if not data.startswith(MAGIC):
         if not data:
-            raise PackFormatError("文件是空的，不是话术包")
+            raise PackFormatError("文件是空的，不是话术包", code="pack_empty")
         _refuse_other_first_line(data)
     end = data.find(b"\n", len(MAGIC), len(MAGIC) + MAX_HEADER_BYTES + 1)
     if end < 0:
-        raise PackFormatError("话术包文件头不完整（文件被截断或损坏）")
+        raise PackFormatError("话术包文件头不完整（文件被截断或损坏）", code="pack_header_truncated")
     try:
         header = json.loads(data[len(MAGIC) : end].decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise PackFormatError("话术包文件头已损坏") from None
+        raise PackFormatError("话术包文件头已损坏", code="pack_header_damaged") from None
     if not isinstance(header, dict):
-        raise PackFormatError("话术包文件头已损坏")
+        raise PackFormatError("话术包文件头已损坏", code="pack_header_damaged")
     if header.get("alg") != "ed25519":
         raise PackFormatError(f"不支持的签名算法: {str(header.get('alg'))[:40]!r}")
     compression = header.get("compression")
@@ -723,13 +764,23 @@ def decode_pack(data: bytes) -> VerifiedPack:
     # A length that does not match is damage (a copy cut short, a payload edited, a header
     # reformatted): told as such, never as a pack that is merely incomplete.
     if len(body) < size:
-        raise PackFormatError(_damaged(f"内容比文件头记录的少 {size - len(body)} 字节"))
+        raise PackFormatError(
+            _damaged(f"内容比文件头记录的少 {size - len(body)} 字节"),
+            code="pack_damaged_short",
+            details={"bytes": size - len(body)},
+        )
     if len(body) > size:
-        raise PackFormatError(_damaged(f"末尾有多余的 {len(body) - size} 字节"))
+        raise PackFormatError(
+            _damaged(f"末尾有多余的 {len(body) - size} 字节"),
+            code="pack_damaged_extra",
+            details={"bytes": len(body) - size},
+        )
     try:
         VerifyKey(key_raw).verify(_signed_message(header, body), signature)
     except (BadSignatureError, CryptoError, ValueError, TypeError):
-        raise PackSignatureError("签名无效，已拒绝：" + _damaged("内容与签名不符")) from None
+        raise PackSignatureError(
+            "签名无效，已拒绝：" + _damaged("内容与签名不符"), code="pack_signature_invalid"
+        ) from None
     # Only now, with the content known to come from the key holder, inflate and parse it.
     payload = _inflate(body, str(compression))
     try:
@@ -751,24 +802,40 @@ def read_pack(path: Path | str, *, max_bytes: int = MAX_PACK_BYTES) -> VerifiedP
     try:
         info = source.stat()
     except FileNotFoundError:
-        raise PackFormatError(f"文件不存在: {source}") from None
+        raise PackFormatError(f"文件不存在: {source}", code="pack_file_missing", details={"path": source}) from None
     except OSError as exc:
-        raise PackFormatError(f"无法读取文件 {source}: {exc.strerror or exc}") from exc
+        raise PackFormatError(
+            f"无法读取文件 {source}: {exc.strerror or exc}",
+            code="pack_file_unreadable",
+            details={"path": source, "reason": exc.strerror or exc},
+        ) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise PackFormatError(f"不是普通文件: {source}")
+        raise PackFormatError(f"不是普通文件: {source}", code="pack_not_a_file", details={"path": source})
     if info.st_size > max_bytes:
         raise PackFormatError(
             f"话术包文件过大（{info.st_size // (1024 * 1024)} MB，上限 {max_bytes // (1024 * 1024)} MB），"
-            f"已拒绝: {source.name}"
+            f"已拒绝: {source.name}",
+            code="pack_file_too_large",
+            details={
+                "size": info.st_size // (1024 * 1024),
+                "limit": max_bytes // (1024 * 1024),
+                "name": source.name,
+            },
         )
     try:
         with source.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise PackFormatError(f"无法读取文件 {source}: {exc.strerror or exc}") from exc
+        raise PackFormatError(
+            f"无法读取文件 {source}: {exc.strerror or exc}",
+            code="pack_file_unreadable",
+            details={"path": source, "reason": exc.strerror or exc},
+        ) from exc
     if len(data) > max_bytes:
         raise PackFormatError(
-            f"话术包文件过大（上限 {max_bytes // (1024 * 1024)} MB），已拒绝: {source.name}"
+            f"话术包文件过大（上限 {max_bytes // (1024 * 1024)} MB），已拒绝: {source.name}",
+            code="pack_too_large",
+            details={"limit": max_bytes // (1024 * 1024)},
         )
     return decode_pack(data)
 
@@ -814,7 +881,9 @@ def pack_from_json(obj: Any) -> Pack:
         raise PackFormatError("话术包内容格式不对")
     fmt = _get(obj, "format", int, "话术包")
     if fmt != FORMAT_VERSION:
-        raise PackAppTooOldError(f"话术包格式版本 {fmt} 比本程序新，请先升级话术助手")
+        raise PackAppTooOldError(
+            f"话术包格式版本 {fmt} 比本程序新，请先升级话术助手", code="pack_format_newer", details={"version": fmt}
+        )
     meta = _get(obj, "pack", dict, "话术包")
     manifest = PackManifest(
         id=_get(meta, "id", str, "清单"),
@@ -887,7 +956,9 @@ def check_app_version(manifest: PackManifest, app_version: str) -> None:
     if app_version_tuple(app_version) < app_version_tuple(manifest.min_app):
         raise PackAppTooOldError(
             f"话术包“{manifest.name}”需要话术助手 {manifest.min_app} 或更新版本（当前 {app_version}），"
-            "请先升级程序"
+            "请先升级程序",
+            code="pack_needs_newer_app",
+            details={"name": manifest.name, "needs": manifest.min_app, "current": app_version},
         )
 
 
@@ -1636,7 +1707,11 @@ def scan_folder(path: Path | str) -> FolderScan:
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise ChannelError(f"无法读取文件夹 {folder}: {exc.strerror or exc}") from exc
+        raise ChannelError(
+            f"无法读取文件夹 {folder}: {exc.strerror or exc}",
+            code="channel_folder_unreadable",
+            details={"folder": folder, "reason": exc.strerror or exc},
+        ) from exc
     newest: dict[tuple[str, str], FoundPack] = {}
     for entry in entries:
         if entry.suffix.lower() != SUFFIX or entry.name.startswith((".", "~")):
@@ -1706,9 +1781,13 @@ def manifest_for(verified: VerifiedPack, url: str) -> dict[str, Any]:
 def _require_https(url: str) -> str:
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme.lower() != "https" or not parsed.hostname:
-        raise ChannelError(f"只支持 https:// 地址（为了防止被篡改）: {url[:200]}")
+        raise ChannelError(
+            f"只支持 https:// 地址（为了防止被篡改）: {url[:200]}",
+            code="channel_https_only",
+            details={"url": url[:200]},
+        )
     if parsed.username or parsed.password:
-        raise ChannelError("地址中不能包含用户名或密码")
+        raise ChannelError("地址中不能包含用户名或密码", code="channel_url_credentials")
     return url
 
 
@@ -1732,16 +1811,26 @@ def _open_https(url: str, context: ssl.SSLContext | None, timeout: float) -> Any
     except ChannelError:
         raise
     except urllib.error.HTTPError as exc:
-        raise ChannelError(f"服务器返回错误 {exc.code}: {url[:200]}") from None
+        raise ChannelError(
+            f"服务器返回错误 {exc.code}: {url[:200]}",
+            code="channel_http_error",
+            details={"status": exc.code, "url": url[:200]},
+        ) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ChannelError(f"无法连接 {url[:200]}: {reason}") from None
+        raise ChannelError(
+            f"无法连接 {url[:200]}: {reason}", code="channel_unreachable", details={"url": url[:200], "reason": reason}
+        ) from None
 
 
 def _read_capped(response: Any, limit: int, sink: Callable[[bytes], None] | None = None) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ChannelError(f"下载内容过大（{int(declared)} 字节，上限 {limit}），已拒绝")
+        raise ChannelError(
+            f"下载内容过大（{int(declared)} 字节，上限 {limit}），已拒绝",
+            code="channel_download_too_large",
+            details={"limit": limit},
+        )
     chunks: list[bytes] = []
     total = 0
     while True:
@@ -1750,7 +1839,11 @@ def _read_capped(response: Any, limit: int, sink: Callable[[bytes], None] | None
             break
         total += len(chunk)
         if total > limit:
-            raise ChannelError(f"下载内容过大（上限 {limit} 字节），已拒绝")
+            raise ChannelError(
+                f"下载内容过大（上限 {limit} 字节），已拒绝",
+                code="channel_download_too_large",
+                details={"limit": limit},
+            )
         if sink is not None:
             sink(chunk)
         else:
@@ -1767,16 +1860,22 @@ def check_url(
     try:
         obj = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ChannelError(f"更新清单不是有效的 JSON: {manifest_url[:200]}") from None
+        raise ChannelError(
+            f"更新清单不是有效的 JSON: {manifest_url[:200]}",
+            code="channel_manifest_invalid",
+            details={"url": manifest_url[:200]},
+        ) from None
+    # What is wrong with it is for the lead who published it; the agent is told where it is.
+    where = {"url": manifest_url[:200]}
     if not isinstance(obj, dict):
-        raise ChannelError("更新清单格式不对")
+        raise ChannelError("更新清单格式不对", code="channel_manifest_invalid", details=where)
     version, sha, url = obj.get("version"), obj.get("sha256"), obj.get("url")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
-        raise ChannelError("更新清单的 version 应为正整数")
+        raise ChannelError("更新清单的 version 应为正整数", code="channel_manifest_invalid", details=where)
     if not isinstance(sha, str) or not _SHA256_RE.match(sha.lower()):
-        raise ChannelError("更新清单的 sha256 格式不对")
+        raise ChannelError("更新清单的 sha256 格式不对", code="channel_manifest_invalid", details=where)
     if not isinstance(url, str) or not url:
-        raise ChannelError("更新清单缺少 url")
+        raise ChannelError("更新清单缺少 url", code="channel_manifest_invalid", details=where)
     absolute = _require_https(urllib.parse.urljoin(manifest_url, url))
     size = obj.get("size")
     return UrlManifest(
@@ -1814,7 +1913,9 @@ def download_pack(
             handle.flush()
             os.fsync(handle.fileno())
         if digest.hexdigest() != manifest.sha256:
-            raise ChannelError("下载的话术包与清单中的 SHA-256 不符（文件不完整或被篡改），已丢弃")
+            raise ChannelError(
+                "下载的话术包与清单中的 SHA-256 不符（文件不完整或被篡改），已丢弃", code="channel_checksum_mismatch"
+            )
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

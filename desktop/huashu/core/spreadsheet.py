@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import errno
 import io
+import os
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from huashu.core.coded import CodedError, detail_text
 from huashu.core.models import PhraseRow, SheetLine, normalize_category_path
 from huashu.paths import atomic_write_bytes
 
@@ -85,16 +87,55 @@ PHRASE_FILL_MERGED: tuple[str, ...] = ("category", "tags", "notes")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class SpreadsheetError(ValueError):
-    """A file that cannot be read as a sheet at all; nothing of it is imported."""
+# Joins the items of a list-valued detail (columns, rows, words): a UI splits them and lists them
+# the way its language does; the Chinese message joins them with "、" itself.
+
+
+class CodedText(str):
+    """A line of an import report: the Chinese text the command line and its JSON show, also told
+    by a stable `code` and the values in `details` (strings; a list joined by LIST_SEPARATOR), so a
+    UI in another language words it itself. It is a str: reports, sorting and JSON are unchanged.
+    """
+
+    code: str
+    details: dict[str, str]
+
+    def __new__(cls, text: str, *, code: str, details: Mapping[str, object] | None = None) -> CodedText:
+        obj = super().__new__(cls, text)
+        obj.code = code
+        obj.details = {key: detail_text(value) for key, value in (details or {}).items()}
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_coded_text, (str(self), self.code, self.details))
+
+
+def _coded_text(text: str, code: str, details: dict[str, str]) -> CodedText:
+    return CodedText(text, code=code, details=details)
+
+
+def row_details(line: int) -> dict[str, object]:
+    """A report row's number as details: `row`, and `sheet` when several sheets were read."""
+    sheet = getattr(line, "sheet", None)
+    return {"row": int(line)} if sheet is None else {"row": int(line), "sheet": sheet}
+
+
+class SpreadsheetError(CodedError, ValueError):
+    """A file that cannot be read as a sheet at all; nothing of it is imported.
+
+    The message is Chinese (the command line's); a UI in another language words it from `code`
+    and `details`; `code` is None where there is none.
+    """
 
 
 class EncodingError(SpreadsheetError):
     """A text file that no supported encoding reads whole. The message is one line (the command
     line's errors are); `sentences` lets a window show what, where and how to fix it line by line."""
 
-    def __init__(self, sentences: Sequence[str]) -> None:
-        super().__init__("".join(sentences))
+    def __init__(
+        self, sentences: Sequence[str], *, code: str | None = None, details: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__("".join(sentences), code=code, details=details)
         self.sentences = tuple(sentences)
 
 
@@ -254,7 +295,17 @@ def _encoding_error(data: bytes, failures: Sequence[_DecodeFailure]) -> Encoding
             f"支持的编码: {SUPPORTED_ENCODINGS}。",
             "修正方法: 用 Excel 或记事本打开文件，改正这一处（通常显示为乱码或问号），"
             "然后“另存为”，文件类型选“CSV UTF-8（逗号分隔）(*.csv)”，再重新导入。",
-        ]
+        ],
+        code="encoding_nul" if failure.nul else "encoding_bad_bytes",
+        # `line` (in a text editor) only where a quoted cell above spans several lines, as above.
+        details={
+            "encoding": name,
+            "row": row,
+            "column": column,
+            "offset": failure.start + 1,
+            "bytes": bad,
+            "line": line if row != line else "",
+        },
     )
 
 
@@ -273,7 +324,11 @@ _OS_ERRORS_ZH = {
 def _os_error(path: Path, exc: OSError) -> SpreadsheetError:
     """A file error in Chinese: the OS's own strerror is English on most systems."""
     reason = _OS_ERRORS_ZH.get(exc.errno or 0) or f"系统错误（{exc.errno or '未知'}）"
-    return SpreadsheetError(f"无法读取文件 {path}: {reason}")
+    # The OS's own words for another UI language (English on most systems, the system's on Windows).
+    said = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    return SpreadsheetError(
+        f"无法读取文件 {path}: {reason}", code="sheet_unreadable", details={"path": path, "reason": said}
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -283,7 +338,9 @@ def _read_bytes(path: Path) -> bytes:
         raise _os_error(path, exc) from exc
     if size > MAX_FILE_BYTES:
         raise SpreadsheetError(
-            f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）: {path}"
+            f"文件过大（{size // (1024 * 1024)} MB，上限 {MAX_FILE_BYTES // (1024 * 1024)} MB）: {path}",
+            code="sheet_too_large",
+            details={"size": size // (1024 * 1024), "limit": MAX_FILE_BYTES // (1024 * 1024), "path": path},
         )
     try:
         return path.read_bytes()
@@ -291,12 +348,12 @@ def _read_bytes(path: Path) -> bytes:
         raise _os_error(path, exc) from exc
 
 
-# Python's csv module says what went wrong in English; a lead gets it in Chinese.
-_CSV_ERRORS_ZH: tuple[tuple[str, str], ...] = (
-    ("unexpected end of data", "文件在引号内结束（有一个引号没有配对）"),
-    ("expected after", '引号后面应是分隔符（单元格里的引号要写成两个 ""）'),
-    ("new-line character seen in unquoted field", "未加引号的单元格里有换行"),
-    ("line contains nul", "包含非法字符 NUL"),
+# Python's csv module says what went wrong in English; a lead gets it in Chinese (and a code).
+_CSV_ERRORS_ZH: tuple[tuple[str, str, str], ...] = (
+    ("unexpected end of data", "文件在引号内结束（有一个引号没有配对）", "csv_unclosed_quote"),
+    ("expected after", '引号后面应是分隔符（单元格里的引号要写成两个 ""）', "csv_text_after_quote"),
+    ("new-line character seen in unquoted field", "未加引号的单元格里有换行", "csv_newline_unquoted"),
+    ("line contains nul", "包含非法字符 NUL", "csv_nul"),
 )
 
 
@@ -317,12 +374,21 @@ def _csv_records(text: str) -> list[list[str]]:
         for record in reader:
             records.append(record)
             if len(records) > MAX_ROWS + 1:
-                raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
+                raise SpreadsheetError(
+                    f"行数过多（上限 {MAX_ROWS} 行）", code="sheet_too_many_rows", details={"limit": MAX_ROWS}
+                )
         return records
     except csv.Error as exc:
         detail = str(exc)
-        reason = next((zh for en, zh in _CSV_ERRORS_ZH if en in detail.lower()), f"无法解析（{detail}）")
-        raise SpreadsheetError(f"CSV 格式错误（第 {reader.line_num} 行）: {reason}") from exc
+        reason, code = next(
+            ((zh, code) for en, zh, code in _CSV_ERRORS_ZH if en in detail.lower()),
+            (f"无法解析（{detail}）", "csv_malformed"),
+        )
+        raise SpreadsheetError(
+            f"CSV 格式错误（第 {reader.line_num} 行）: {reason}",
+            code=code,
+            details={"row": reader.line_num, "reason": detail},
+        ) from exc
 
 
 def _check_xlsx_container(path: Path) -> None:
@@ -332,7 +398,9 @@ def _check_xlsx_container(path: Path) -> None:
     except OSError as exc:
         raise _os_error(path, exc) from exc
     if not zipfile.is_zipfile(path):
-        raise SpreadsheetError(f"不是有效的 Excel (.xlsx) 文件: {path.name}")
+        raise SpreadsheetError(
+            f"不是有效的 Excel (.xlsx) 文件: {path.name}", code="xlsx_invalid", details={"name": path.name}
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -341,17 +409,23 @@ def _check_xlsx_container(path: Path) -> None:
             for info in infos:
                 name = info.filename
                 if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
-                    raise SpreadsheetError(f"Excel 文件包含可疑路径，已拒绝: {name}")
+                    raise SpreadsheetError(
+                        f"Excel 文件包含可疑路径，已拒绝: {name}", code="xlsx_suspicious_path", details={"name": name}
+                    )
                 total += info.file_size
                 compressed += info.compress_size
             if total > MAX_XLSX_UNPACKED_BYTES or (compressed and total / compressed > MAX_XLSX_RATIO):
-                raise SpreadsheetError("Excel 文件解压后过大（疑似压缩炸弹），已拒绝")
+                raise SpreadsheetError("Excel 文件解压后过大（疑似压缩炸弹），已拒绝", code="xlsx_too_large_unpacked")
             if "xl/workbook.xml" not in {info.filename for info in infos}:
-                raise SpreadsheetError(f"不是有效的 Excel (.xlsx) 文件（缺少工作簿）: {path.name}")
+                raise SpreadsheetError(
+                    f"不是有效的 Excel (.xlsx) 文件（缺少工作簿）: {path.name}",
+                    code="xlsx_invalid",
+                    details={"name": path.name},
+                )
     except SpreadsheetError:
         raise
     except Exception as exc:  # zipfile raises BadZipFile, UnicodeDecodeError, struct.error... on damage
-        raise SpreadsheetError(f"Excel 文件已损坏: {exc}") from exc
+        raise SpreadsheetError(f"Excel 文件已损坏: {exc}", code="xlsx_damaged", details={"reason": exc}) from exc
 
 
 # --- XLSX cells as the lead sees them ---------------------------------------------------------
@@ -595,7 +669,11 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str) -> tuple[list[str], f
             for match in _MERGE_CELL.finditer(buffer):
                 refs.setdefault(match.group(1).decode("ascii").upper(), None)
             if len(refs) > MAX_MERGED_RANGES:
-                raise SpreadsheetError(f"合并单元格过多（上限 {MAX_MERGED_RANGES} 个）")
+                raise SpreadsheetError(
+                    f"合并单元格过多（上限 {MAX_MERGED_RANGES} 个）",
+                    code="xlsx_too_many_merged",
+                    details={"limit": MAX_MERGED_RANGES},
+                )
             if b"hidden" in buffer:  # most sheets hide nothing: skip the row scan
                 for match in _HIDDEN_ROW.finditer(buffer):
                     number = _ROW_NUMBER.search(match.group(0))
@@ -656,10 +734,12 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
         # read_only streams rows; formulas come back as their text and are never evaluated.
         workbook = openpyxl.load_workbook(_workbook_source(path), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise SpreadsheetError(f"Excel 文件无法打开（可能已损坏或被截断）: {exc}") from exc
+        raise SpreadsheetError(
+            f"Excel 文件无法打开（可能已损坏或被截断）: {exc}", code="xlsx_damaged", details={"reason": exc}
+        ) from exc
     try:
         if not workbook.worksheets:
-            raise SpreadsheetError("Excel 文件没有工作表")
+            raise SpreadsheetError("Excel 文件没有工作表", code="xlsx_no_sheets")
         sheets: list[_Sheet] = []
         unlocated = False
         total = 0
@@ -678,7 +758,11 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
                     )
                     total += 1
                     if total > MAX_ROWS + 1:
-                        raise SpreadsheetError(f"行数过多（上限 {MAX_ROWS} 行）")
+                        raise SpreadsheetError(
+                            f"行数过多（上限 {MAX_ROWS} 行）",
+                            code="sheet_too_many_rows",
+                            details={"limit": MAX_ROWS},
+                        )
                 member = getattr(sheet, "_worksheet_path", None)
                 hidden_rows: frozenset[int] = frozenset()
                 if isinstance(member, str):
@@ -697,14 +781,18 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
     except SpreadsheetError:
         raise
     except Exception as exc:
-        raise SpreadsheetError(f"Excel 文件读取失败（可能已损坏或被截断）: {exc}") from exc
+        raise SpreadsheetError(
+            f"Excel 文件读取失败（可能已损坏或被截断）: {exc}", code="xlsx_damaged", details={"reason": exc}
+        ) from exc
     finally:
         workbook.close()
     if unlocated:
         try:
             by_title = _merges_by_full_load(path)
         except Exception as exc:
-            raise SpreadsheetError(f"Excel 文件读取失败（可能已损坏或被截断）: {exc}") from exc
+            raise SpreadsheetError(
+                f"Excel 文件读取失败（可能已损坏或被截断）: {exc}", code="xlsx_damaged", details={"reason": exc}
+            ) from exc
         for item in sheets:
             item.merges = _merged_ranges(by_title.get(item.name, []))
     if any(cell.startswith("=") for item in sheets for record in item.records for cell in record):
@@ -777,13 +865,22 @@ def _header_at(
             continue
         if canonical in positions:
             first = header[positions[canonical]].strip()
-            raise SpreadsheetError(f"表头中“{raw.strip()}”重复（与“{first}”是同一列）")
+            raise SpreadsheetError(
+                f"表头中“{raw.strip()}”重复（与“{first}”是同一列）",
+                code="header_duplicate",
+                details={"header": raw.strip(), "first": first},
+            )
         positions[canonical] = index
     missing = [name for name in required if name not in positions]
     if missing:
-        found = "、".join(h.strip() for h in header if h.strip()) or "(空)"
-        shown = "、".join((names or {}).get(name, name) for name in missing)
-        raise SpreadsheetError(f"缺少必需的列: {shown}（文件表头: {found}）")
+        headers = [h.strip() for h in header if h.strip()]
+        wanted = [(names or {}).get(name, name) for name in missing]
+        raise SpreadsheetError(
+            f"缺少必需的列: {'、'.join(wanted)}（文件表头: {'、'.join(headers) or '(空)'}）",
+            code="columns_missing",
+            # Also the columns' own (English) names: a UI in another language names both.
+            details={"missing": wanted, "found": headers, "columns": missing},
+        )
     return positions, ignored
 
 
@@ -805,7 +902,7 @@ def _header(
             if len(candidates) == _HEADER_SEARCH_ROWS:
                 break
     if not candidates:
-        raise _EmptySheet("文件是空的，没有表头行")
+        raise _EmptySheet("文件是空的，没有表头行", code="sheet_empty")
     errors: list[tuple[int, SpreadsheetError]] = []  # (known column names in the row, error)
     for row in candidates:
         try:
@@ -963,14 +1060,18 @@ def read_tables(
             return [_table(sheet, header, fill_merged, encoding=encoding, fmt="csv")]
         # An Excel workbook saved or renamed with a .csv name: read it as what it is.
     elif suffix != ".xlsx":
-        raise SpreadsheetError(f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
+        raise SpreadsheetError(
+            f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx",
+            code="file_type_unsupported",
+            details={"suffix": suffix},
+        )
 
     sheets = _xlsx_sheets(path)
     notes: list[tuple[int, str]] = []
     visible: list[tuple[int, _Sheet]] = []
     for index, sheet in enumerate(sheets):
         if sheet.hidden:
-            notes.append((SheetLine(0, sheet.name, index), "隐藏的工作表，未读取"))
+            notes.append((SheetLine(0, sheet.name, index), CodedText("隐藏的工作表，未读取", code="sheet_hidden")))
         else:
             visible.append((index, sheet))
     partial_required = [name for name in required if name != sheet_name_column]
@@ -994,24 +1095,37 @@ def read_tables(
         found = complete[:1]  # a lone sheet without the column is an error, as in a CSV
     if not found:
         if not visible:
-            raise SpreadsheetError("Excel 文件没有可见的工作表（隐藏的工作表不读取）")
+            raise SpreadsheetError("Excel 文件没有可见的工作表（隐藏的工作表不读取）", code="xlsx_no_visible_sheets")
         first_error = errors[0][2]
         hidden = "、".join(f"“{sheet.name}”" for sheet in sheets if sheet.hidden)
         hidden_note = f"；隐藏的工作表不读取: {hidden}" if hidden else ""
         if len(visible) == 1:
             if hidden:
-                raise SpreadsheetError(f"{first_error}{hidden_note}") from first_error
+                # Worded as the sheet's own error in another language: the hidden sheets only add to it.
+                raise SpreadsheetError(
+                    f"{first_error}{hidden_note}", code=first_error.code, details=first_error.details
+                ) from first_error
             raise first_error
         shown = "、".join(f"“{sheet.name}”" for _index, sheet in visible)
         raise SpreadsheetError(
-            f"没有一个工作表有所需的列（{shown}）；第一个工作表: {first_error}{hidden_note}"
+            f"没有一个工作表有所需的列（{shown}）；第一个工作表: {first_error}{hidden_note}",
+            code="no_sheet_has_columns",
+            details={
+                "sheets": [sheet.name for _index, sheet in visible],
+                "columns": [names.get(name, name) for name in required],
+            },
         )
     read = {index for index, _sheet, _header_found, _partial in found}
     if all_sheets:
-        missing = "、".join(names.get(name, name) for name in required)
+        columns = [names.get(name, name) for name in required]
         for index, sheet, error in errors:
             if index not in read and not isinstance(error, _EmptySheet):
-                notes.append((SheetLine(0, sheet.name, index), f"没有所需的列（{missing}），未读取"))
+                note = CodedText(
+                    f"没有所需的列（{'、'.join(columns)}），未读取",
+                    code="sheet_without_columns",
+                    details={"columns": columns},
+                )
+                notes.append((SheetLine(0, sheet.name, index), note))
     tables: list[Table] = []
     for index, sheet, header, partial in found:
         table = _table(sheet, header, fill_merged, encoding="xlsx", fmt="xlsx")
@@ -1050,12 +1164,17 @@ def split_tags(value: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _empty(reason: str, column: str, row: TableRow) -> str:
+def _empty(reason: str, column: str, row: TableRow) -> CodedText:
     """Why a cell is empty, naming the merge it is under so the lead knows what to unmerge."""
+    code = f"row_{column}_empty"  # row_category_empty, row_title_empty, row_text_empty
     ref = row.merged.get(column)
     if ref is None:
-        return reason
-    return f"{reason}（位于合并单元格 {ref} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）"
+        return CodedText(reason, code=code)
+    return CodedText(
+        f"{reason}（位于合并单元格 {ref} 中，合并单元格的内容只算第一行；请取消合并并逐行填写）",
+        code=f"{code}_merged",
+        details={"cell": ref},
+    )
 
 
 def _line_ranges(lines: Sequence[int]) -> str:
@@ -1071,11 +1190,20 @@ def _line_ranges(lines: Sequence[int]) -> str:
     return "、".join(parts)
 
 
-def _inherited_category_note(first: int, last: int, source: int, category: str) -> str:
+def _inherited_category_note(first: int, last: int, source: int, category: str) -> CodedText:
     rows = "本行" if first == last else f"第 {int(first)}–{int(last)} 行"
-    return (
+    text = (
         f"分类为空，沿用第 {int(source)} 行的分类“{category}”"
         f"（{rows}；Excel 把合并的分类单元格另存为 CSV 时只在第一行写分类）"
+    )
+    if first == last:
+        return CodedText(
+            text, code="category_from_row_above", details={"source": int(source), "category": category}
+        )
+    return CodedText(
+        text,
+        code="category_from_row_above_rows",
+        details={"source": int(source), "category": category, "first": int(first), "last": int(last)},
     )
 
 
@@ -1104,14 +1232,20 @@ def read_phrase_sheet(path: Path | str, *, all_sheets: bool = False) -> PhraseSh
         fixed_category = ""
         if table.from_sheet_name:
             fixed_category = normalize_category_path(table.sheet)
-            notes.append(
-                (table.header_line, f"没有“分类”列，本表的话术归入分类“{fixed_category}”（工作表名）")
+            note = CodedText(
+                f"没有“分类”列，本表的话术归入分类“{fixed_category}”（工作表名）",
+                code="category_from_sheet_name",
+                details={"category": fixed_category},
             )
+            notes.append((table.header_line, note))
         if table.hidden_rows:
             ranges = _line_ranges(table.hidden_rows)
-            notes.append(
-                (table.hidden_rows[0], f"以下隐藏的行也已读取: 第 {ranges} 行（Excel 中被隐藏或筛选掉）")
+            note = CodedText(
+                f"以下隐藏的行也已读取: 第 {ranges} 行（Excel 中被隐藏或筛选掉）",
+                code="hidden_rows_read",
+                details={"rows": ranges.split("、")},
             )
+            notes.append((table.hidden_rows[0], note))
         fill_down = table.format == "csv"
         above_line, above_category = -1, ""  # the previous row and the category it had
         block: list[Any] = []  # [first, last, source line, category] of rows given the category above
@@ -1145,10 +1279,15 @@ def read_phrase_sheet(path: Path | str, *, all_sheets: bool = False) -> PhraseSh
                 continue
             too_long = [shown.get(name, name) for name, value in v.items() if len(value) > MAX_CELL_CHARS]
             if too_long:
-                problems.append((row.line, f"单元格过长（{'、'.join(too_long)} 超过 {MAX_CELL_CHARS} 字）"))
+                problem = CodedText(
+                    f"单元格过长（{'、'.join(too_long)} 超过 {MAX_CELL_CHARS} 字）",
+                    code="cells_too_long",
+                    details={"columns": too_long, "limit": MAX_CELL_CHARS},
+                )
+                problems.append((row.line, problem))
                 continue
             if any("\x00" in value for value in v.values()):
-                problems.append((row.line, "包含非法字符 NUL"))
+                problems.append((row.line, CodedText("包含非法字符 NUL", code="nul_character")))
                 continue
             shortcut = v.get("shortcut", "").strip() or None
             rows.append(
@@ -1212,7 +1351,11 @@ def write_table(
         workbook.save(buffer_bytes)
         atomic_write_bytes(path, buffer_bytes.getvalue())
     else:
-        raise SpreadsheetError(f"不支持的导出类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx")
+        raise SpreadsheetError(
+            f"不支持的导出类型 {suffix or '(无扩展名)'}，请使用 .csv 或 .xlsx",
+            code="export_type_unsupported",
+            details={"suffix": suffix},
+        )
     return len(matrix)
 
 

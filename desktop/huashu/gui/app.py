@@ -196,6 +196,7 @@ def open_library(db_path: Path | None) -> Library | None:
         except LibraryCorruptError as exc:
             return _recover(exc, own_file=db_path is None)
     except (LibraryError, OSError) as exc:  # OSError: a restore or set-aside the disk refused
+        _speak_system_language()
         _critical(
             QCoreApplication.translate("app", "The phrase library could not be opened.\n\n{0}").format(
                 friendly_error(exc)
@@ -214,9 +215,23 @@ def _looks_like_sqlite(path: Path) -> bool:
         return False
 
 
+def _speak_system_language() -> None:
+    """Before a library is open its language setting cannot be read: speak the system's language.
+
+    Once one opens, create_main_window installs the library's own language again.
+    """
+    from huashu.gui.errors import system_language
+
+    app = QCoreApplication.instance()
+    language = system_language()
+    if app is not None and i18n.current_language() != language:
+        i18n.install_translators(app, language)
+
+
 def _recover(exc: Any, *, own_file: bool) -> Library | None:
     from huashu.storage import recovery
 
+    _speak_system_language()
     damaged: Path = exc.path
     found = recovery.find_good_backup(damaged)
     if found is not None:
@@ -224,7 +239,7 @@ def _recover(exc: Any, *, own_file: bool) -> Library | None:
             QCoreApplication.translate("app", "The phrase library is damaged and cannot be opened."),
             QCoreApplication.translate(
                 "app", "{0}\n\nRestore the backup from {1}? The damaged file is kept beside it."
-            ).format(exc, found.when.strftime("%Y-%m-%d %H:%M")),
+            ).format(friendly_error(exc), found.when.strftime("%Y-%m-%d %H:%M")),
             QCoreApplication.translate("app", "Restore backup"),
             QCoreApplication.translate("app", "Quit"),
         ):
@@ -239,7 +254,7 @@ def _recover(exc: Any, *, own_file: bool) -> Library | None:
         QCoreApplication.translate("app", "The phrase library is damaged and there is no good backup."),
         QCoreApplication.translate(
             "app", "{0}\n\nStart again with the default library? The damaged file is kept as {1}."
-        ).format(exc, damaged.name + ".corrupt-…"),
+        ).format(friendly_error(exc), damaged.name + ".corrupt-…"),
         QCoreApplication.translate("app", "Start again"),
         QCoreApplication.translate("app", "Quit"),
     ):

@@ -10,7 +10,6 @@ from huashu.gui import icons, theme
 from huashu.gui.qt import (
     QAbstractItemView,
     QColor,
-    QDragMoveEvent,
     QEvent,
     QHeaderView,
     QMimeData,
@@ -36,6 +35,7 @@ from huashu.gui.search_panel import Scope
 if TYPE_CHECKING:
     from huashu.gui.qt import (  # drag, drop and menu events: built on first use
         QDragEnterEvent,
+        QDragMoveEvent,
         QDropEvent,
     )
 
@@ -361,6 +361,8 @@ class CategoryTree(QTreeWidget):
             category_id = int(json.loads(bytes(mime.data(CATEGORY_MIME).data()).decode()))
             # Each auto-scroll step forgets the indicator's position, and X11 sends no drag move
             # while the mouse rests: placed from a stale one, the category went to the top level.
+            from huashu.gui.qt import QDragMoveEvent  # its class is built on the first drop (~1 ms)
+
             super().dragMoveEvent(
                 QDragMoveEvent(pos, event.possibleActions(), mime, event.buttons(), event.modifiers())
             )

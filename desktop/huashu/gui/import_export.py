@@ -12,6 +12,7 @@ from pathlib import Path
 from huashu.core.models import ImportReport
 from huashu.gui import i18n, theme
 from huashu.gui.context import AppContext
+from huashu.gui.errors import encoding_sentences, in_ui_language
 from huashu.gui.ops import OpError
 from huashu.gui.qt import (
     QCloseEvent,
@@ -113,9 +114,9 @@ class ImportReportDialog(QDialog):
             parts.append(f'<h4 style="color:{color};">{heading}</h4><table cellpadding="3">')
             for line, message in rows[:500]:
                 where = html.escape(row_label(line))
-                parts.append(
-                    f'<tr><td style="color:{c.muted};" align="right">{where}</td><td>{html.escape(message)}</td></tr>'
-                )
+                # The library words each line in Chinese; a coded one is worded here in the UI's language.
+                said = html.escape(in_ui_language(message))
+                parts.append(f'<tr><td style="color:{c.muted};" align="right">{where}</td><td>{said}</td></tr>')
             parts.append("</table>")
             if len(rows) > 500:
                 parts.append(f"<p>… {len(rows) - 500}</p>")
@@ -327,9 +328,9 @@ class ImportFlow(QObject):
 
         if isinstance(error.exception, EncodingError):
             # What went wrong, the encodings that work and the fix, each on its own line.
-            self.failed.emit("\n".join(error.exception.sentences))
+            self.failed.emit("\n".join(encoding_sentences(error.exception, error.exception.sentences)))
             return
-        self.failed.emit(error.message)
+        self.failed.emit(in_ui_language(error.exception, error.message))
 
     def _undo_failed(self, error: OpError) -> None:
         self.failed.emit(self.tr("This step could not be undone: {0}").format(error.message))

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from huashu.core.coded import CodedError
 from huashu.core.models import ImportReport, OpChanges
 from huashu.gui.qt import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
-from huashu.storage.library import CodedError, Library
+from huashu.storage.library import Library
 
 log = logging.getLogger(__name__)
 

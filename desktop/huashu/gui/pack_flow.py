@@ -10,6 +10,7 @@ from pathlib import Path
 from huashu.core.packs import PackError, PackPreview, PackUntrustedError, diff_segments
 from huashu.gui import theme
 from huashu.gui.context import AppContext
+from huashu.gui.errors import in_ui_language
 from huashu.gui.ops import OpError, Ops
 from huashu.gui.qt import (
     QCoreApplication,
@@ -357,11 +358,15 @@ class PackFlow(QObject):
             return
         log.info("team pack %s refused: %s", path.name, exc)
         self._finish(declined=True)
-        self.failed.emit(str(exc))
+        self.failed.emit(in_ui_language(exc))
+
+    def _failure(self, error: OpError) -> str:
+        """A failed step's message; a pack or channel error (worded in Chinese by the core) in the UI's language."""
+        return in_ui_language(error.exception, error.message)
 
     def _preview_failed(self, error: OpError) -> None:
         self._finish(declined=True)
-        self.failed.emit(error.message)
+        self.failed.emit(self._failure(error))
 
     def _previewed(self, pending: store.PendingInstall) -> None:
         def decided(result: int) -> None:
@@ -383,7 +388,7 @@ class PackFlow(QObject):
 
     def _apply_failed(self, error: OpError) -> None:
         self._finish(declined=True)
-        self.failed.emit(error.message)
+        self.failed.emit(self._failure(error))
 
     # -- channels --------------------------------------------------------------------------------
 
@@ -440,7 +445,7 @@ class PackFlow(QObject):
 
         def fetch_failed(error: OpError) -> None:
             self._finish(declined=True)
-            self.failed.emit(error.message)
+            self.failed.emit(self._failure(error))
 
         self.io.run(lambda _lib: store.fetch_update(update), fetched, fetch_failed)
         return True

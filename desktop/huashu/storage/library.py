@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from huashu.core import models, placeholders
+from huashu.core.coded import CodedError
 from huashu.core.models import (
     Category,
     ImportReport,
@@ -44,23 +45,6 @@ PROFILE_ALIASES: dict[str, str] = {
     "company": "公司",
     "store": "门店",
 }
-
-
-class CodedError(Exception):
-    """An error whose message (Chinese, for the command line) is also told by a stable `code`.
-
-    A UI in another language words the error itself from `code` and the values in `details`
-    (as it does for placeholders.PlaceholderIssue); str() stays the Chinese message. Errors raised
-    without a code (older call sites, other modules) have `code` None and empty `details`.
-    """
-
-    def __init__(
-        self, *args: object, code: str | None = None, details: Mapping[str, object] | None = None
-    ) -> None:
-        super().__init__(*args)
-        self.code = code
-        # Strings, as the message shows them, so a UI can put them into its own wording as they are.
-        self.details: dict[str, str] = {key: str(value) for key, value in (details or {}).items()}
 
 
 class LibraryError(CodedError, RuntimeError):
@@ -548,7 +532,7 @@ class Library:
         try:
             todo = migrations.pending(self.conn)
         except migrations.SchemaError as exc:
-            raise LibraryError(str(exc)) from exc
+            raise LibraryError(str(exc), code=exc.code, details=exc.details) from exc
         if todo:
             raise LibraryReadOnlyError(
                 "话术库文件是只读的，且需要升级数据库版本，请把它复制到可写的位置后再打开",
@@ -611,7 +595,7 @@ class Library:
             typed = library_error(exc.__cause__, self.path) if exc.__cause__ is not None else None
             if typed is not None:
                 raise typed from exc
-            raise LibraryError(str(exc)) from exc
+            raise LibraryError(str(exc), code=exc.code, details=exc.details) from exc
         except sqlite3.DatabaseError as exc:
             typed = library_error(exc, self.path)
             if typed is not None:
@@ -1443,7 +1427,12 @@ class Library:
     def _plan_import(
         self, rows: Sequence[tuple[int, PhraseRow]], progress: ImportProgress | None, *, dry_run: bool
     ) -> tuple[ImportReport, list[_Planned]]:
-        """Check every row against the library, reading only: the report, and the rows to write."""
+        """Check every row against the library, reading only: the report, and the rows to write.
+
+        Each report line is also told by a code and details (CodedText), for a UI in another language.
+        """
+        from huashu.core.spreadsheet import CodedText, row_details  # imports only
+
         report = ImportReport(dry_run=dry_run)
         existing = _PhraseKeys(self._phrases_by_key())
         titles = {r[0]: r[1] for r in self.conn.execute("SELECT id, title FROM phrases")}
@@ -1462,25 +1451,38 @@ class Library:
             key = (item.category, models.fold_title(item.title))
             if key in seen:
                 first_line, first_title = seen[key]
-                why = "同一分类下同名标题"
-                if first_title != item.title:
-                    why = f"标题与“{first_title}”只差全角/半角写法"
-                report.skipped.append((line, f"与{row_label(first_line)}重复（{why}）"))
+                if first_title == item.title:
+                    duplicate = CodedText(
+                        f"与{row_label(first_line)}重复（同一分类下同名标题）",
+                        code="row_duplicate",
+                        details=row_details(first_line),
+                    )
+                else:
+                    duplicate = CodedText(
+                        f"与{row_label(first_line)}重复（标题与“{first_title}”只差全角/半角写法）",
+                        code="row_duplicate_width",
+                        details={**row_details(first_line), "title": first_title},
+                    )
+                report.skipped.append((line, duplicate))
                 continue
             seen[key] = (line, item.title)
             problem = next(
                 (
                     p
-                    for p in map(unstorable, (item.category, item.title, item.text, item.notes, *item.tags))
+                    for p in map(_unstorable_code, (item.category, item.title, item.text, item.notes, *item.tags))
                     if p
                 ),
                 None,
             )
             if problem:
-                report.skipped.append((line, f"单元格{problem}"))
+                text = f"单元格{_UNSTORABLE[problem]}"
+                if problem == "nul_character":
+                    report.skipped.append((line, CodedText(text, code="cell_nul_character")))
+                else:
+                    report.skipped.append((line, CodedText(text, code="cell_unpaired_surrogate")))
                 continue
             if not normalize_category_path(item.category):
-                report.skipped.append((line, "分类不能为空"))
+                report.skipped.append((line, CodedText("分类不能为空", code="category_empty")))
                 continue
             # Markers are converted around the fields a text already has; a text with a bracket
             # error is left for validate() to report rather than have its brackets escaped.
@@ -1488,21 +1490,34 @@ class Library:
             text = item.text
             if converted.fields:
                 text = converted.text
-                names = "、".join(f"{f.marker}→[{f.name}]" for f in converted.fields)
-                report.converted.append((line, f"旧式占位符已转换: {names}"))
+                names = [f"{f.marker}→[{f.name}]" for f in converted.fields]
+                report.converted.append(
+                    (
+                        line,
+                        CodedText(
+                            f"旧式占位符已转换: {'、'.join(names)}", code="markers_converted", details={"fields": names}
+                        ),
+                    )
+                )
             issues = placeholders.validate(text)
             if issues:
                 first = issues[0]
-                report.skipped.append(
-                    (line, f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}")
+                # Told as the library tells a phrase it refuses (check_template), so it is worded alike.
+                wrong = CodedText(
+                    f"占位符错误（第 {first.position + 1} 个字符）: {first.message_zh}",
+                    code="placeholder",
+                    details={"position": first.position + 1, "issue": first.code, **dict(first.details)},
                 )
+                report.skipped.append((line, wrong))
                 continue
             current = existing.get(item.category, item.title)
-            shortcut_problem = ""
+            shortcut_problem: str | None = None
             try:
                 code = normalize_shortcut(item.shortcut)
             except ValidationError as exc:
-                shortcut_problem = f"{exc}；已忽略快捷编码"
+                shortcut_problem = CodedText(
+                    f"{exc}；已忽略快捷编码", code="shortcut_invalid_ignored", details=exc.details
+                )
                 code = None
             if current is not None and current[7] == "pack":
                 # An exported sheet carries the team pack's phrases: as they are, they are simply
@@ -1510,13 +1525,14 @@ class Library:
                 if _same_content(current, text, code, _clean_tags(item.tags), item.notes, pack=True):
                     report.unchanged += 1
                 else:
-                    report.skipped.append((line, PACK_PHRASE_CHANGED))
+                    report.skipped.append((line, CodedText(PACK_PHRASE_CHANGED, code="pack_phrase_changed")))
                 continue
             if shortcut_problem:
                 report.warnings.append((line, shortcut_problem))
             note = models.shortcut_change_note(item.shortcut, code)
             if note:
-                report.warnings.append((line, note))
+                changed = {"given": (item.shortcut or "").strip(), "shortcut": code}
+                report.warnings.append((line, CodedText(note, code="shortcut_changed", details=changed)))
             prepared.append((line, item, text, code, current))
         # Shortcuts the phrases of this import give up are free for its other rows: one import
         # swaps /a and /b between two phrases (in row order, the second would find it taken).
@@ -1532,11 +1548,21 @@ class Library:
         for line, item, text, code, current in prepared:
             own = current[0] if current is not None else None
             if code is not None and code in claimed:
-                report.warnings.append((line, f"快捷编码 {code} 已被{row_label(claimed[code])}使用，已忽略"))
+                taken = CodedText(
+                    f"快捷编码 {code} 已被{row_label(claimed[code])}使用，已忽略",
+                    code="shortcut_taken_by_row",
+                    details={"shortcut": code, **row_details(claimed[code])},
+                )
+                report.warnings.append((line, taken))
                 code = None
             elif code is not None and shortcuts.get(code) not in (None, own):
                 owner = titles.get(shortcuts[code], "")
-                report.warnings.append((line, f"快捷编码 {code} 已被“{owner}”使用，已忽略"))
+                taken = CodedText(
+                    f"快捷编码 {code} 已被“{owner}”使用，已忽略",
+                    code="shortcut_taken_ignored",
+                    details={"shortcut": code, "title": owner},
+                )
+                report.warnings.append((line, taken))
                 code = None
             tags = _clean_tags(item.tags)
             if current is not None:
@@ -1659,9 +1685,15 @@ class Library:
         if not rows:
             return
         from huashu.core.checker import forbidden_words
+        from huashu.core.spreadsheet import CodedText
 
         for index, words in forbidden_words(self.rules(include_disabled=False), (text for _, text in rows)):
-            report.warnings.append((rows[index][0], f"含服务忌语: {'、'.join(words)}（已导入，请修改）"))
+            warning = CodedText(
+                f"含服务忌语: {'、'.join(words)}（已导入，请修改）",
+                code="forbidden_words_imported",
+                details={"words": list(words)},
+            )
+            report.warnings.append((rows[index][0], warning))
         report.warnings.sort(key=_report_order)
 
     def export_rows(self, category_id: int | None = None) -> list[PhraseRow]:

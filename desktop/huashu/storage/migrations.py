@@ -7,13 +7,18 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from huashu.core.coded import CodedError
 from huashu.paths import migrations_dir
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-class SchemaError(RuntimeError):
-    """The file's schema cannot be used by this version of the app."""
+class SchemaError(CodedError, RuntimeError):
+    """The file's schema cannot be used by this version of the app.
+
+    The library passes its code and details on when it wraps it; `code` is None for the errors
+    only a developer meets.
+    """
 
 
 class SchemaTooNewError(SchemaError):
@@ -63,7 +68,9 @@ def pending(conn: sqlite3.Connection) -> list[Migration]:
         raise SchemaTooNewError(
             "话术库文件来自更新版本的话术助手（未知的数据库版本: "
             + ", ".join(unknown)
-            + "），请升级本程序后再打开。 / The library was written by a newer Huashu; upgrade to open it."
+            + "），请升级本程序后再打开。 / The library was written by a newer Huashu; upgrade to open it.",
+            code="schema_too_new",
+            details={"versions": ", ".join(unknown)},
         )
     return [m for m in known if m.name not in set(done)]
 
@@ -93,7 +100,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise SchemaError(f"migration {migration.name} failed: {exc}") from exc
+            raise SchemaError(
+                f"migration {migration.name} failed: {exc}",
+                code="schema_upgrade_failed",
+                details={"step": migration.name, "reason": exc},
+            ) from exc
         names.append(migration.name)
     return names
 

@@ -121,7 +121,11 @@ def untrust_key(lib: Library, public_key: str) -> list[str]:
     with lib.transaction():
         cursor = lib.conn.execute("DELETE FROM trusted_keys WHERE public_key = ?", (key,))
         if cursor.rowcount == 0:
-            raise NotFoundError(f"信任列表中没有这个公钥（指纹 {core.fingerprint(key)}）")
+            raise NotFoundError(
+                f"信任列表中没有这个公钥（指纹 {core.fingerprint(key)}）",
+                code="trusted_key_not_found",
+                details={"fingerprint": core.fingerprint(key)},
+            )
     return [p.name for p in installed_packs(lib) if p.publisher_key == key]
 
 
@@ -371,6 +375,8 @@ def _check_installable(lib: Library, verified: VerifiedPack, trust: str | None, 
                 public_key=key,
                 publisher=m.publisher,
                 pack_name=m.name,
+                code="pack_trust_key_mismatch",
+                details={"given": core.fingerprint(given), "actual": core.fingerprint(key)},
             )
     elif not trusted:
         raise PackUntrustedError(
@@ -379,6 +385,8 @@ def _check_installable(lib: Library, verified: VerifiedPack, trust: str | None, 
             public_key=key,
             publisher=m.publisher,
             pack_name=m.name,
+            code="pack_untrusted",
+            details={"name": m.name, "publisher": m.publisher, "fingerprint": core.fingerprint(key)},
         )
     row = lib.conn.execute("SELECT version, publisher_key, name FROM packs WHERE id = ?", (m.id,)).fetchone()
     if row is not None:
@@ -386,13 +394,25 @@ def _check_installable(lib: Library, verified: VerifiedPack, trust: str | None, 
         if installed_key and installed_key != key:
             raise PackKeyMismatchError(
                 f"已安装的话术包“{name}”由另一个公钥签名（指纹 {core.fingerprint(installed_key)}），"
-                f"这个文件的签名公钥是 {core.fingerprint(key)}，已拒绝"
+                f"这个文件的签名公钥是 {core.fingerprint(key)}，已拒绝",
+                code="pack_signed_by_other_key",
+                details={
+                    "name": name,
+                    "installed": core.fingerprint(installed_key),
+                    "actual": core.fingerprint(key),
+                },
             )
         if m.version == version:
-            raise PackDowngradeError(f"话术包“{m.name}” v{m.version} 已经安装，不是更新，已拒绝")
+            raise PackDowngradeError(
+                f"话术包“{m.name}” v{m.version} 已经安装，不是更新，已拒绝",
+                code="pack_already_installed",
+                details={"name": m.name, "version": m.version},
+            )
         if m.version < version:
             raise PackDowngradeError(
-                f"话术包“{m.name}”已安装 v{version}，这个文件是旧版本 v{m.version}，不是更新，已拒绝"
+                f"话术包“{m.name}”已安装 v{version}，这个文件是旧版本 v{m.version}，不是更新，已拒绝",
+                code="pack_older_version",
+                details={"name": m.name, "installed": version, "version": m.version},
             )
     return not trusted
 
@@ -667,7 +687,7 @@ def uninstall_pack(lib: Library, pack_id: str, *, backup: bool = True, keep: int
     synonyms and now-empty categories with them."""
     state = installed_state(lib, pack_id)
     if state is None:
-        raise NotFoundError(f"没有安装这个话术包: {pack_id}")
+        raise NotFoundError(f"没有安装这个话术包: {pack_id}", code="pack_not_installed", details={"id": pack_id})
     if backup and lib.path:
         make_backup(lib, reason="pre-pack", keep=keep)
     with lib.transaction():
@@ -803,7 +823,7 @@ def record_edited_copy(lib: Library, phrase_id: int) -> OpChanges:
     with lib.transaction():
         cursor = lib.conn.execute("UPDATE phrases SET edit_count = edit_count + 1 WHERE id = ?", (phrase_id,))
         if cursor.rowcount == 0:
-            raise NotFoundError(f"话术不存在: {phrase_id}")
+            raise NotFoundError(f"话术不存在: {phrase_id}", code="phrase_not_found", details={"id": phrase_id})
     return OpChanges(phrases={phrase_id})
 
 
@@ -865,7 +885,7 @@ def add_channel(lib: Library, location: str) -> Channel:
     """Watch a folder (shared drive, USB stick) or an https:// manifest for new packs."""
     location = location.strip()
     if not location:
-        raise ValidationError("渠道地址不能为空")
+        raise ValidationError("渠道地址不能为空", code="channel_empty")
     if "://" in location:
         core._require_https(location)
         kind = "url"
@@ -879,7 +899,9 @@ def add_channel(lib: Library, location: str) -> Channel:
                 (kind, location, now_iso()),
             )
         except sqlite3.IntegrityError:
-            raise ValidationError(f"渠道已存在: {location}") from None
+            raise ValidationError(
+                f"渠道已存在: {location}", code="channel_exists", details={"location": location}
+            ) from None
     return next(c for c in channels(lib) if c.location == location)
 
 
@@ -891,7 +913,7 @@ def remove_channel(lib: Library, ref: str) -> None:
             (int(ref),) if by_id else (ref, str(Path(ref).expanduser().absolute())),
         )
         if cursor.rowcount == 0:
-            raise NotFoundError(f"没有这个渠道: {ref}")
+            raise NotFoundError(f"没有这个渠道: {ref}", code="channel_not_found", details={"channel": ref})
 
 
 @dataclass(frozen=True)
