@@ -21,7 +21,6 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -266,11 +265,11 @@ def run(quick: bool = False) -> dict[str, Any]:
     current = list(rules)
     for n in range(5 if quick else 20):
         position = (n * 997) % len(gen_rules)
-        current[position] = replace(current[position], patterns=(*current[position].patterns, f"新增忌语{n}"))
+        current[position] = current[position]._replace(patterns=(*current[position].patterns, f"新增忌语{n}"))
         start = time.perf_counter()
         checker.rebuild(current)
         rebuilds.append((time.perf_counter() - start) * 1000)
-        copies = [replace(r) for r in current]
+        copies = [r._replace() for r in current]
         start = time.perf_counter()
         checker.rebuild(copies)
         reread.append((time.perf_counter() - start) * 1000)

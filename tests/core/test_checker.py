@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unicodedata import east_asian_width
@@ -272,7 +271,7 @@ def test_rebuild_uses_an_overlay_and_matches_a_fresh_build() -> None:
     rules = [rule("a", "我不知道"), rule("b", "不清楚", severity="warning"), rule("c", "亲", allow=("亲自",))]
     checker = Checker(rules)
     base = checker._state.base
-    edited = [rules[0], replace(rules[1], patterns=("不清楚", "不明白")), rules[2], rule("d", "没办法")]
+    edited = [rules[0], rules[1]._replace(patterns=("不清楚", "不明白")), rules[2], rule("d", "没办法")]
     checker.rebuild(edited)
     assert checker._state.base is base and checker._state.overlay is not None
     text = "我不知道，不明白，没办法，亲自，亲"
@@ -296,7 +295,7 @@ def test_random_rebuild_sequences_match_fresh_builds(edits: list[tuple[int, str,
     text = "我不知道你亲自亲喂养，没办法不清楚\n喂 你~不 知 道"
     for index, word, enabled in edits:
         if index < len(rules):
-            rules[index] = replace(rules[index], patterns=(*rules[index].patterns, word), enabled=enabled)
+            rules[index] = rules[index]._replace(patterns=(*rules[index].patterns, word), enabled=enabled)
         else:
             rules.append(rule(f"new{len(rules)}", word, severity="warning", allow=("亲自",)))
         checker.rebuild(rules)

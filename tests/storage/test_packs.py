@@ -316,13 +316,11 @@ def test_default_library_copies_are_adopted_not_duplicated(tmp_path: Path, agent
 
 
 def test_pack_rules_take_over_the_seats_default_copies(tmp_path: Path, agent: Library) -> None:
-    from dataclasses import replace as changed
-
     from huashu.core.checker import load_default_rules
 
     defaults = load_default_rules()
     agent.replace_rules(defaults)  # what a new library holds; a lead's library holds the same
-    mine = changed(defaults[1], suggestions=("我自己的说法",))
+    mine = defaults[1]._replace(suggestions=("我自己的说法",))
     agent.save_rule(mine)  # this agent changed one: it is theirs and stays
     pack = build(tmp_path, 1, V1, rules=defaults[:3])  # a lead who kept the defaults republishes them
     install(agent, pack, trust=LEAD.public_key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # Phrases of the default library and sheet rows without a uid get uuid5(namespace, "category/title"),
 # so the same row means the same phrase in a library, a spreadsheet and a team pack.
@@ -118,8 +118,7 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 Origin = Literal["personal", "pack"]
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     id: int
     name: str
     parent_id: int | None
@@ -128,8 +127,7 @@ class Category:
     pack_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     id: int
     uid: str
     category_id: int
@@ -156,8 +154,7 @@ class Phrase:
         return self.origin == "pack"
 
 
-@dataclass(frozen=True)
-class PhraseRow:
+class PhraseRow(NamedTuple):
     """One phrase as exchanged with spreadsheets and packs: identified by category path and title."""
 
     category: str
@@ -168,8 +165,7 @@ class PhraseRow:
     notes: str = ""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A forbidden-phrase rule: patterns to catch and what to say instead."""
 
     uid: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -270,7 +270,7 @@ def validate_rules(rules: Iterable[Rule]) -> list[RuleProblem]:
             problems.append(RuleProblem(rule.uid, "没有匹配词", kind="pattern", name=name))
         if rule.severity not in SEVERITIES:
             problems.append(RuleProblem(rule.uid, f"级别“{rule.severity}”无效", kind="field", name=name))
-    checker = Checker(replace(r, enabled=True) for r in rules)
+    checker = Checker(r._replace(enabled=True) for r in rules)
     problems.extend(checker.problems)
     for rule in rules:
         name = rule_label(rule)

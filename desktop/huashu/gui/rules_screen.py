@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 from huashu.core.checker import rule_words
 from huashu.core.models import Rule
@@ -471,7 +470,7 @@ class RulesScreen(QDialog):
             self.problems.show()
             return
         self.problems.hide()
-        self.current = replace(rule)
+        self.current = rule
         self.ctx.ops.run(lambda lib: lib.save_rule(rule), lambda _c: self._saved(rule), self._failed)
 
     def _saved(self, rule: Rule) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from huashu.core.models import ImportReport, OpChanges, Phrase, PhraseRow
@@ -350,7 +350,7 @@ def restore_category(lib: Library, snap: CategorySnapshot, undo: Undo) -> OpChan
         changes.merge(lib.move_category(top, undo.category(snap.parent_id), snap.index))
         for p, index in snap.phrases:
             # The path may have changed since (a parent renamed); use the restored category's path.
-            fresh = replace(p, category=lib.category(undo.category(p.category_id) or 0).path)
+            fresh = p._replace(category=lib.category(undo.category(p.category_id) or 0).path)
             changes.merge(restore_phrase(lib, fresh, index))
     return changes
 

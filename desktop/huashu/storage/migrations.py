@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from huashu.core.coded import CodedError
 from huashu.paths import migrations_dir
@@ -25,8 +25,7 @@ class SchemaTooNewError(SchemaError):
     pass
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     name: str  # file name without .sql, e.g. "0001_initial"
     sql: str
 

@@ -215,7 +215,7 @@ def installed_state(lib: Library, pack_id: str) -> InstalledPack | None:
     )
     prefix = f"{pack_id}/"
     rules = tuple(
-        replace(r, uid=r.uid.removeprefix(prefix), origin="personal", pack_id=None)
+        r._replace(uid=r.uid.removeprefix(prefix), origin="personal", pack_id=None)
         for r in lib.rules()
         if r.origin == "pack" and r.pack_id == pack_id
     )
@@ -670,7 +670,7 @@ def _apply(lib: Library, verified: VerifiedPack, preview: PackPreview, source: s
         "UPDATE phrases SET pack_version = ? WHERE pack_id = ? AND origin = 'pack'", (m.version, m.id)
     )
     lib.replace_rules(
-        [replace(r, uid=f"{m.id}/{r.uid}", origin="pack", pack_id=m.id) for r in pack.rules],
+        [r._replace(uid=f"{m.id}/{r.uid}", origin="pack", pack_id=m.id) for r in pack.rules],
         origin="pack",
         pack_id=m.id,
     )
