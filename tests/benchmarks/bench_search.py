@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_search.py            # the budgets from the issue
     .venv/bin/python tests/benchmarks/bench_search.py --quick    # 20,000 phrases, fewer rounds
+    .venv/bin/python tests/benchmarks/bench_search.py --eval OLD.yaml  # time another eval's queries
 
 Prints one table: building and indexing, search p50/p95 against a LIKE '%q%' scan over the same
 table (baseline, same run), suggest p95, indexing 10,000 phrases in a fresh process (segmentation
@@ -35,7 +36,9 @@ sys.path.insert(0, str(ROOT / "desktop"))
 
 DEFAULT_CSV = ROOT / "resources" / "library" / "default_library.csv"
 MIGRATIONS = ROOT / "db" / "migrations"
-EVAL_FILE = ROOT / "tests" / "storage" / "search_eval.yaml"
+# The queries timed and scored; another eval file (--eval) times a change against the same queries.
+EVAL_ENV = "HUASHU_BENCH_EVAL"
+EVAL_FILE = Path(os.environ.get(EVAL_ENV) or ROOT / "tests" / "storage" / "search_eval.yaml")
 
 BUDGET_SEARCH_P95_MS = 5.0
 BUDGET_SPEEDUP = 10.0
@@ -72,6 +75,8 @@ SCENES = ["", "", "夜班", "大促", "节假日", "新客", "老客户", "VIP",
 
 # As-you-type queries on top of the eval queries: prefixes and the single characters of a first keystroke.
 TYPING = ["t", "tu", "tui", "tuik", "退", "退k", "f", "fa", "发", "wu", "物", "/w", "/t", "zh", "x"]
+# Customer messages typed into the search box character by character (every prefix of the first ones).
+TYPED_MESSAGES = 16
 
 
 def log(message: str) -> None:
@@ -380,6 +385,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="20,000 phrases and fewer rounds")
     parser.add_argument("--size", type=int, default=None, help="library size (default 100,000)")
+    parser.add_argument(
+        "--eval",
+        type=Path,
+        default=None,
+        help="the eval file whose queries are timed (default: the test one)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -392,6 +403,10 @@ def main() -> int:
         print(json.dumps(runner[mode](*rest)))
         return 0
 
+    global EVAL_FILE
+    if args.eval is not None:
+        EVAL_FILE = args.eval.resolve()
+        os.environ[EVAL_ENV] = str(EVAL_FILE)  # the memory child replays the same queries
     size = args.size or (20_000 if args.quick else 100_000)
     rounds = 5 if args.quick else 9
     os.environ.setdefault("HUASHU_DATA_DIR", tempfile.mkdtemp(prefix="huashu-bench-"))
@@ -479,7 +494,15 @@ def main() -> int:
         )
         pasted = [timed(lambda m=m: search_index.search(conn, m, limit=20), rounds)[0] for m in messages]
         row("search with a pasted message p95", f"{percentile(pasted, 95):.2f} ms")
-        row("top-3 accuracy at this size (eval queries)", scale_accuracy(conn, queries))
+        prefixes = [m[:i] for m in messages[:TYPED_MESSAGES] for i in range(1, len(m) + 1)]
+        keyed = [timed(lambda q=q: search_index.search(conn, q, limit=20), 3)[0] for q in prefixes]
+        row(
+            f"typing a message, per keystroke p50 / p95 ({len(prefixes)} prefixes)",
+            f"{percentile(keyed, 50):.2f} / {percentile(keyed, 95):.2f} ms",
+        )
+        accuracy, misses = scale_accuracy(conn, queries)
+        row("top-3 accuracy at this size (eval queries)", accuracy)
+        row("  misses at this size", ", ".join(misses) or "none")
         conn.close()
 
         log("indexing 10,000 phrases in a fresh process …")
@@ -524,10 +547,11 @@ def main() -> int:
     return 0
 
 
-def scale_accuracy(conn: sqlite3.Connection, queries: list[dict[str, Any]]) -> str:
+def scale_accuracy(conn: sqlite3.Connection, queries: list[dict[str, Any]]) -> tuple[str, list[str]]:
     """The eval queries against the big library, whose titles are the default ones plus a brand
     scene, product or number: is a right reply among the first three distinct replies? (The big
-    library holds hundreds of copies of each reply, so copies are counted once.)"""
+    library holds hundreds of copies of each reply, so copies are counted once.) Also the queries
+    that missed."""
     from huashu.storage import search_index
 
     bases = sorted({row["title"] for row in default_rows()}, key=len, reverse=True)
@@ -536,6 +560,7 @@ def scale_accuracy(conn: sqlite3.Connection, queries: list[dict[str, Any]]) -> s
         return next((b for b in bases if title.startswith(b)), title)
 
     by_kind: dict[str, list[bool]] = {}
+    misses: list[str] = []
     for item in queries:
         expected = [t for t in (item.get("expect") or [item.get("expect_first")]) if t in bases]
         if not expected or item["kind"] == "shortcut":  # generated shortcuts carry a number
@@ -545,8 +570,11 @@ def scale_accuracy(conn: sqlite3.Connection, queries: list[dict[str, Any]]) -> s
         else:
             got = search_index.search(conn, item["q"], limit=40)
         distinct = list(dict.fromkeys(base_of(r.title) for r in got))[:3]
-        by_kind.setdefault(item["kind"], []).append(any(e in distinct for e in expected))
-    return ", ".join(f"{kind} {sum(v)}/{len(v)}" for kind, v in by_kind.items())
+        ok = any(e in distinct for e in expected)
+        by_kind.setdefault(item["kind"], []).append(ok)
+        if not ok:
+            misses.append(repr(item["q"]))
+    return ", ".join(f"{kind} {sum(v)}/{len(v)}" for kind, v in by_kind.items()), misses
 
 
 def _has_dbstat(conn: sqlite3.Connection) -> bool:

@@ -567,15 +567,20 @@ EXCHANGE_LIBRARY = [
 SIZE_EXCHANGE = "你好，我买的衣服尺码不对，想换一个大一号的，怎么操作？"
 
 
-@pytest.fixture
-def exchange_db() -> Iterator[sqlite3.Connection]:
+def indexed_db(rows: list[tuple[str, ...]]) -> Iterator[sqlite3.Connection]:
+    """A library of `rows`, indexed in one pass, for the length of a test."""
     conn = open_db()
     conn.execute("BEGIN")
-    ids = [add(conn, *row, index=False) for row in EXCHANGE_LIBRARY]
+    ids = [add(conn, *row, index=False) for row in rows]
     search_index.reindex(conn, ids)
     conn.execute("COMMIT")
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def exchange_db() -> Iterator[sqlite3.Connection]:
+    yield from indexed_db(EXCHANGE_LIBRARY)
 
 
 def test_a_pasted_request_ranks_the_reply_to_it_before_a_presumed_mishap(
@@ -682,6 +687,199 @@ def test_a_reply_presuming_an_unmentioned_mishap_weighs_less() -> None:
     assert core.score_candidates(cracked, damaged, {}, 100, mishaps=mishaps) == core.score_candidates(
         cracked, undamaged, {}, 100, mishaps=mishaps
     )
+
+
+def keywords_of(message: str) -> dict[str, core.Keyword]:
+    return {k.text: k for k in core.extract_keywords(message, synonyms=textproc.build_synonyms()).keywords}
+
+
+@pytest.mark.parametrize(
+    ("message", "verb"),
+    [("换个颜色", "换"), ("那就换个尺码吧", "换"), ("帮我换个黑色的", "换"), ("可以换成白色的吗", "换成")],
+)
+def test_a_request_may_start_with_its_verb_or_carry_its_result(message: str, verb: str) -> None:
+    """No cue before it (换个颜色), a cue jieba cut in two (帮 我), a result after it (换成): the verb
+    of a request all the same, standing for the exchange."""
+    found = keywords_of(message)
+    assert found[verb].heads == ("换货",) and found[verb].asked
+    assert "帮" not in found
+
+
+def test_a_verb_telling_what_happened_is_no_request() -> None:
+    found = keywords_of("我换了手机号")
+    assert not found["换"].asked and found["换"].heads == ()
+
+
+def test_what_goods_are_chosen_by_weighs_less_in_a_clause_about_the_goods() -> None:
+    assert keywords_of("想换个颜色")["颜色"].weight == core.ATTRIBUTE_WEIGHT  # which goods, not the topic
+    assert not keywords_of("想换个颜色")["颜色"].asked
+    assert keywords_of("我买的是黑色的，能换吗")["黑色"].weight == 1.0  # another clause: the scene
+    assert keywords_of("拍错型号了")["型号"].weight == core.ATTRIBUTE_WEIGHT  # what was chosen wrongly
+    assert keywords_of("这个颜色有什么讲究")["颜色"].weight == 1.0  # nothing done to the goods
+
+
+def test_the_customers_own_reason_is_asked_for() -> None:
+    changed_mind = keywords_of("不想要了")["不想要了"]
+    assert changed_mind.asked and changed_mind.heads == ("七天无理由",)  # a return, not an exchange
+    mistake = keywords_of("我拍错了")["拍错了"]
+    assert mistake.asked and mistake.heads == ("七天无理由", "换货")  # the right goods, or the money
+    own = keywords_of("是我自己选的尺码错了")
+    assert own[core.OWN_MISTAKE_WORD].heads == ("七天无理由", "换货") and own[core.OWN_MISTAKE_WORD].asked
+    assert own["尺码"].weight == core.ATTRIBUTE_WEIGHT
+    assert core.OWN_MISTAKE_WORD not in keywords_of("我自己看了是你们发错了")  # 错 of 发错: the shop's
+
+
+def test_a_fault_counts_only_with_what_it_is_said_of() -> None:
+    """写错 → 有误 finds 发票信息有误重开 for a wrong invoice title, and nothing for a wrong phone number."""
+    assert keywords_of("发票抬头写错了怎么办")["写错了"].said_of == "发票抬头"
+    assert keywords_of("写错了")["写错了"].said_of is None  # said of nothing: it counts on its own
+    reply = [core.Candidate(1, {"title": "发票信息有误重开", "body": "请把正确的抬头和税号发给我。"})]
+
+    def scored(message: str) -> dict[int, tuple[float, tuple[str, ...]]]:
+        found = core.extract_keywords(message, synonyms=textproc.build_synonyms()).keywords
+        return core.score_candidates(found, reply, {}, 100)
+
+    assert scored("手机号填错了") == {}
+    assert [m.split("→")[0] for m in scored("发票抬头写错了")[1][1]] == ["发票抬头", "写错了"]
+    assert [m.split("→")[0] for m in scored("填错了")[1][1]] == ["填错了"]
+
+
+COLOUR_LIBRARY = [
+    EXCHANGE_LIBRARY[0],  # 换货流程
+    EXCHANGE_LIBRARY[1],  # 型号发错换发
+    EXCHANGE_LIBRARY[5],  # 推荐合适型号
+    (
+        "投诉处理/破损与色差",
+        "色差复述确认",
+        "您是说收到的商品颜色是[实际颜色]，和页面展示的[页面颜色]差别较大，对吗？",
+        None,
+        ["颜色", "色差", "复述"],
+    ),
+    (
+        "投诉处理/破损与色差",
+        "颜色发错致歉",
+        "非常抱歉，确实是我们发货时把颜色发错了，向您致歉！我们为您换发[正确颜色]。",
+        "/ysfc",
+        ["颜色", "发错", "换货"],
+    ),
+    (
+        "退款与退换货",
+        "七天无理由退货",
+        "商品签收后7天内，在不影响二次销售的情况下，可以申请七天无理由退货。",
+        "/qtwly",
+        ["退货", "七天无理由", "政策"],
+    ),
+    (
+        "退款与退换货",
+        "退货运费说明",
+        "因质量问题退货，运费由我们承担；无理由退货的寄回运费需要您承担。",
+        None,
+        ["退货", "运费", "政策"],
+    ),
+]
+
+
+@pytest.fixture
+def colour_db() -> Iterator[sqlite3.Connection]:
+    yield from indexed_db(COLOUR_LIBRARY)
+
+
+def test_a_colour_to_exchange_for_finds_the_exchange_not_the_colour_complaint(
+    colour_db: sqlite3.Connection,
+) -> None:
+    for message in ("想换个颜色", "换个颜色", "能换个黑色的吗"):
+        for found in (search_index.suggest(colour_db, message), search_index.search(colour_db, message)):
+            assert titles(found)[0] == "换货流程", (message, titles(found))
+    # The colour as the complaint, and colours named in a wrong-goods complaint, still find theirs.
+    assert titles(search_index.suggest(colour_db, "收到的颜色和图片不一样"))[0] == "色差复述确认"
+    wrong = search_index.suggest(colour_db, "你们发错货了，我买的是黑色的收到是白色")
+    assert titles(wrong)[0] == "颜色发错致歉"
+    assert "黑色→颜色" in wrong[0].matched
+
+
+def test_the_customers_own_mistake_finds_the_no_reason_policy_never_the_shops_mistake(
+    colour_db: sqlite3.Connection,
+) -> None:
+    for message in ("我自己拍错型号", "是我自己选错了型号", "拍错颜色了，能换吗"):
+        got = titles(search_index.suggest(colour_db, message, limit=3))
+        assert got[0] in {"七天无理由退货", "换货流程"}, (message, got)
+        assert "换货流程" in got and "型号发错换发" not in got and "颜色发错致歉" not in got, (message, got)
+    assert titles(search_index.suggest(colour_db, "不想要了能退吗"))[:2] == ["七天无理由退货", "退货运费说明"]
+
+
+def test_a_reply_presuming_the_shops_mistake_contradicts_the_customers_own_reason() -> None:
+    table = textproc.build_synonyms()
+    body = {"body": "我们为您换货。"}
+    candidates = [
+        core.Candidate(1, {"title": "发错补救", **body}),
+        core.Candidate(2, {"title": "售后补救", **body}),
+    ]
+
+    def scores(message: str) -> dict[int, float]:
+        found = core.extract_keywords(message, synonyms=table).keywords
+        scored = core.score_candidates(found, candidates, {}, 100, mishaps=core.mishap_groups(table))
+        return {pid: score for pid, (score, _) in scored.items()}
+
+    assert scores("想换货")[1] == pytest.approx(core.PRESUMED_FACTOR * scores("想换货")[2])
+    own = scores("我拍错了，想换货")
+    assert own[1] == pytest.approx(core.CONTRADICTED_FACTOR * own[2])
+
+
+def test_a_sentence_in_the_search_box_is_ranked_as_a_customer_message(colour_db: sqlite3.Connection) -> None:
+    assert core.parse_query("想换个颜色").sentence  # 想, 个: stop words said in a sentence
+    for typed in ("换 颜色", "退款进度", "tk", "/wl", "退k", "我", "tuikuan 的"):
+        assert not core.parse_query(typed).sentence, typed
+    assert not core.parse_query("想换个颜色", segmenter=lambda text: None).sentence  # before jieba
+    for message in ("想换个颜色", "我自己拍错型号"):
+        searched = search_index.search(colour_db, message, limit=5)
+        suggested = search_index.suggest(colour_db, message, limit=5)
+        assert [(r.title, r.matched) for r in searched] == [(r.title, r.matched) for r in suggested]
+
+
+def test_a_fault_names_its_reply_among_many_copies_sharing_the_other_words() -> None:
+    """Short-titled phrases that hold 发票抬头 and 有误 fill the window of the pair and OR queries in
+    rowid order; the reply whose title names the fault (发票信息有误重开) is looked up by it."""
+    conn = open_db()
+    conn.execute("BEGIN")
+    ids = [
+        add(
+            conn,
+            "发票",
+            "发票信息有误重开",
+            "发票信息有误可以重开。请把正确的抬头和税号发给我。",
+            None,
+            ["发票", "重开", "抬头"],
+            index=False,
+        )
+    ]
+    filler = "我们会认真核对您提交的每一项信息，处理完成后第一时间通知您，感谢您的耐心等待与理解。" * 3
+    for n in range(search_index.SUGGEST_WINDOW + 50):
+        text = f"开票前请核对发票抬头。{filler}如有误请联系客服。编号{n}"
+        ids.append(add(conn, "发票", f"开票{n}", text, None, ["发票"], index=False))
+    search_index.reindex(conn, ids)
+    conn.execute("COMMIT")
+    assert titles(search_index.suggest(conn, "发票抬头写错了怎么办"))[0] == "发票信息有误重开"
+
+
+def test_a_fault_alone_brings_no_candidates_that_cannot_count() -> None:
+    """有误 is rarer than 收货地址 here, so the replies titled after it filled every place of the OR
+    query, and none of them counts for 收货地址填错了: the reply about the address was never scored."""
+    conn = open_db()
+    conn.execute("BEGIN")
+    text = "请把新的收货地址发给我，我马上为您更改。"
+    ids = [add(conn, "物流配送", "发货前修改地址", text, "/xgdz", ["地址", "修改"], index=False)]
+    for n in range(2 * search_index.SUGGEST_CANDIDATES):
+        text = f"发票信息有误可以重开，请把正确的抬头和税号发给我。编号{n}"
+        ids.append(add(conn, "发票", f"有误重开{n}", text, None, ["发票", "重开"], index=False))
+    filler = (
+        "为了您能顺利收到包裹，请您在下单前仔细核对收件人姓名、联系电话和收货地址，谢谢您的配合。"
+        + "祝您购物愉快。" * 5
+    )
+    for n in range(3 * search_index.SUGGEST_CANDIDATES):
+        ids.append(add(conn, "物流配送", f"下单前核对收件信息{n}", filler, None, ["核对"], index=False))
+    search_index.reindex(conn, ids)
+    conn.execute("COMMIT")
+    assert titles(search_index.suggest(conn, "收货地址填错了"))[0] == "发货前修改地址"
 
 
 # -- hostile input --------------------------------------------------------------------------------------
@@ -816,7 +1014,9 @@ def test_library_rebuilds_an_index_of_an_older_format_when_repairing() -> None:
         lib.close()
 
 
-def test_a_whole_library_reindexed_is_merged_and_compacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_whole_library_reindexed_is_merged_and_compacted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Rebuilding every row (a new index format) used to leave the file a fifth bigger, with its
     FTS segments unmerged; the repair now merges them and gives the free pages back."""
     from huashu.core.models import PhraseRow
@@ -826,7 +1026,12 @@ def test_a_whole_library_reindexed_is_merged_and_compacted(tmp_path: Path, monke
     path = tmp_path / "big.db"
     with library.Library.open(path) as lib:
         rows = [
-            (n, PhraseRow(category=f"店铺{n % 7}/售后", title=f"退款说明{n}", text=f"您的退款{n}元已原路退回。"))
+            (
+                n,
+                PhraseRow(
+                    category=f"店铺{n % 7}/售后", title=f"退款说明{n}", text=f"您的退款{n}元已原路退回。"
+                ),
+            )
             for n in range(3000)
         ]
         lib.import_rows(rows)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Literal
 
 from huashu.core import textproc
@@ -365,6 +366,9 @@ class Query:
     terms: tuple[Term, ...]
     segmented: bool  # jieba split the CJK parts (False: jieba not loaded yet, CJK runs kept whole)
     truncated: bool = False
+    # Chinese words said as a sentence (stop words such as 想, 个, 吗 were dropped: 想换个颜色): a
+    # customer's message typed or pasted, ranked as suggestions are, not as keywords that must all match.
+    sentence: bool = False
 
     @property
     def empty(self) -> bool:
@@ -407,6 +411,7 @@ def parse_query(
             tokens.append(run)
     tokens = textproc.join_syllables(tokens)
     meaningful = [t for t in tokens if t not in STOPWORDS]
+    dropped = bool(meaningful) and len(meaningful) < len(tokens)
     if meaningful:
         tokens = meaningful
     terms: list[Term] = []
@@ -418,7 +423,10 @@ def parse_query(
         kind = _kind(token)
         alternatives = synonyms.alternatives(token) if synonyms is not None and kind == "cjk" else ()
         terms.append(Term(token, kind, alternatives))
-    return Query(norm, shortcut, tuple(terms[:MAX_TERMS]), segmented, truncated or len(terms) > MAX_TERMS)
+    sentence = dropped and segmented and shortcut is None and all(t.kind == "cjk" for t in terms)
+    return Query(
+        norm, shortcut, tuple(terms[:MAX_TERMS]), segmented, truncated or len(terms) > MAX_TERMS, sentence
+    )
 
 
 def wants_partial_matches(query: Query, *, matched_all: bool) -> bool:
@@ -615,6 +623,34 @@ REQUEST_VERBS: dict[str, tuple[str, ...]] = {
     "改": ("修改",),
     "补": ("补发",),
 }
+# A request verb with a result or direction after it is the verb still (换成白色的, 改成, 修好).
+_VERB_COMPLEMENTS = frozenset("成掉回好上")
+# Something done to the goods: the replies of the request verbs (换货, 退款 …).
+GOODS_ACTIONS: frozenset[str] = frozenset(w for replies in REQUEST_VERBS.values() for w in replies)
+# A clause may start with the verb itself, no cue before it (换个颜色, 退一下); 了 or 过 after it tell
+# what happened instead (我换了手机号).
+_ASPECT_CHARS = frozenset("了过")
+# The customer's own reasons, as the shipped synonym groups head them: a change of mind or their own
+# mistake (不想要了, 拍错) is what the no-reason policy covers. Saying one asks for a return or an
+# exchange under it as much as 想/能 does; no reply admitting the shop's mistake answers it.
+OWN_REASONS: frozenset[str] = frozenset(["七天无理由"])
+# 我自己…错: the customer owns the mistake in words no group knows (我自己选的尺码错了).
+_OWN_MISTAKE = re.compile(r"我自己[^\W\d_]{0,8}?错")
+OWN_MISTAKE_WORD = "我自己"
+# An own reason that is a mistake (拍错, 选错, 我自己…错), not a change of mind (不想要了), asks for the
+# right goods as much as for the money back: it stands for the exchange as well (换货).
+_MISTAKE_CHAR = "错"
+# What a customer chooses goods by, as the shipped synonym groups head them (颜色: 黑色, 尺码: 大一号).
+# In a clause that asks for something done to the goods (想换[个颜色], 能换[大一码]吗) or gives the
+# customer's own reason (拍错[型号]), they only say which goods: the reply is the exchange, not the
+# colour complaint (色差复述确认) nor the model advice (推荐合适型号), so they weigh ATTRIBUTE_WEIGHT.
+# In the scene of a message (我买的衣服尺码不对) they keep their weight: there they are the problem.
+ATTRIBUTES: frozenset[str] = frozenset(["颜色", "尺码", "型号"])
+ATTRIBUTE_WEIGHT = 0.5
+# What is wrong with something, as the shipped synonym groups head them (写错, 填错 → 有误). Said of
+# something (发票抬头写错了), it counts for a reply only along with that: 发票信息有误重开 answers the
+# wrong invoice title, but no reply about invoices answers 收货地址填错了.
+FAULTS: frozenset[str] = frozenset(["有误"])
 # A customer's word stands for its synonym group's head (the word titles and tags use: 还没到 → 超期)
 # nearly as much as for itself, and for the group's other words less.
 HEAD_WEIGHT = 0.8
@@ -627,6 +663,8 @@ SINGLE_CHAR_WEIGHT = 0.5
 _MISHAP_TEXT = "超期 不更新 极端天气 丢件 缺货 发错 漏发 破损 故障 瑕疵 支付失败 重复扣款 系统故障"
 MISHAPS: frozenset[str] = frozenset(_MISHAP_TEXT.split())
 PRESUMED_FACTOR = 0.5
+# Given the customer's own reason (我自己拍错型号: OWN_REASONS), such a reply contradicts them.
+CONTRADICTED_FACTOR = PRESUMED_FACTOR * PRESUMED_FACTOR
 # One-character words that say nothing on their own: negations, degree and size words, measure words
 # and the verbs of every purchase (我买的). 不 of 不对 matched 暂不支持, 大 of 大一号 matched 声音较大.
 FUNCTION_CHARS = frozenset("不没别未无非很太挺超更最越较大小多少长短高低对错买卖拍个只件双条码号")
@@ -647,6 +685,14 @@ class Keyword:
     alternative_weight: float = SYNONYM_WEIGHT
     grams_only: bool = False  # jieba-free fallback: a character pair, matched as a substring
     asked: bool = False  # in what the customer asks for (weighed INTENT_WEIGHT)
+    said_of: str | None = None  # a fault (FAULTS): the keyword it is said of, without which it never counts
+
+    @property
+    def titled(self) -> bool:
+        """Whether replies are looked up by what titles call this keyword (asked_expression): what the
+        customer asks for, and a fault said of something (写错 → 有误: 发票信息有误重开), which tell
+        the reply from the many phrases sharing the message's other words."""
+        return self.asked or self.said_of is not None
 
     def as_term(self) -> Term:
         return Term(self.text, _kind(self.text), self.alternatives)
@@ -694,19 +740,30 @@ _CLAUSE_END = re.compile(r"[^\w\s]")
 _CUE_PARTS = frozenset(["不能", "不可", "可不", "帮", "我"])
 
 
+def _clause_end(norm: str, start: int) -> int:
+    stop = _CLAUSE_END.search(norm, start)
+    return len(norm) if stop is None else stop.start()
+
+
 def _requests(
     norm: str, located: Sequence[tuple[int, int, str]], taken: Sequence[tuple[int, int]]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[int]]:
     """The request cues of a message, what follows each (to the end of its clause), and the start of
-    the first word there: the verb of the request (想[换]一个…, 能不能[开]专票)."""
+    the first word there: the verb of the request (想[换]一个…, 能不能[开]专票). A clause that starts
+    with a one-character request verb is a request without a cue (换个颜色: REQUEST_VERBS)."""
     cues: list[tuple[int, int]] = []
     asked: list[tuple[int, int]] = []
     verbs: set[int] = set()
-    for start, end, word in located:
+    # A cue jieba cut in two (帮我换个黑色的: 帮 我) is a cue still.
+    joined = [
+        (start, after[1], word + after[2])
+        for (start, end, word), after in pairwise(located)
+        if after[0] == end and word + after[2] in REQUEST_CUES
+    ]
+    for start, end, word in [*located, *joined]:
         if word not in REQUEST_CUES or any(a <= start and end <= b for a, b in taken):
             continue
-        stop = _CLAUSE_END.search(norm, end)
-        clause_end = len(norm) if stop is None else stop.start()
+        clause_end = _clause_end(norm, end)
         cues.append((start, end))
         asked.append((end, clause_end))
         starts = [
@@ -716,6 +773,20 @@ def _requests(
         ]
         if starts:
             verbs.add(min(starts))
+    clause_start = 0
+    for start, end, word in located:
+        if start < clause_start or word in STOPWORDS or word in _CUE_PARTS or word in REQUEST_CUES:
+            continue
+        # The first word of this clause that says anything: the clause's verb if it is a request's.
+        clause_start = _clause_end(norm, start) + 1
+        if (
+            _replies(word)
+            and norm[end : end + 1] not in _ASPECT_CHARS
+            and not any(a <= start < b for a, b in asked)
+            and not any(a <= start < b for a, b in taken)
+        ):
+            asked.append((start, clause_start - 1))
+            verbs.add(start)
     return cues, asked, verbs
 
 
@@ -728,7 +799,9 @@ def extract_keywords(
 
     What the customer asks for (the clause after 想/要/能/可以…: 想[换一个大一号的]) weighs
     INTENT_WEIGHT, the scene it is asked in (我买的衣服尺码不对) the normal weight; a one-character verb
-    of a request also stands for the words of its replies (能[退]吗 → 退货, 退款: REQUEST_VERBS). A
+    of a request also stands for the words of its replies (能[退]吗 → 退货, 退款: REQUEST_VERBS). The
+    customer's own reason (拍错, 不想要了, 我自己…错: OWN_REASONS) is asked for as well; what goods are
+    chosen by (颜色, 尺码: ATTRIBUTES) weighs less in a clause about doing something to them. A
     one-character function word (FUNCTION_CHARS: 不, 大, 买) is a keyword only as such a verb, or when
     the message has nothing else: elsewhere it matches any phrase that happens to hold it (暂不支持,
     声音较大).
@@ -737,16 +810,23 @@ def extract_keywords(
     norm = textproc.normalize(text, MAX_MESSAGE_CHARS)
     result = MessageKeywords(norm)
     found: dict[str, Keyword] = {}
+    where: dict[str, int] = {}  # keyword → where it starts in the message
     spans: list[tuple[int, int, str]] = synonyms.spans(norm) if synonyms is not None else []
-    for _, _, term in spans:
+    for start, _, term in spans:
         found[term] = _keyword(term, synonyms)
+        where[term] = start
     cue_spans: list[tuple[int, int]] = []
     for cue, answers in sorted(QUESTION_CUES.items(), key=lambda item: -len(item[0])):
         at = norm.find(cue)
         if at >= 0 and cue not in found and not any(a < at + len(cue) and at < b for a, b in cue_spans):
             found[cue] = Keyword(cue, answers, weight=CUE_WEIGHT, alternative_weight=1.0)
+            where[cue] = at
             cue_spans.append((at, at + len(cue)))
     taken = [(a, b) for a, b, _ in spans] + cue_spans
+    own = _own_mistake(norm, spans, found, synonyms)
+    if own is not None:
+        found[own[0].text] = own[0]
+        where[own[0].text] = own[1]
     segment = segmenter or textproc.segment_for_search
     words = segment(norm)
     intent: set[str] = set()
@@ -771,6 +851,7 @@ def extract_keywords(
                 intent.add(word)
             if word in found:
                 continue
+            where.setdefault(word, start)
             if textproc.is_cjk(word):
                 overlaps = [(a, b) for a, b in taken if start < b and a < end]
                 if overlaps:
@@ -780,6 +861,7 @@ def extract_keywords(
                         ch for i, ch in enumerate(word, start) if not any(a <= i < b for a, b in overlaps)
                     )
                     if rest and rest not in found and rest not in STOPWORDS and textproc.is_cjk(rest):
+                        where.setdefault(rest, start)
                         if start in verbs:
                             found[rest] = _request_verb(rest, synonyms)
                             intent.add(rest)
@@ -796,21 +878,122 @@ def extract_keywords(
                 lone.setdefault(word, _keyword(word, synonyms))
             else:
                 found[word] = _keyword(word, synonyms)
-    keywords = [
-        replace(k, weight=k.weight * INTENT_WEIGHT, asked=True) if k.text in intent else k
-        for k in found.values()
-    ]
+    keywords = [_as_asked(k) if k.text in intent or _own_reason(k) else k for k in found.values()]
+    if not result.segmented:
+        where.clear()  # the grams of the fallback have no clauses to weigh attributes by
+    keywords = _said_of(norm, _weigh_attributes(norm, keywords, where), where)
     content = [k for k in keywords if k.text not in STOPWORDS]
     # 你好，在吗？…开专票: greetings are filler once the message says anything else.
     result.keywords = (content or keywords or list(lone.values()))[:MAX_KEYWORDS]
     return result
 
 
+def _as_asked(keyword: Keyword) -> Keyword:
+    """A keyword of what the customer asks for; a mistake of their own stands for the exchange too."""
+    if _own_reason(keyword) and (_MISTAKE_CHAR in keyword.text or keyword.text == OWN_MISTAKE_WORD):
+        exchange = tuple(w for w in REQUEST_VERBS["换"] if w not in keyword.alternatives)
+        keyword = replace(
+            keyword, alternatives=(*keyword.alternatives, *exchange), heads=(*keyword.heads, *exchange)
+        )
+    return replace(keyword, weight=keyword.weight * INTENT_WEIGHT, asked=True)
+
+
+def _own_reason(keyword: Keyword) -> bool:
+    """A word for the customer's own reason: 不想要了, 拍错 (a word of an OWN_REASONS group)."""
+    return keyword.text in OWN_REASONS or not OWN_REASONS.isdisjoint(keyword.heads)
+
+
+def _own_mistake(
+    norm: str,
+    spans: Sequence[tuple[int, int, str]],
+    found: Mapping[str, Keyword],
+    synonyms: SynonymTable | None,
+) -> tuple[Keyword, int] | None:
+    """我自己…错 (我自己选的尺码错了): 我自己 as a keyword for the customer's own reason, and where it
+    is, when the message has no word of one already; 错 of a word the synonym groups know (我自己看了是
+    发错了) is not theirs."""
+    if synonyms is None or any(_own_reason(k) for k in found.values()):
+        return None
+    match = _OWN_MISTAKE.search(norm)
+    if match is None or any(a < match.end() <= b for a, b, _ in spans):
+        return None
+    head = next((h for h in sorted(OWN_REASONS) if h in synonyms), None)
+    if head is None:
+        return None
+    return Keyword(OWN_MISTAKE_WORD, (head, *synonyms.alternatives(head)), heads=(head,)), match.start()
+
+
+def _weigh_attributes(norm: str, keywords: Sequence[Keyword], where: Mapping[str, int]) -> list[Keyword]:
+    """Attributes (ATTRIBUTES: 颜色, 大一号) in a clause that asks for something done to the goods or
+    gives the customer's own reason weigh ATTRIBUTE_WEIGHT, and are no longer what is asked for."""
+
+    def clause(keyword: Keyword) -> int:
+        return len(_CLAUSE_END.findall(norm, 0, where[keyword.text]))
+
+    goods = {
+        clause(k)
+        for k in keywords
+        if k.text in where
+        and (
+            _own_reason(k) or (k.asked and (k.text in GOODS_ACTIONS or not GOODS_ACTIONS.isdisjoint(k.heads)))
+        )
+    }
+    if not goods:
+        return list(keywords)
+    weighed: list[Keyword] = []
+    for k in keywords:
+        if (
+            k.text in where
+            and (k.text in ATTRIBUTES or not ATTRIBUTES.isdisjoint(k.heads))
+            and clause(k) in goods
+        ):
+            base = k.weight / INTENT_WEIGHT if k.asked else k.weight
+            k = replace(k, weight=base * ATTRIBUTE_WEIGHT, asked=False)
+        weighed.append(k)
+    return weighed
+
+
+def _said_of(norm: str, keywords: Sequence[Keyword], where: Mapping[str, int]) -> list[Keyword]:
+    """Each fault (FAULTS) tied to what it is said of: the nearest keyword of its clause, the one
+    before it first (发票抬头[写错了]), question words and other faults aside."""
+
+    def fault(keyword: Keyword) -> bool:
+        return keyword.text in FAULTS or not FAULTS.isdisjoint(keyword.heads)
+
+    if not any(fault(k) and k.text in where for k in keywords):
+        return list(keywords)
+    clause_of = {t: len(_CLAUSE_END.findall(norm, 0, at)) for t, at in where.items()}
+    tied: list[Keyword] = []
+    for k in keywords:
+        if fault(k) and k.text in where:
+            at = where[k.text]
+            near = [
+                (where[other.text] > at, abs(where[other.text] - at), other.text)
+                for other in keywords
+                if other.text in where
+                and other.text != k.text
+                and clause_of[other.text] == clause_of[k.text]
+                and other.text not in QUESTION_CUES
+                and not fault(other)
+            ]
+            if near:
+                k = replace(k, said_of=min(near)[2])
+        tied.append(k)
+    return tied
+
+
+def _replies(verb: str) -> tuple[str, ...]:
+    """The replies a request verb stands for (REQUEST_VERBS): 换, and 换成 (_VERB_COMPLEMENTS)."""
+    if len(verb) == 2 and verb[1] in _VERB_COMPLEMENTS:
+        verb = verb[0]
+    return REQUEST_VERBS.get(verb, ())
+
+
 def _request_verb(word: str, synonyms: SynonymTable | None) -> Keyword:
-    """The verb a request starts with: a one-character one (能[换]吗, 想[换]个颜色) also stands for
-    the words of the replies that carry it out (REQUEST_VERBS); a longer one is a word of its own
-    (想[修改]密码 is no 维修)."""
-    replies = REQUEST_VERBS.get(word, ())
+    """The verb a request starts with: a one-character one (能[换]吗, 想[换]个颜色), or one with its
+    result after it ([换成]白色的), also stands for the words of the replies that carry it out
+    (REQUEST_VERBS); another longer one is a word of its own (想[修改]密码 is no 维修)."""
+    replies = _replies(word)
     return Keyword(word, replies, heads=replies) if replies else _keyword(word, synonyms)
 
 
@@ -883,17 +1066,24 @@ def score_candidates(
         idf[word] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
     scores: dict[int, tuple[float, tuple[str, ...]]] = {}
     presumed = _presumable(keywords, mishaps or {})
+    presumption = CONTRADICTED_FACTOR if any(_own_reason(k) for k in keywords) else PRESUMED_FACTOR
+    variants = [(keyword, keyword.variants()) for keyword in keywords]
     for candidate in candidates:
         texts = candidate.texts
         norms = {
             f: 1 - BM25_B + BM25_B * len(texts.get(f, "")) / average[f] for f in SCORED_FIELDS if texts.get(f)
         }
+        # Most variants (a colour group's thirty words) are in no field: one look at all of them first.
+        whole = "\x1f".join(texts[f] for f in norms)
         total = 0.0
         matched: list[str] = []
-        for keyword in keywords:
+        found: dict[str, tuple[float, str]] = {}
+        for keyword, words in variants:
             best = 0.0
             label = ""
-            for word, weight in keyword.variants():
+            for word, weight in words:
+                if word not in whole:
+                    continue
                 pooled = 0.0  # BM25F: fields pooled before saturation, so 4 fields ≠ 4 votes
                 for f, norm in norms.items():
                     tf = texts[f].count(word)
@@ -906,12 +1096,16 @@ def score_candidates(
                     best = value
                     label = keyword.text if word == keyword.text else f"{keyword.text}→{word}"
             if best > 0:
-                total += best
-                matched.append(label)
+                found[keyword.text] = (best, label)
+        for keyword in keywords:
+            hit = found.get(keyword.text)
+            if hit is not None and (keyword.said_of is None or keyword.said_of in found):
+                total += hit[0]
+                matched.append(hit[1])
         if total > 0:
             title = texts.get("title", "")
             if any(head in title for head in presumed):
-                total *= PRESUMED_FACTOR
+                total *= presumption
             scores[candidate.phrase_id] = (total, tuple(matched))
     return scores
 

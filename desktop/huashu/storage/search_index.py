@@ -28,7 +28,7 @@ SUGGEST_CANDIDATES = 40  # phrases the per-keyword scorer should at least see
 SUGGEST_WINDOW = 500
 PAIRED_KEYWORDS = 3  # the first keywords of a message, queried two by two
 PAIR_CANDIDATES = 15
-ASKED_KEYWORDS = 2  # keywords of the customer's request looked up in titles and tags on their own
+ASKED_KEYWORDS = 2  # keywords of the request, then faults, looked up in titles and tags on their own
 COMPLETIONS = 8  # index words a typed prefix (tuik, 退) stands for
 READINGS = 12  # library words one typed pinyin stands for (sj: 时间 手机 升级 …), to bound the query
 PRIOR_SHIFT = 40
@@ -496,7 +496,8 @@ def search(
 
     Never raises for any string and never waits for jieba (before it is loaded, CJK runs are matched
     as substrings through the character-pair columns). Passes run best tier first and stop once the
-    top `limit` is settled.
+    top `limit` is settled. A sentence (core.Query.sentence: 想换个颜色) is ranked as suggest() ranks
+    a customer's message.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     textproc.ensure_jieba_loading()  # search never waits for it, but it should be on its way
@@ -506,6 +507,12 @@ def search(
         return []
     hits = _shortcut_hits(conn, parsed, category_ids)
     terms = parsed.terms
+    if terms and parsed.sentence:
+        # A sentence (想换个颜色) is a customer's message: what it asks for decides, and a phrase holding
+        # all its words (颜色发错致歉: 换, 颜色) is not the better reply for that.
+        within = _restriction(conn, category_ids)
+        hits.update(_suggest_hits(conn, query, limit, within, table))
+        return _results(conn, hits, (), limit, now)
     if terms:
         within = _restriction(conn, category_ids)
         extra = _completions(conn, terms)
@@ -575,10 +582,16 @@ def _suggest_hits(
     found = core.extract_keywords(text, synonyms=table)
     if not found.keywords:
         return {}
-    extra = _completions(conn, [k.as_term() for k in found.keywords if not k.grams_only])
+    # A request verb stands for its replies (能[退]吗 → 退货 退款): completing it as a prefix as well
+    # (退 → 退回 退还 退换货 …) only made the queries slow.
+    extra = _completions(conn, [k.as_term() for k in found.keywords if not k.grams_only and not k.heads])
     exprs = [core.keyword_expression(k, extra.get(k.text, ())) for k in found.keywords]
-    asked = [core.asked_expression(k) for k in found.keywords if k.asked and not k.grams_only]
-    candidates = _suggest_candidates(conn, exprs, max(limit, SUGGEST_CANDIDATES), within, asked=asked)
+    titled = sorted((k for k in found.keywords if k.titled and not k.grams_only), key=lambda k: not k.asked)
+    asked = [core.asked_expression(k) for k in titled]
+    alone = [e for e, k in zip(exprs, found.keywords, strict=True) if k.said_of is None]
+    candidates = _suggest_candidates(
+        conn, exprs, max(limit, SUGGEST_CANDIDATES), within, asked=asked, alone=alone
+    )
     if not candidates:
         return {}
     rows = conn.execute(
@@ -618,10 +631,14 @@ def _suggest_candidates(
     within: str | None,
     *,
     asked: Sequence[str] = (),
+    alone: Sequence[str] | None = None,
 ) -> set[int]:
     """Phrases worth scoring for a message: those with two of its first keywords (each pair, AND:
-    few and precise), those whose title or tags name what the customer asks for (`asked`, from
-    core.asked_expression: 能换吗 → 换货流程), and the best of those with any keyword (one OR).
+    few and precise), those whose title or tags name what the customer asks for or a fault said of
+    something (`asked`, from core.asked_expression: 能换吗 → 换货流程, 写错 → 有误), and the best of
+    those with any keyword that counts on its own (`alone`, default all: one OR). A fault counts only
+    with what it is said of: alone in the OR, its rare word (有误) filled every place with copies of
+    the one reply titled after it, which do not count for 收货地址填错了.
 
     The OR alone ranks only the first window of a huge match set in a big library (every phrase
     mentioning 快递 somewhere), where the reply that has both 快递 and 还没到 is easily missed, and
@@ -635,7 +652,9 @@ def _suggest_candidates(
         for second in leading[i + 1 :]:
             pair = f"{first} AND {second}"
             found |= set(_ranked(conn, pair, PAIR_CANDIDATES, within, window=SUGGEST_WINDOW))
-    found |= set(_ranked(conn, " OR ".join(expressions), want, within, window=SUGGEST_WINDOW))
+    either = expressions if alone is None else alone
+    if either:
+        found |= set(_ranked(conn, " OR ".join(either), want, within, window=SUGGEST_WINDOW))
     return found
 
 
