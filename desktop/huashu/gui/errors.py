@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from huashu.core.coded import LIST_SEPARATOR
-from huashu.gui.i18n import QT_TRANSLATE_NOOP
+from huashu.gui.i18n import QT_TRANSLATE_NOOP, speaks_chinese
 from huashu.gui.qt import QCoreApplication
 
 # Errors whose Chinese message ends with " (<library path>)" when the library has one.
@@ -714,19 +714,11 @@ def storage_message(exc: Coded) -> str | None:
     return message
 
 
-def _chinese_ui() -> bool:
-    """Whether the UI shows Chinese, in which the core's and the library's own messages are worded."""
-    from huashu.gui.i18n import current_language
-
-    language = current_language()
-    return language is None or language.startswith("zh")
-
-
 def in_ui_language(item: object, fallback: str | None = None) -> str:
     """An error or an import-report line as the UI says it: worded from its code in a UI that is not
     Chinese; otherwise (or for an unknown code) `fallback`, or str(item), the Chinese text."""
     text = str(item) if fallback is None else fallback
-    if _chinese_ui() or not isinstance(item, Coded) or item.code is None:
+    if speaks_chinese() or not isinstance(item, Coded) or item.code is None:
         return text
     return storage_message(item) or text
 
@@ -748,7 +740,7 @@ _ENCODING_ADVICE = (
 def encoding_sentences(exc: Coded, sentences: tuple[str, ...]) -> tuple[str, ...]:
     """What is wrong with a text file's encoding, the encodings that work and the fix, in the UI's
     language; `sentences` (the Chinese ones) in a Chinese UI or for an unknown code."""
-    first = None if _chinese_ui() else storage_message(exc)
+    first = None if speaks_chinese() else storage_message(exc)
     if first is None:
         return sentences
     return (first, *(QCoreApplication.translate("errors", advice) for advice in _ENCODING_ADVICE))

@@ -138,6 +138,11 @@ def current_language() -> str | None:
     return _current
 
 
+def speaks_chinese() -> bool:
+    """Whether the UI shows Chinese, in which the core's own (Chinese) messages are already worded."""
+    return _current is None or _current.startswith("zh")
+
+
 def _app_translator(language: str) -> QTranslator | None:
     base = f"huashu_{language}"
     folder = resource("translations")

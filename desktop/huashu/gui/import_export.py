@@ -330,7 +330,7 @@ class ImportFlow(QObject):
             # What went wrong, the encodings that work and the fix, each on its own line.
             self.failed.emit("\n".join(encoding_sentences(error.exception, error.exception.sentences)))
             return
-        self.failed.emit(in_ui_language(error.exception, error.message))
+        self.failed.emit(error.message)  # friendly_error words a coded error in the UI's language
 
     def _undo_failed(self, error: OpError) -> None:
         self.failed.emit(self.tr("This step could not be undone: {0}").format(error.message))

@@ -49,14 +49,6 @@ def expected_error(exc: BaseException) -> bool:
     return isinstance(exc, (*_worded_errors(), PlaceholderError, NotFoundError, OSError))
 
 
-def _chinese_ui() -> bool:
-    """Whether the UI shows Chinese, in which the library's own messages are already worded."""
-    from huashu.gui.i18n import current_language
-
-    language = current_language()
-    return language is None or language.startswith("zh")
-
-
 def friendly_error(exc: BaseException) -> str:
     """A message for the user, never a traceback; library and spreadsheet errors are already worded for people.
 
@@ -64,9 +56,10 @@ def friendly_error(exc: BaseException) -> str:
     with a code are worded here from it.
     """
     from huashu.core.placeholders import PlaceholderError
+    from huashu.gui.i18n import speaks_chinese
     from huashu.storage.library import NotFoundError
 
-    if isinstance(exc, CodedError) and exc.code is not None and not _chinese_ui():
+    if isinstance(exc, CodedError) and exc.code is not None and not speaks_chinese():
         from huashu.gui.errors import storage_message  # the wordings load only for another language
 
         worded = storage_message(exc)

@@ -360,13 +360,9 @@ class PackFlow(QObject):
         self._finish(declined=True)
         self.failed.emit(in_ui_language(exc))
 
-    def _failure(self, error: OpError) -> str:
-        """A failed step's message; a pack or channel error (worded in Chinese by the core) in the UI's language."""
-        return in_ui_language(error.exception, error.message)
-
     def _preview_failed(self, error: OpError) -> None:
         self._finish(declined=True)
-        self.failed.emit(self._failure(error))
+        self.failed.emit(error.message)
 
     def _previewed(self, pending: store.PendingInstall) -> None:
         def decided(result: int) -> None:
@@ -388,7 +384,7 @@ class PackFlow(QObject):
 
     def _apply_failed(self, error: OpError) -> None:
         self._finish(declined=True)
-        self.failed.emit(self._failure(error))
+        self.failed.emit(error.message)
 
     # -- channels --------------------------------------------------------------------------------
 
@@ -445,7 +441,7 @@ class PackFlow(QObject):
 
         def fetch_failed(error: OpError) -> None:
             self._finish(declined=True)
-            self.failed.emit(self._failure(error))
+            self.failed.emit(error.message)
 
         self.io.run(lambda _lib: store.fetch_update(update), fetched, fetch_failed)
         return True
