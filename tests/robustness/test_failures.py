@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from damage import scribble_pages
 from huashu.cli import main
 from huashu.storage import library as library_module
 from huashu.storage import migrations, recovery
@@ -48,13 +49,6 @@ def content(path: Path) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def damage(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    for offset in range(4096 * 2, len(data), 4096):
-        data[offset + 100 : offset + 400] = b"\xff" * 300
-    path.write_bytes(bytes(data))
-
-
 @pytest.fixture
 def library(default_library_file: Path, tmp_path: Path) -> Path:
     target = tmp_path / "lib" / "library.huashu.db"
@@ -75,9 +69,9 @@ def test_corrupt_library_is_kept_and_restored_from_the_newest_good_backup(
         good = store.make_backup(lib, reason="manual")
         lib.add_phrase("我的", "第二条", "备份之后的话术")
         newer = store.make_backup(lib, reason="manual")
-    damage(newer)  # the newest backup is itself damaged
+    scribble_pages(newer)  # the newest backup is itself damaged
     wanted = content(good)
-    damage(library)
+    scribble_pages(library)
     damaged = library.read_bytes()
 
     with pytest.raises(LibraryCorruptError) as info:
@@ -104,7 +98,7 @@ def test_corrupt_library_is_kept_and_restored_from_the_newest_good_backup(
 def test_recovery_api_for_the_gui(library: Path) -> None:
     with Library.open(library) as lib:
         lib.add_phrase("我的", "留着", "内容")
-    damage(library)
+    scribble_pages(library)
     with pytest.raises(LibraryCorruptError):
         Library.open(library)
     found = recovery.find_good_backup(library)
@@ -116,8 +110,8 @@ def test_recovery_api_for_the_gui(library: Path) -> None:
 
     # No good backup at all: restore refuses and leaves the file; set_aside allows a fresh start.
     for b in store.list_backups(library):
-        damage(b.path)
-    damage(library)
+        scribble_pages(b.path)
+    scribble_pages(library)
     before = library.read_bytes()
     assert recovery.find_good_backup(library) is None
     with pytest.raises(LibraryError, match="没有可用的备份"):

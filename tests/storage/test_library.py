@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from damage import scribble_pages
 from huashu.core.models import PhraseRow, Rule, row_label
 from huashu.storage.library import Library, LibraryError, NotFoundError, ValidationError
 from workbooks import write_workbook
@@ -342,10 +343,7 @@ def test_corrupt_file_is_refused_and_left_alone(db_path: Path) -> None:
     with Library.open(db_path, empty=True) as lib:
         for i in range(300):
             lib.add_phrase("甲", f"标题{i}", "内容" * 50)
-    data = bytearray(db_path.read_bytes())
-    for offset in range(4096 * 2, len(data), 4096):
-        data[offset + 100 : offset + 400] = b"\xff" * 300
-    db_path.write_bytes(bytes(data))
+    scribble_pages(db_path)
     before = db_path.read_bytes()
     with pytest.raises(LibraryCorruptError) as info:
         Library.open(db_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from damage import scribble_pages
 from huashu.core.models import Rule
 from huashu.storage import library as library_module
 from huashu.storage.library import (
@@ -215,10 +216,7 @@ def test_a_damaged_file_is_named_by_code(db_path: Path) -> None:
     with Library.open(db_path, empty=True) as lib:
         for i in range(300):
             lib.add_phrase("甲", f"标题{i}", "内容" * 50)
-    data = bytearray(db_path.read_bytes())
-    for offset in range(4096 * 2, len(data), 4096):
-        data[offset + 100 : offset + 400] = b"\xff" * 300
-    db_path.write_bytes(bytes(data))
+    scribble_pages(db_path)
     exc = refused(lambda: Library.open(db_path), LibraryCorruptError)
     assert exc.code == "damaged_or_unusable" and exc.details["reason"]
     assert str(exc) == f"话术库文件已损坏或无法使用: {exc.details['reason']}"
