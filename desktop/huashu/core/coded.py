@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# Joins a list-valued detail (columns, words) so a UI can split it and list the items its own way.
+# Joins a list-valued detail (columns, rows, words) so a UI can split it and list the items its
+# own way; the Chinese message joins them with "、" itself.
 LIST_SEPARATOR = "\x1f"
 
 

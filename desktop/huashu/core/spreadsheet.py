@@ -87,10 +87,6 @@ PHRASE_FILL_MERGED: tuple[str, ...] = ("category", "tags", "notes")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-# Joins the items of a list-valued detail (columns, rows, words): a UI splits them and lists them
-# the way its language does; the Chinese message joins them with "、" itself.
-
-
 class CodedText(str):
     """A line of an import report: the Chinese text the command line and its JSON show, also told
     by a stable `code` and the values in `details` (strings; a list joined by LIST_SEPARATOR), so a
